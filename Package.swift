@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "CostReplay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "costreplay", targets: ["costreplay"]),
+        .library(name: "CostReplayCore", targets: ["CostReplayCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "CSimdJSON",
+            cxxSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
+        .target(name: "Statistics", dependencies: ["CGSL"]),
+        .target(
+            name: "CostReplayCore",
+            dependencies: ["CSQLite", "CSimdJSON", "Statistics"],
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(
+            name: "costreplay",
+            dependencies: ["CostReplayCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(name: "TestSupport", dependencies: ["CostReplayCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "CostReplayCoreTests", dependencies: ["CostReplayCore", "TestSupport"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,90 @@
+/// Typed reads of source fields with errors that name the field.
+enum FieldReading {
+    /// A token count: a non-negative integer, an integral float, or such a number written as text.
+    /// Absent and null give nil.
+    static func tokens(_ value: JSONValue?, field: String) throws(RecordError) -> Int64? {
+        guard let value, !value.isNull else { return nil }
+        switch value.type {
+        case .int64:
+            return try nonNegative(value.int64!, field: field)
+        case .uint64:
+            throw RecordError(field: field, "token count \(value.json) is too large")
+        case .double:
+            let number = value.double!
+            guard number.rounded() == number, abs(number) < 9e15 else {
+                throw RecordError(field: field, "expected a whole number of tokens, found \(value.json)")
+            }
+            return try nonNegative(Int64(number), field: field)
+        case .string:
+            return try tokens(text: value.string!, field: field)
+        default:
+            throw RecordError(field: field, "expected a token count, found \(value.json)")
+        }
+    }
+
+    static func tokens(text: String, field: String) throws(RecordError) -> Int64? {
+        let trimmed = text.trimmingSpaces
+        if trimmed.isEmpty { return nil }
+        if let number = Int64(trimmed) { return try nonNegative(number, field: field) }
+        if let number = Double(trimmed), number.rounded() == number, abs(number) < 9e15 {
+            return try nonNegative(Int64(number), field: field)
+        }
+        throw RecordError(field: field, "expected a token count, found \"\(text.prefix(40))\"")
+    }
+
+    static func nonNegative(_ number: Int64, field: String) throws(RecordError) -> Int64 {
+        guard number >= 0 else { throw RecordError(field: field, "must not be negative, found \(number)") }
+        return number
+    }
+
+    /// A dollar amount: a number or a number written as text; absent, null and empty give nil.
+    static func dollars(_ value: JSONValue?, field: String) throws(RecordError) -> Double? {
+        guard let value, !value.isNull else { return nil }
+        if let number = value.double, value.type != .string, value.type != .bool {
+            guard number.isFinite else { throw RecordError(field: field, "expected a number, found \(value.json)") }
+            return number
+        }
+        if let text = value.string { return try dollars(text: text, field: field) }
+        throw RecordError(field: field, "expected a number, found \(value.json)")
+    }
+
+    static func dollars(text: String, field: String) throws(RecordError) -> Double? {
+        let trimmed = text.trimmingSpaces
+        if trimmed.isEmpty { return nil }
+        guard let number = Double(trimmed), number.isFinite else {
+            throw RecordError(field: field, "expected a number, found \"\(text.prefix(40))\"")
+        }
+        return number
+    }
+
+    /// An instant: ISO 8601 text, epoch number text, or an epoch number (s, ms, µs or ns by magnitude).
+    static func instant(_ value: JSONValue?, field: String) throws(RecordError) -> Int64? {
+        guard let value, !value.isNull else { return nil }
+        if value.type == .string { return try instant(text: value.string!, field: field) }
+        if let number = value.double, let micros = Timestamp.fromEpoch(number) { return micros }
+        throw RecordError(field: field, "expected a timestamp, found \(value.json)")
+    }
+
+    static func instant(text: String, field: String) throws(RecordError) -> Int64? {
+        let trimmed = text.trimmingSpaces
+        if trimmed.isEmpty { return nil }
+        if let micros = Timestamp.parseISO(trimmed) { return micros }
+        if let number = Double(trimmed), let micros = Timestamp.fromEpoch(number) { return micros }
+        throw RecordError(field: field, "expected a timestamp, found \"\(text.prefix(40))\"")
+    }
+
+    /// A non-empty identifier from a string or number.
+    static func identifier(_ value: JSONValue?) -> String? {
+        guard let value, let text = value.text, !text.isEmpty else { return nil }
+        return text
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var view = Substring(self)
+        while let first = view.first, first.isWhitespace { view.removeFirst() }
+        while let last = view.last, last.isWhitespace { view.removeLast() }
+        return String(view)
+    }
+}

@@ -1,0 +1,83 @@
+/// Looks at the start of a file to tell its layout (JSON lines, one JSON document, CSV) and,
+/// from the first record's keys or the CSV header, its format.
+public enum FormatSniffer {
+    public enum Layout: Sendable, Equatable { case jsonLines, jsonDocument, csv }
+
+    public struct Result: Sendable {
+        public var layout: Layout
+        public var detected: TraceFormat?
+        /// What was seen, for the error message when nothing was detected.
+        public var hint: String
+    }
+
+    /// Reads at most the first few lines; a file that is one big document is parsed whole.
+    public static func sniff(path: String, parser: JSONParser) throws(IngestError) -> Result {
+        let reader = try LineReader(path: path)
+        guard reader.fileSize > 0 else { throw IngestError.emptyFile(path: path) }
+        var lines: [[UInt8]] = []
+        var allBlank = true
+        do {
+            try reader.forEachLine(chunkSize: 1 << 16) { _, bytes, _ in
+                if !Ingestor.isBlank(bytes) {
+                    allBlank = false
+                    lines.append(Array(Self.dropBOM(bytes)))
+                }
+                if lines.count >= 5 { throw StopSniffing() }
+            }
+        } catch is StopSniffing {
+        } catch let error as IngestError {
+            throw error
+        } catch {
+            throw IngestError.unreadable(path: path, reason: "\(error)")
+        }
+        guard !allBlank, let first = lines.first else { throw IngestError.emptyFile(path: path) }
+        let firstByte = first.first { $0 != 32 && $0 != 9 } ?? 0
+        let preview = String(decoding: first.prefix(40), as: UTF8.self)
+        if firstByte == UInt8(ascii: "{") {
+            for line in lines {
+                let keys: Set<String>? = line.withUnsafeBytes { raw in (try? parser.parse(raw)).map(keysOf) }
+                if let keys {
+                    return Result(layout: .jsonLines, detected: TraceFormat.classify(jsonKeys: keys),
+                                  hint: "first record has keys \(keys.sorted().prefix(8).joined(separator: ", "))")
+                }
+            }
+            return try document(path: path, parser: parser, preview: preview)
+        }
+        if firstByte == UInt8(ascii: "[") {
+            return try document(path: path, parser: parser, preview: preview)
+        }
+        let header = CSVReader.split(String(decoding: first, as: UTF8.self), separator: UInt8(ascii: ",")) ?? []
+        guard header.count >= 2 else {
+            return Result(layout: .csv, detected: nil, hint: "first line starts with \"\(preview)\"")
+        }
+        return Result(layout: .csv, detected: TraceFormat.classify(csvHeader: header),
+                      hint: "CSV header \(header.prefix(8).joined(separator: ","))")
+    }
+
+    static func document(path: String, parser: JSONParser, preview: String) throws(IngestError) -> Result {
+        let bytes = try LineReader(path: path).readAll()
+        let keys: Set<String>? = bytes.withUnsafeBytes { raw in
+            guard let root = try? parser.parse(raw) else { return nil }
+            if root.isArray { return root.elements.first.map(keysOf) ?? [] }
+            if let data = root["data"], data.isArray, let first = data.elements.first { return keysOf(first) }
+            return keysOf(root)
+        }
+        guard let keys else {
+            // Not one document either: treat it as JSON lines whose first lines are broken.
+            return Result(layout: .jsonLines, detected: nil, hint: "the first lines are not valid JSON (\"\(preview)\")")
+        }
+        return Result(layout: .jsonDocument, detected: TraceFormat.classify(jsonKeys: keys),
+                      hint: "first record has keys \(keys.sorted().prefix(8).joined(separator: ", "))")
+    }
+
+    static func keysOf(_ value: JSONValue) -> Set<String> { Set(value.members.map(\.key)) }
+
+    static func dropBOM(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            return UnsafeRawBufferPointer(rebasing: bytes[3...])
+        }
+        return bytes
+    }
+
+    struct StopSniffing: Error {}
+}

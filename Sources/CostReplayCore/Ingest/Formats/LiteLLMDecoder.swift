@@ -1,0 +1,92 @@
+/// Reads LiteLLM proxy SpendLogs exports (JSON array, JSONL or CSV).
+///
+/// Token convention: LiteLLM normalises usage to OpenAI's shape, so `prompt_tokens` includes
+/// cached tokens; the cache split, when logged, is in `metadata.usage_object`
+/// (`prompt_tokens_details.cached_tokens`, or Anthropic's `cache_read_input_tokens` and
+/// `cache_creation_input_tokens`, which LiteLLM also counts inside `prompt_tokens`).
+/// `spend` is LiteLLM's own cost for the call; `cache_hit` marks answers from the proxy cache.
+public struct LiteLLMDecoder: JSONRecordDecoder, CSVRowDecoder {
+    public let format = TraceFormat.litellm
+    let nested = JSONParser()
+    var header: [String] = []
+
+    public init(header: [String] = []) { self.header = header }
+
+    public mutating func decode(_ v: JSONValue, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+        guard v.isObject else { throw RecordError("expected a JSON object") }
+        output.records.append(try decode(RecordFields(storage: .json(v), nestedParser: nested), fallbackID: fallbackID))
+    }
+
+    public mutating func decode(_ row: CSVRow, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+        let fields = CSVHeader.dictionary(header: header, row: row.fields)
+        output.records.append(try decode(RecordFields(storage: .csv(fields), nestedParser: nested), fallbackID: fallbackID))
+    }
+
+    func decode(_ f: RecordFields, fallbackID: String) throws(RecordError) -> TraceRecord {
+        guard let id = f.text("request_id") else { throw .missing("request_id") }
+        var r = TraceRecord(id: "litellm:" + id)
+        r.format = format.rawValue
+        r.operation = f.text("call_type")
+        r.model = f.text("model")
+        r.requestModel = f.text("model_group")
+        r.provider = f.text("custom_llm_provider")
+        r.userID = f.text("user") ?? f.text("end_user")
+        r.tenantID = f.text("team_id")
+        r.sessionID = f.text("session_id")
+        r.traceID = f.text("session_id")
+        r.startMicros = try f.instant("startTime")
+        r.endMicros = try f.instant("endTime")
+        r.firstTokenMicros = try f.instant("completionStartTime")
+        r.cacheHit = f.bool("cache_hit") ?? false
+        if let tags = f.nested("request_tags") { r.tags = tags.elements.compactMap(\.text) }
+        guard let prompt = try f.tokens("prompt_tokens") else { throw .missing("prompt_tokens") }
+        guard let completion = try f.tokens("completion_tokens") else { throw .missing("completion_tokens") }
+        var usage = TokenUsage(input: prompt, output: completion)
+        if let spend = try f.dollars("spend") {
+            r.billedCost = Money(dollars: spend)
+            r.billedCostSource = "litellm.spend"
+        }
+        if let metadata = f.nested("metadata") {
+            try readUsageObject(metadata["usage_object"], into: &usage)
+            r.attributes["metadata"] = metadata.json
+        }
+        r.usage = usage
+        if let messages = f.nested("messages"), messages.isArray {
+            let (infos, prompt) = Normalise.chatMessages(messages)
+            r.messages = infos
+            r.promptText = prompt
+        }
+        if let response = f.nested("response") {
+            let choices = response["choices"]?.elements ?? []
+            r.responseText = choices.map { Normalise.contentText($0["message"]?["content"]) }.joined(separator: "\n")
+        } else if let text = f.text("response") {
+            r.responseText = text
+        }
+        Normalise.fillHashes(&r)
+        try Normalise.check(&r)
+        return r
+    }
+
+    func readUsageObject(_ usage: JSONValue?, into tokens: inout TokenUsage) throws(RecordError) {
+        guard let usage, usage.isObject else { return }
+        let cached = try FieldReading.tokens(usage["prompt_tokens_details"]?["cached_tokens"],
+                                             field: "metadata.usage_object.prompt_tokens_details.cached_tokens")
+        let read = try FieldReading.tokens(usage["cache_read_input_tokens"], field: "metadata.usage_object.cache_read_input_tokens")
+        let write = try FieldReading.tokens(usage["cache_creation_input_tokens"],
+                                            field: "metadata.usage_object.cache_creation_input_tokens")
+        let reasoning = try FieldReading.tokens(usage["completion_tokens_details"]?["reasoning_tokens"],
+                                                field: "metadata.usage_object.completion_tokens_details.reasoning_tokens")
+        tokens.cacheRead = read ?? cached ?? 0
+        tokens.cacheWrite5m = write ?? 0
+        tokens.reasoning = reasoning ?? 0
+    }
+}
+
+/// Helpers for CSV header rows.
+enum CSVHeader {
+    static func dictionary(header: [String], row: [String]) -> [String: String] {
+        var fields: [String: String] = [:]
+        for (index, name) in header.enumerated() where index < row.count { fields[name] = row[index] }
+        return fields
+    }
+}

@@ -1,0 +1,133 @@
+/// Reads a CSV trace through a ``ColumnMapping`` (the Azure and BurstGPT presets or a user file).
+public struct MappedCSVDecoder: CSVRowDecoder {
+    public let format: TraceFormat
+    let mapping: ColumnMapping
+    let index: [String: Int]
+    let tagIndexes: [(String, Int)]
+    let timeOrigin: Int64
+
+    /// Fails when a mapped column is not in the header.
+    public init(format: TraceFormat, mapping: ColumnMapping, header: [String], timeOrigin: Int64) throws(RecordError) {
+        self.format = format
+        self.mapping = mapping
+        self.timeOrigin = timeOrigin
+        var positions: [String: Int] = [:]
+        for (position, name) in header.enumerated() { positions[name.trimmingSpaces] = position }
+        var index: [String: Int] = [:]
+        for (target, column) in mapping.columns {
+            guard let position = positions[column] else {
+                throw RecordError(field: column, "column '\(column)' (mapped to \(target)) is not in the header")
+            }
+            index[target] = position
+        }
+        for required in ["input_tokens", "output_tokens"] where index[required] == nil {
+            throw RecordError(field: required, "the column mapping does not name a column for \(required)")
+        }
+        self.index = index
+        self.tagIndexes = mapping.tagColumns.compactMap { name in positions[name].map { (name, $0) } }
+    }
+
+    func value(_ target: String, _ row: CSVRow) -> String? {
+        if let position = index[target], position < row.fields.count {
+            let text = row.fields[position].trimmingSpaces
+            if !text.isEmpty { return text }
+        }
+        return mapping.defaults[target]
+    }
+
+    public mutating func decode(_ row: CSVRow, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+        guard row.fields.count >= index.values.max().map({ $0 + 1 }) ?? 0 else {
+            throw RecordError("expected at least \(index.values.max()! + 1) columns, found \(row.fields.count)")
+        }
+        var r = TraceRecord(id: value("id", row).map { format.rawValue + ":" + $0 } ?? fallbackID)
+        r.format = format.rawValue
+        func column(_ target: String) -> String { mapping.columns[target] ?? target }
+        let input = try FieldReading.tokens(text: value("input_tokens", row) ?? "", field: column("input_tokens"))
+        let outputTokens = try FieldReading.tokens(text: value("output_tokens", row) ?? "", field: column("output_tokens"))
+        guard let input else { throw .missing(column("input_tokens")) }
+        guard let outputTokens else { throw .missing(column("output_tokens")) }
+        r.usage = TokenUsage(
+            input: input, output: outputTokens,
+            cacheRead: try value("cache_read_tokens", row).flatMap { t throws(RecordError) in try FieldReading.tokens(text: t, field: column("cache_read_tokens")) } ?? 0,
+            cacheWrite5m: try value("cache_write_tokens", row).flatMap { t throws(RecordError) in try FieldReading.tokens(text: t, field: column("cache_write_tokens")) } ?? 0,
+            reasoning: try value("reasoning_tokens", row).flatMap { t throws(RecordError) in try FieldReading.tokens(text: t, field: column("reasoning_tokens")) } ?? 0)
+        r.startMicros = try time(value("start", row), field: column("start"))
+        r.endMicros = try time(value("end", row), field: column("end"))
+        if let model = value("model", row) { r.model = mapping.modelAliases[model] ?? model }
+        r.provider = value("provider", row)
+        r.userID = value("user_id", row)
+        r.sessionID = value("session_id", row)
+        r.tenantID = value("tenant_id", row)
+        r.traceID = value("trace_id", row)
+        r.operation = value("operation", row)
+        r.serviceTier = value("service_tier", row)
+        r.promptText = value("prompt", row)
+        r.responseText = value("response", row)
+        if let tags = value("tags", row) { r.tags = tags.split(separator: ";").map { String($0).trimmingSpaces } }
+        for (name, position) in tagIndexes where position < row.fields.count && !row.fields[position].isEmpty {
+            r.tags.append("\(name)=\(row.fields[position])")
+        }
+        if let cost = try value("billed_cost", row).flatMap({ t throws(RecordError) in try FieldReading.dollars(text: t, field: column("billed_cost")) }) {
+            r.billedCost = Money(dollars: cost)
+            r.billedCostSource = "trace"
+        }
+        Normalise.fillHashes(&r)
+        try Normalise.check(&r)
+        output.records.append(r)
+    }
+
+    func time(_ text: String?, field: String) throws(RecordError) -> Int64? {
+        guard let text else { return nil }
+        if let number = Double(text) {
+            let micros: Int64?
+            switch mapping.timeUnit {
+            case "s": micros = Int64((number * 1e6).rounded())
+            case "ms": micros = Int64((number * 1e3).rounded())
+            case "us": micros = Int64(number.rounded())
+            case "ns": micros = Int64((number / 1e3).rounded())
+            default: micros = mapping.relativeTime ? Int64((number * 1e6).rounded()) : Timestamp.fromEpoch(number)
+            }
+            guard let micros, number >= 0 else { throw RecordError(field: field, "expected a time, found \"\(text)\"") }
+            return mapping.relativeTime ? timeOrigin + micros : micros
+        }
+        return try FieldReading.instant(text: text, field: field)
+    }
+}
+
+/// Reads the Mooncake trace JSONL: relative millisecond arrivals, token lengths and 512-token
+/// prefix block hashes (Qin et al., FAST'25).
+public struct MooncakeDecoder: JSONRecordDecoder {
+    public let format = TraceFormat.mooncake
+    let timeOrigin: Int64
+    let defaults: [String: String]
+
+    public init(timeOrigin: Int64, defaults: [String: String]) {
+        self.timeOrigin = timeOrigin
+        self.defaults = defaults
+    }
+
+    public mutating func decode(_ v: JSONValue, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+        guard v.isObject else { throw RecordError("expected a JSON object") }
+        var r = TraceRecord(id: fallbackID)
+        r.format = format.rawValue
+        guard let input = try FieldReading.tokens(v["input_length"], field: "input_length") else { throw .missing("input_length") }
+        guard let outputTokens = try FieldReading.tokens(v["output_length"], field: "output_length") else {
+            throw .missing("output_length")
+        }
+        r.usage = TokenUsage(input: input, output: outputTokens)
+        guard let ms = v["timestamp"]?.double, ms >= 0 else { throw .missing("timestamp") }
+        r.startMicros = timeOrigin + Int64((ms * 1000).rounded())
+        if let hashes = v["hash_ids"] {
+            guard hashes.isArray else { throw RecordError(field: "hash_ids", "expected an array of integers") }
+            r.prefixHashes = try hashes.elements.map { h throws(RecordError) in
+                guard let value = h.int64 else { throw RecordError(field: "hash_ids", "expected an array of integers, found \(h.json)") }
+                return value
+            }
+            r.prefixBlockTokens = 512
+        }
+        r.model = defaults["model"]
+        r.provider = defaults["provider"]
+        try Normalise.check(&r)
+        output.records.append(r)
+    }
+}

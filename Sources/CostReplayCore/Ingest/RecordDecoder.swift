@@ -1,0 +1,28 @@
+/// What a decoder produced from one source record.
+public struct DecodeOutput {
+    public var records: [TraceRecord] = []
+    /// Parts of a multi-record source line that failed (1-based item, error).
+    public var itemErrors: [(item: Int, error: RecordError)] = []
+    public init() {}
+}
+
+/// Decodes one JSON source record (a JSONL line or an element of a JSON array).
+///
+/// One decoder per format; the pipeline owns parsing, line numbers, rejects and the store.
+public protocol JSONRecordDecoder {
+    var format: TraceFormat { get }
+    /// `fallbackID` is a stable id for records whose source has none (content hash and line).
+    mutating func decode(_ value: JSONValue, fallbackID: String, into output: inout DecodeOutput) throws(RecordError)
+    /// Emits what only the end of all input settles (the OpenAI batch join).
+    mutating func finish(into output: inout DecodeOutput)
+}
+
+extension JSONRecordDecoder {
+    public mutating func finish(into output: inout DecodeOutput) {}
+}
+
+/// Decodes one CSV row given the header.
+public protocol CSVRowDecoder {
+    var format: TraceFormat { get }
+    mutating func decode(_ row: CSVRow, fallbackID: String, into output: inout DecodeOutput) throws(RecordError)
+}

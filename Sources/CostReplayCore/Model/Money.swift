@@ -1,0 +1,50 @@
+/// An amount of US dollars, exact to a femtodollar (10⁻¹⁵ USD).
+///
+/// Token prices are quoted per million tokens with up to nine decimals, so a token count times
+/// a rate in nanodollars per million tokens is an exact number of femtodollars: no rounding
+/// happens until an amount is presented. 128 bits hold any realistic bill.
+public struct Money: Hashable, Comparable, Sendable {
+    /// The amount in femtodollars.
+    public var femtos: Int128
+
+    public init(femtos: Int128) { self.femtos = femtos }
+
+    /// Converts a dollar amount given by a source (a billed cost) to the nearest femtodollar.
+    public init(dollars: Double) {
+        self.femtos = Int128((dollars * 1e15).rounded())
+    }
+
+    public static let zero = Money(femtos: 0)
+    public static let femtosPerDollar: Int128 = 1_000_000_000_000_000
+
+    /// The amount as a floating-point number of dollars, for statistics and presentation.
+    public var dollars: Double {
+        let whole = femtos / Money.femtosPerDollar
+        let fraction = femtos % Money.femtosPerDollar
+        return Double(whole) + Double(fraction) / 1e15
+    }
+
+    public static func + (lhs: Money, rhs: Money) -> Money { Money(femtos: lhs.femtos + rhs.femtos) }
+    public static func - (lhs: Money, rhs: Money) -> Money { Money(femtos: lhs.femtos - rhs.femtos) }
+    public static func += (lhs: inout Money, rhs: Money) { lhs.femtos += rhs.femtos }
+    public static func -= (lhs: inout Money, rhs: Money) { lhs.femtos -= rhs.femtos }
+    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.femtos < rhs.femtos }
+    public static prefix func - (value: Money) -> Money { Money(femtos: -value.femtos) }
+}
+
+extension Money: Codable {
+    /// Encoded as a number of dollars; documents are read by people and notebooks.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self.init(dollars: try container.decode(Double.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(dollars)
+    }
+}
+
+extension Money: CustomStringConvertible {
+    public var description: String { MoneyFormat.plain(self, decimals: 6) }
+}

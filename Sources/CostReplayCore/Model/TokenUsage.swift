@@ -1,0 +1,53 @@
+/// Token counts of one request in CostReplay's single accounting convention.
+///
+/// Sources disagree on whether cached tokens are inside the input count. CostReplay follows
+/// OpenAI, Gemini and OpenTelemetry: `input` is every prompt token the model processed, and
+/// `cacheRead`, `cacheWrite5m` and `cacheWrite1h` are parts of it. Likewise `output` is every
+/// billed output token and `reasoning` is the part of it spent on reasoning. Readers of sources
+/// that report these apart (Anthropic, Bedrock, Langfuse) add them up on the way in.
+public struct TokenUsage: Hashable, Sendable, Codable {
+    public var input: Int64
+    public var cacheRead: Int64
+    public var cacheWrite5m: Int64
+    public var cacheWrite1h: Int64
+    public var output: Int64
+    public var reasoning: Int64
+
+    public init(
+        input: Int64, output: Int64, cacheRead: Int64 = 0, cacheWrite5m: Int64 = 0,
+        cacheWrite1h: Int64 = 0, reasoning: Int64 = 0
+    ) {
+        self.input = input
+        self.cacheRead = cacheRead
+        self.cacheWrite5m = cacheWrite5m
+        self.cacheWrite1h = cacheWrite1h
+        self.output = output
+        self.reasoning = reasoning
+    }
+
+    /// Prompt tokens neither read from nor written to a provider cache.
+    public var uncachedInput: Int64 { input - cacheRead - cacheWrite5m - cacheWrite1h }
+
+    /// Output tokens that are not reasoning tokens.
+    public var visibleOutput: Int64 { output - reasoning }
+
+    public var total: Int64 { input + output }
+
+    /// The first broken invariant, named by field, or nil when the counts are consistent.
+    public var inconsistency: (field: String, reason: String)? {
+        let fields: [(String, Int64)] = [
+            ("input_tokens", input), ("cache_read_tokens", cacheRead), ("cache_write_5m_tokens", cacheWrite5m),
+            ("cache_write_1h_tokens", cacheWrite1h), ("output_tokens", output), ("reasoning_tokens", reasoning),
+        ]
+        for (name, value) in fields where value < 0 {
+            return (name, "must not be negative, found \(value)")
+        }
+        if uncachedInput < 0 {
+            return ("cache_read_tokens", "cached tokens (\(input - uncachedInput)) exceed input tokens (\(input))")
+        }
+        if reasoning > output {
+            return ("reasoning_tokens", "reasoning tokens (\(reasoning)) exceed output tokens (\(output))")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,140 @@
+/// The mapping between ``TraceRecord`` fields and the columns of `requests`.
+enum RequestColumns {
+    static func bind(_ r: TraceRecord, source: SourceLocation?, to s: SQLiteStatement) {
+        s.bind(1, r.id)
+        s.bind(2, r.kind.rawValue)
+        s.bind(3, r.format)
+        s.bind(4, source?.file)
+        s.bind(5, source.map { Int64($0.line) })
+        s.bind(6, r.traceID)
+        s.bind(7, r.parentID)
+        s.bind(8, r.sessionID)
+        s.bind(9, r.userID)
+        s.bind(10, r.tenantID)
+        s.bind(11, r.name)
+        s.bind(12, r.operation)
+        s.bind(13, r.tags.isEmpty ? nil : JSONText.array(r.tags))
+        s.bind(14, r.startMicros)
+        s.bind(15, r.endMicros)
+        s.bind(16, r.firstTokenMicros)
+        s.bind(17, r.provider)
+        s.bind(18, r.model)
+        s.bind(19, r.requestModel)
+        s.bind(20, r.serviceTier)
+        s.bind(21, Int64(r.isBatch ? 1 : 0))
+        s.bind(22, r.usage?.input)
+        s.bind(23, r.usage?.cacheRead)
+        s.bind(24, r.usage?.cacheWrite5m)
+        s.bind(25, r.usage?.cacheWrite1h)
+        s.bind(26, r.usage?.output)
+        s.bind(27, r.usage?.reasoning)
+        s.bind(28, r.billedCost?.dollars)
+        s.bind(29, r.billedCostSource)
+        s.bind(30, r.promptText)
+        s.bind(31, r.responseText)
+        s.bind(32, r.promptHash)
+        s.bind(33, r.responseHash)
+        s.bind(34, r.messages.isEmpty ? nil : encodeMessages(r.messages))
+        s.bind(35, blob: r.prefixHashes.isEmpty ? nil : int64Blob(r.prefixHashes))
+        s.bind(36, r.prefixBlockTokens.map(Int64.init))
+        s.bind(37, blob: r.embedding.isEmpty ? nil : floatBlob(r.embedding))
+        s.bind(38, r.quality.isEmpty ? nil : encodeQuality(r.quality))
+        s.bind(39, r.attributes.isEmpty ? nil : encodeAttributes(r.attributes))
+        s.bind(40, Int64(r.cacheHit ? 1 : 0))
+    }
+
+    /// Reads a row selected with ``Schema/selectColumns``.
+    static func record(from s: SQLiteStatement, parser: JSONParser) -> (TraceRecord, SourceLocation?) {
+        var r = TraceRecord(id: s.string(0) ?? "")
+        r.kind = RequestKind(rawValue: s.string(1) ?? "") ?? .other
+        r.format = s.string(2) ?? ""
+        let source = s.string(3).map { SourceLocation(file: $0, line: Int(s.int64(4))) }
+        r.traceID = s.string(5)
+        r.parentID = s.string(6)
+        r.sessionID = s.string(7)
+        r.userID = s.string(8)
+        r.tenantID = s.string(9)
+        r.name = s.string(10)
+        r.operation = s.string(11)
+        if let tags = s.string(12), let value = try? parser.parse(tags) { r.tags = value.elements.compactMap(\.string) }
+        r.startMicros = s.optionalInt64(13)
+        r.endMicros = s.optionalInt64(14)
+        r.firstTokenMicros = s.optionalInt64(15)
+        r.provider = s.string(16)
+        r.model = s.string(17)
+        r.requestModel = s.string(18)
+        r.serviceTier = s.string(19)
+        r.isBatch = s.int64(20) != 0
+        if let input = s.optionalInt64(21) {
+            r.usage = TokenUsage(
+                input: input, output: s.int64(25), cacheRead: s.int64(22), cacheWrite5m: s.int64(23),
+                cacheWrite1h: s.int64(24), reasoning: s.int64(26))
+        }
+        r.billedCost = s.optionalDouble(27).map(Money.init(dollars:))
+        r.billedCostSource = s.string(28)
+        r.promptText = s.string(29)
+        r.responseText = s.string(30)
+        r.promptHash = s.string(31)
+        r.responseHash = s.string(32)
+        if let text = s.string(33), let value = try? parser.parse(text) { r.messages = decodeMessages(value) }
+        r.prefixHashes = int64s(s.blob(34))
+        r.prefixBlockTokens = s.optionalInt64(35).map(Int.init)
+        r.embedding = floats(s.blob(36))
+        if let text = s.string(37), let value = try? parser.parse(text) {
+            for (key, score) in value.members { r.quality[key] = score.double }
+        }
+        if let text = s.string(38), let value = try? parser.parse(text) {
+            for (key, raw) in value.members { r.attributes[key] = raw.json }
+        }
+        r.cacheHit = s.int64(39) != 0
+        return (r, source)
+    }
+
+    static func encodeMessages(_ messages: [MessageInfo]) -> String {
+        "[" + messages.map { m in
+            var o = JSONText.Object()
+            o.add("role", m.role)
+            o.add("tokens", m.tokens)
+            o.add("hash", m.hash)
+            if m.estimated { o.add("estimated", true) }
+            return o.text
+        }.joined(separator: ",") + "]"
+    }
+
+    static func decodeMessages(_ value: JSONValue) -> [MessageInfo] {
+        value.elements.map { m in
+            MessageInfo(role: m["role"]?.string ?? "", tokens: m["tokens"]?.int64 ?? 0, hash: m["hash"]?.string,
+                        estimated: m["estimated"]?.bool ?? false)
+        }
+    }
+
+    static func encodeQuality(_ quality: [String: Double]) -> String {
+        var o = JSONText.Object()
+        for key in quality.keys.sorted() { o.add(key, quality[key]) }
+        return o.text
+    }
+
+    static func encodeAttributes(_ attributes: [String: String]) -> String {
+        var o = JSONText.Object()
+        for key in attributes.keys.sorted() { o.add(key, raw: attributes[key]) }
+        return o.text
+    }
+
+    static func int64Blob(_ values: [Int64]) -> [UInt8] {
+        values.withUnsafeBytes { Array($0) }
+    }
+
+    static func floatBlob(_ values: [Float]) -> [UInt8] {
+        values.withUnsafeBytes { Array($0) }
+    }
+
+    static func int64s(_ bytes: [UInt8]) -> [Int64] {
+        guard bytes.count >= 8 else { return [] }
+        return bytes.withUnsafeBytes { raw in (0..<bytes.count / 8).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self) } }
+    }
+
+    static func floats(_ bytes: [UInt8]) -> [Float] {
+        guard bytes.count >= 4 else { return [] }
+        return bytes.withUnsafeBytes { raw in (0..<bytes.count / 4).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
+    }
+}

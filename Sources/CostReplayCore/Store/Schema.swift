@@ -1,0 +1,73 @@
+/// The store's tables, created or migrated when a database is opened.
+///
+/// One row per request or structural span in `requests`; rejected input in `rejects` so
+/// nothing a user gave is lost; one row per ingested file in `sources`.
+enum Schema {
+    static let version = 1
+
+    static let statements = [
+        """
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS requests (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            format TEXT NOT NULL,
+            source_file TEXT,
+            source_line INTEGER,
+            trace_id TEXT, parent_id TEXT, session_id TEXT, user_id TEXT, tenant_id TEXT,
+            name TEXT, operation TEXT, tags TEXT,
+            start_us INTEGER, end_us INTEGER, first_token_us INTEGER,
+            provider TEXT, model TEXT, request_model TEXT, service_tier TEXT,
+            is_batch INTEGER NOT NULL DEFAULT 0,
+            input_tokens INTEGER, cache_read_tokens INTEGER, cache_write_5m_tokens INTEGER,
+            cache_write_1h_tokens INTEGER, output_tokens INTEGER, reasoning_tokens INTEGER,
+            billed_cost_usd REAL, billed_cost_source TEXT,
+            prompt_text TEXT, response_text TEXT, prompt_hash TEXT, response_hash TEXT,
+            messages TEXT, prefix_hashes BLOB, prefix_block_tokens INTEGER, embedding BLOB,
+            quality TEXT, attributes TEXT, cache_hit INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS rejects (
+            source_file TEXT NOT NULL, line INTEGER NOT NULL, item INTEGER NOT NULL DEFAULT 0,
+            field TEXT, reason TEXT NOT NULL, raw TEXT,
+            PRIMARY KEY (source_file, line, item)
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS sources (
+            path TEXT PRIMARY KEY, format TEXT NOT NULL, records_read INTEGER NOT NULL,
+            stored INTEGER NOT NULL, rejected INTEGER NOT NULL, duplicates INTEGER NOT NULL
+        )
+        """,
+    ]
+
+    /// Indexes built after bulk loads; queries by time, trace and session use them.
+    static let indexes = [
+        "CREATE INDEX IF NOT EXISTS requests_start ON requests(start_us)",
+        "CREATE INDEX IF NOT EXISTS requests_trace ON requests(trace_id)",
+    ]
+
+    /// The insert whose parameters ``RequestWriter`` binds, in this order.
+    static let insertRequest = """
+        INSERT OR IGNORE INTO requests (
+            id, kind, format, source_file, source_line, trace_id, parent_id, session_id, user_id, tenant_id,
+            name, operation, tags, start_us, end_us, first_token_us, provider, model, request_model, service_tier,
+            is_batch, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
+            output_tokens, reasoning_tokens, billed_cost_usd, billed_cost_source, prompt_text, response_text,
+            prompt_hash, response_hash, messages, prefix_hashes, prefix_block_tokens, embedding, quality, attributes, cache_hit
+        ) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        """
+
+    /// Columns read back into a full ``TraceRecord``, in ``RequestColumns`` order.
+    static let selectColumns = """
+        id, kind, format, source_file, source_line, trace_id, parent_id, session_id, user_id, tenant_id,
+        name, operation, tags, start_us, end_us, first_token_us, provider, model, request_model, service_tier,
+        is_batch, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
+        output_tokens, reasoning_tokens, billed_cost_usd, billed_cost_source, prompt_text, response_text,
+        prompt_hash, response_hash, messages, prefix_hashes, prefix_block_tokens, embedding, quality, attributes, cache_hit
+        """
+}

@@ -1,0 +1,56 @@
+extension TraceStore {
+    /// A time window on request start, in microseconds; either end may be open.
+    public struct TimeWindow: Sendable, Equatable {
+        public var from: Int64?
+        public var to: Int64?
+        public init(from: Int64? = nil, to: Int64? = nil) {
+            self.from = from
+            self.to = to
+        }
+
+        var sql: String {
+            var parts: [String] = []
+            if let from { parts.append("start_us >= \(from)") }
+            if let to { parts.append("start_us < \(to)") }
+            return parts.isEmpty ? "" : " WHERE " + parts.joined(separator: " AND ")
+        }
+    }
+
+    /// Streams the pricing columns of every request in start-time order (ties by id).
+    public func forEachPricingRow(in window: TimeWindow = TimeWindow(), ordered: Bool = true, _ body: (PricingRow) throws -> Void) throws {
+        let statement = try database.prepare("""
+            SELECT id, kind, start_us, provider, model, service_tier, is_batch, cache_hit, input_tokens, cache_read_tokens,
+                   cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, billed_cost_usd,
+                   user_id, tenant_id, session_id, trace_id, tags
+            FROM requests\(window.sql)\(ordered ? " ORDER BY start_us, id" : "")
+            """)
+        let parser = JSONParser()
+        while try statement.step() {
+            var usage: TokenUsage?
+            if let input = statement.optionalInt64(8) {
+                usage = TokenUsage(input: input, output: statement.int64(12), cacheRead: statement.int64(9),
+                                   cacheWrite5m: statement.int64(10), cacheWrite1h: statement.int64(11),
+                                   reasoning: statement.int64(13))
+            }
+            var tags: [String] = []
+            if let text = statement.string(19), let value = try? parser.parse(text) { tags = value.elements.compactMap(\.string) }
+            try body(PricingRow(
+                id: statement.string(0) ?? "", kind: RequestKind(rawValue: statement.string(1) ?? "") ?? .other,
+                startMicros: statement.optionalInt64(2), provider: statement.string(3), model: statement.string(4),
+                serviceTier: statement.string(5), isBatch: statement.int64(6) != 0, cacheHit: statement.int64(7) != 0,
+                usage: usage, billedCost: statement.optionalDouble(14).map(Money.init(dollars:)),
+                userID: statement.string(15), tenantID: statement.string(16), sessionID: statement.string(17),
+                traceID: statement.string(18), tags: tags))
+        }
+    }
+
+    /// Streams full records (for export) in start-time order.
+    public func forEachRecord(in window: TimeWindow = TimeWindow(), _ body: (TraceRecord, SourceLocation?) throws -> Void) throws {
+        let statement = try database.prepare("SELECT \(Schema.selectColumns) FROM requests\(window.sql) ORDER BY start_us, id")
+        let parser = JSONParser()
+        while try statement.step() {
+            let (record, source) = RequestColumns.record(from: statement, parser: parser)
+            try body(record, source)
+        }
+    }
+}

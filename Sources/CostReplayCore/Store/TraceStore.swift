@@ -1,0 +1,64 @@
+/// The embedded SQLite store of requests, rejects and ingested sources.
+public final class TraceStore {
+    public let database: SQLiteDatabase
+
+    /// Opens or creates a store, applying the schema.
+    public init(path: String) throws(StoreError) {
+        database = try SQLiteDatabase(path: path)
+        try database.execute("PRAGMA journal_mode=WAL")
+        try database.execute("PRAGMA synchronous=NORMAL")
+        try database.execute("PRAGMA cache_size=-262144")
+        try database.execute("PRAGMA temp_store=MEMORY")
+        try migrate()
+    }
+
+    /// Opens an existing store for reading; a missing file is an error, not a new database.
+    public init(existingPath path: String) throws(StoreError) {
+        database = try SQLiteDatabase(path: path, readOnly: true)
+        let hasMeta = (try? database.scalar("SELECT count(*) FROM sqlite_master WHERE name='meta'")) ?? 0
+        guard hasMeta == 1 else { throw StoreError.notACostReplayDatabase(path: path) }
+        let found = try database.scalar("SELECT CAST(value AS INTEGER) FROM meta WHERE key='schema_version'") ?? 0
+        if found > Int64(Schema.version) {
+            throw StoreError.newerSchema(path: path, found: Int(found), supported: Schema.version)
+        }
+    }
+
+    private func migrate() throws(StoreError) {
+        let hasForeignTables = try database.scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT IN ('meta','requests','rejects','sources')") ?? 0
+        let hasMeta = try database.scalar("SELECT count(*) FROM sqlite_master WHERE name='meta'") ?? 0
+        if hasForeignTables > 0 && hasMeta == 0 { throw StoreError.notACostReplayDatabase(path: database.path) }
+        if hasMeta == 1 {
+            let found = try database.scalar("SELECT CAST(value AS INTEGER) FROM meta WHERE key='schema_version'") ?? 0
+            if found > Int64(Schema.version) {
+                throw StoreError.newerSchema(path: database.path, found: Int(found), supported: Schema.version)
+            }
+        }
+        try database.execute("BEGIN")
+        for statement in Schema.statements { try database.execute(statement) }
+        try database.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '\(Schema.version)')")
+        try database.execute("COMMIT")
+    }
+
+    public func createIndexes() throws(StoreError) {
+        for statement in Schema.indexes { try database.execute(statement) }
+    }
+
+    public var requestCount: Int64 { (try? database.scalar("SELECT count(*) FROM requests")) ?? 0 }
+    public var rejectCount: Int64 { (try? database.scalar("SELECT count(*) FROM rejects")) ?? 0 }
+
+    /// Records every rejected record kept in the store, in file and line order.
+    public func rejections() throws(StoreError) -> [Rejection] {
+        let statement = try database.prepare(
+            "SELECT source_file, line, item, field, reason, raw FROM rejects ORDER BY source_file, line, item")
+        var result: [Rejection] = []
+        while try statement.step() {
+            result.append(Rejection(
+                location: SourceLocation(file: statement.string(0) ?? "", line: Int(statement.int64(1))),
+                item: Int(statement.int64(2)), field: statement.string(3), reason: statement.string(4) ?? "",
+                raw: statement.string(5)))
+        }
+        return result
+    }
+}

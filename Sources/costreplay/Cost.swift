@@ -1,0 +1,152 @@
+import ArgumentParser
+import CostReplayCore
+import Foundation
+
+struct Cost: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-price every stored request at the rates in force when it ran.",
+        discussion: """
+            Where the trace carries the provider's billed cost, it is shown beside the computed cost with the gap \
+            (computed minus billed, over the requests that carry both). Unpriced requests are listed, never counted as $0.
+
+            Example:
+              costreplay cost --by model
+              costreplay cost --by day --format csv --from 2026-09-01 --to 2026-10-01
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var prices: PriceOptions
+    @OptionGroup var window: WindowOptions
+    @Option(help: "Group by \(CostGrouping.allCases.map(\.rawValue).joined(separator: "|")).") var by: CostGrouping = .model
+    @Option(help: "table, csv or json.") var format: OutputFormat = .table
+
+    func run() throws {
+        let opened = try store.openExisting()
+        let calculator = CostCalculator(pricer: Pricer(catalog: try prices.catalog()))
+        let report = try calculator.report(store: opened, by: by, window: try window.window())
+        switch format {
+        case .table: Console.out(CostReportRenderer.table(report))
+        case .csv: Console.out(CostReportRenderer.csv(report))
+        case .json: Console.out(try CostReportRenderer.json(report))
+        }
+    }
+}
+
+extension CostGrouping: ExpressibleByArgument {}
+
+struct Prices: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Inspect the price catalog.", subcommands: [Show.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the rates that apply to a model and where they came from.",
+            discussion: "Example:\n  costreplay prices show claude-sonnet-4-5 --at 2026-03-01")
+
+        @Argument(help: "Model name as it appears in traces.") var model: String
+        @Option(help: "Provider, when the model name is ambiguous.") var provider: String?
+        @Option(help: "Date or instant the rates apply to (default: latest).") var at: String?
+        @Option(help: "table or json.") var format: OutputFormat = .table
+        @OptionGroup var prices: PriceOptions
+
+        func run() throws {
+            let catalog = try prices.catalog()
+            guard let pricing = catalog.find(model: model, provider: provider) else {
+                throw CommandFailure(message: "error: no price for model '\(model)'\(provider.map { " (provider \($0))" } ?? "") in the catalog; add one with --prices FILE", code: 1)
+            }
+            var instant = Int64.max / 2
+            if let at {
+                guard let parsed = Timestamp.parseISO(at) else {
+                    throw CommandFailure(message: "error: --at \"\(at)\" is not a date (YYYY-MM-DD) or ISO 8601 instant")
+                }
+                instant = parsed
+            }
+            let view = PriceView(pricing: pricing, at: instant, query: model)
+            Console.out(format == .json ? try view.json() : view.text())
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write stored requests as CostReplay's canonical JSONL (lossless; docs/trace-format.md).",
+        discussion: "Example:\n  costreplay export --out trace.jsonl --from 2026-09-01")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var window: WindowOptions
+    @Option(help: "Output file (default: standard output).") var out: String?
+
+    func run() throws {
+        let opened = try store.openExisting()
+        let sink = try OutputSink(path: out)
+        try opened.forEachRecord(in: try window.window()) { record, _ in sink.write(CanonicalEncoder.line(record) + "\n") }
+        sink.close()
+    }
+}
+
+struct Synth: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate a realistic, seeded synthetic trace in canonical JSONL.",
+        discussion: """
+            Feature mix with heavy-tailed tokens, exact and near repeats, multi-turn sessions with growing history, \
+            diurnal arrivals, several models; billed costs from the catalog (docs/synth.md).
+
+            Example:
+              costreplay synth --requests 1000000 --seed 7 --no-text --out bench.jsonl
+            """)
+
+    @Option(help: "Number of requests.") var requests = 10_000
+    @Option(help: "Random seed.") var seed: UInt64 = 42
+    @Option(help: "First day (UTC), YYYY-MM-DD.") var start = "2026-09-01"
+    @Option(help: "Days spanned.") var days = 28
+    @Flag(help: "Leave prompt and response texts out (hashes stay).") var noText = false
+    @Option(help: "Share of records with a deliberately wrong billed cost.") var mispricedShare = 0.0
+    @Option(help: "Output file (default: standard output).") var out: String?
+    @OptionGroup var prices: PriceOptions
+
+    func run() throws {
+        var options = SynthOptions()
+        options.requests = requests
+        options.seed = seed
+        options.days = days
+        options.withText = !noText
+        options.mispricedShare = mispricedShare
+        guard let origin = Timestamp.parseISO(start) else { throw CommandFailure(message: "error: --start \"\(start)\" is not a date") }
+        options.startMicros = origin
+        guard requests > 0, days > 0 else { throw CommandFailure(message: "error: --requests and --days must be positive") }
+        let sink = try OutputSink(path: out)
+        TraceSynthesizer(options: options, pricer: Pricer(catalog: try prices.catalog())).generate { record in
+            sink.write(CanonicalEncoder.line(record) + "\n")
+        }
+        sink.close()
+    }
+}
+
+/// Buffered writing to a file or standard output.
+final class OutputSink {
+    let handle: FileHandle
+    var buffer = ""
+
+    init(path: String?) throws {
+        guard let path else { handle = .standardOutput; return }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw CommandFailure(message: "error: cannot write \(path)")
+        }
+        self.handle = handle
+    }
+
+    func write(_ text: String) {
+        buffer += text
+        if buffer.utf8.count >= 1 << 20 { flush() }
+    }
+
+    func flush() {
+        handle.write(Data(buffer.utf8))
+        buffer = ""
+    }
+
+    func close() {
+        flush()
+        if handle !== FileHandle.standardOutput { try? handle.close() }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import CostReplayCore
+import Foundation
+
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read trace files into the store.",
+        discussion: """
+            Formats are detected from content; --format overrides: \(TraceFormat.allCases.map(\.rawValue).joined(separator: ", ")).
+            Bad records are kept in the store with file, line and reason (see `costreplay rejects`); the command \
+            fails only when nothing was stored, or with --strict when anything was rejected.
+
+            Example:
+              costreplay ingest traces/sample.jsonl --db costreplay.db
+              costreplay ingest ../shared/data/azure-llm-inference-2023/AzureLLMInferenceTrace_conv.csv --default-model gpt-4o
+            """)
+
+    @Argument(help: "Trace files.") var files: [String]
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Input format instead of detection.") var format: String?
+    @Option(help: "Column-mapping file (JSON) for --format csv.") var mapping: String?
+    @Option(help: "Model for records that name none (Azure, Mooncake traces).") var defaultModel: String?
+    @Option(help: "Provider for records that name none.") var defaultProvider: String?
+    @Option(help: "Origin of relative timestamps (Mooncake, BurstGPT), ISO 8601; default 1970-01-01.") var timeOrigin: String?
+    @Option(help: "Write the rejected records of this run as JSONL to this file.") var rejects: String?
+    @Flag(help: "Exit 1 when any record is rejected.") var strict = false
+    @Option(name: .customLong("summary-format"), help: "table or json.") var summaryFormat: OutputFormat = .table
+
+    func run() throws {
+        var options = IngestOptions()
+        if let format {
+            guard let parsed = TraceFormat(rawValue: format) else {
+                throw CommandFailure(message: "error: \(IngestError.unknownFormatName(format))")
+            }
+            options.format = parsed
+        }
+        options.mappingPath = mapping
+        options.defaultModel = defaultModel
+        options.defaultProvider = defaultProvider
+        if let timeOrigin {
+            guard let micros = Timestamp.parseISO(timeOrigin) else {
+                throw CommandFailure(message: "error: --time-origin \"\(timeOrigin)\" is not an ISO 8601 date")
+            }
+            options.timeOrigin = micros
+        }
+        let opened: TraceStore
+        do { opened = try TraceStore(path: store.path) } catch { throw CommandFailure(message: "error: \(error)") }
+        let ingestor = try Ingestor(store: opened, options: options)
+        ingestor.progress = { done, total, path in Console.progress(done, total, path) }
+        let summary = try ingestor.ingest(paths: files)
+        Console.clearProgress()
+        try opened.createIndexes()
+        if let rejects { try writeRejects(summary: summary, store: opened, to: rejects) }
+        Console.out(summaryFormat == .json ? try IngestSummaryRenderer.json(summary) : IngestSummaryRenderer.text(summary, db: store.path))
+        for file in summary.files where file.error != nil { Console.error("error: \(file.error!)") }
+        if summary.totals.stored == 0 && summary.totals.duplicates == 0 {
+            throw CommandFailure(message: "error: nothing was stored", code: 1)
+        }
+        if strict && (summary.totals.rejected > 0 || summary.failedFiles > 0) {
+            throw CommandFailure(message: "error: \(summary.totals.rejected) records rejected (--strict)", code: 1)
+        }
+    }
+
+    func writeRejects(summary: IngestSummary, store: TraceStore, to path: String) throws {
+        let paths = Set(summary.files.map(\.path))
+        let lines = try store.rejections().filter { paths.contains($0.location.file) }.map(RejectRenderer.jsonLine)
+        do { try Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8).write(to: URL(fileURLWithPath: path)) } catch {
+            throw CommandFailure(message: "error: cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+struct Rejects: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List rejected records kept in the store.",
+        discussion: "Example:\n  costreplay rejects --format json")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "table or json (JSONL).") var format: OutputFormat = .table
+
+    func run() throws {
+        let rejections = try store.openExisting().rejections()
+        switch format {
+        case .json: Console.out(rejections.map(RejectRenderer.jsonLine).map { $0 + "\n" }.joined())
+        case .table, .csv: Console.out(rejections.map { $0.description + "\n" }.joined())
+        }
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what CostReplay needs to build and test, only when missing (Debian 12).
+set -euo pipefail
+need=()
+for pkg in pkg-config libgsl-dev libsqlite3-dev libsimdjson-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+# Python packages used by the cross-check tests (SciPy/NumPy references).
+if [ "${COSTREPLAY_SKIP_PIP:-0}" != "1" ]; then
+  python3 - <<'PY' || pip install -q numpy scipy
+import numpy, scipy
+PY
+fi
