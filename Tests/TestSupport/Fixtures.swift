@@ -43,3 +43,32 @@ public enum Fixtures {
         return result
     }
 }
+
+/// An exact dollar amount from decimal text, for expectations written by hand: `usd("0.00875")`.
+public func usd(_ text: String) -> Money {
+    let negative = text.hasPrefix("-")
+    let digits = negative ? String(text.dropFirst()) : text
+    let parts = digits.split(separator: ".", maxSplits: 1)
+    var femtos = Int128(String(parts[0]))! * Money.femtosPerDollar
+    if parts.count == 2 {
+        let fraction = String(parts[1])
+        precondition(fraction.count <= 15, "more than 15 decimals")
+        femtos += Int128(fraction + String(repeating: "0", count: 15 - fraction.count))!
+    }
+    return Money(femtos: negative ? -femtos : femtos)
+}
+
+/// The computed cost of one stored request.
+public func computedCost(_ store: TraceStore, id: String, catalog: PriceCatalog) throws -> PricedRequest {
+    var result: PricedRequest?
+    try store.forEachRecord { record, _ in
+        if record.id == id { result = Pricer(catalog: catalog).price(PricingInput(record)) }
+    }
+    guard let result else { throw FixtureError.missing(id) }
+    return result
+}
+
+public enum FixtureError: Error { case missing(String) }
+
+/// The built-in catalog, loaded once for all tests.
+public let sharedCatalog: PriceCatalog = try! PriceCatalog.builtIn()

@@ -34,17 +34,26 @@ public enum FormatSniffer {
         let firstByte = first.first { $0 != 32 && $0 != 9 } ?? 0
         let preview = String(decoding: first.prefix(40), as: UTF8.self)
         if firstByte == UInt8(ascii: "{") {
-            for line in lines {
+            // JSON lines only when the first record parses on its own; otherwise it is one
+            // pretty-printed document, or JSON lines whose first line is broken.
+            let firstKeys: Set<String>? = first.withUnsafeBytes { raw in (try? parser.parse(raw)).map(keysOf) }
+            if let firstKeys {
+                return Result(layout: .jsonLines, detected: TraceFormat.classify(jsonKeys: firstKeys),
+                              hint: "first record has keys \(firstKeys.sorted().prefix(8).joined(separator: ", "))")
+            }
+            if let document = try document(path: path, parser: parser, preview: preview) { return document }
+            for line in lines.dropFirst() {
                 let keys: Set<String>? = line.withUnsafeBytes { raw in (try? parser.parse(raw)).map(keysOf) }
                 if let keys {
                     return Result(layout: .jsonLines, detected: TraceFormat.classify(jsonKeys: keys),
-                                  hint: "first record has keys \(keys.sorted().prefix(8).joined(separator: ", "))")
+                                  hint: "first valid record has keys \(keys.sorted().prefix(8).joined(separator: ", "))")
                 }
             }
-            return try document(path: path, parser: parser, preview: preview)
+            return Result(layout: .jsonLines, detected: nil, hint: "the first lines are not valid JSON (\"\(preview)\")")
         }
         if firstByte == UInt8(ascii: "[") {
             return try document(path: path, parser: parser, preview: preview)
+                ?? Result(layout: .jsonDocument, detected: nil, hint: "the file starts with [ but is not valid JSON")
         }
         let header = CSVReader.split(String(decoding: first, as: UTF8.self), separator: UInt8(ascii: ",")) ?? []
         guard header.count >= 2 else {
@@ -54,7 +63,8 @@ public enum FormatSniffer {
                       hint: "CSV header \(header.prefix(8).joined(separator: ","))")
     }
 
-    static func document(path: String, parser: JSONParser, preview: String) throws(IngestError) -> Result {
+    /// The file parsed as one document, or nil when it is not valid JSON.
+    static func document(path: String, parser: JSONParser, preview: String) throws(IngestError) -> Result? {
         let bytes = try LineReader(path: path).readAll()
         let keys: Set<String>? = bytes.withUnsafeBytes { raw in
             guard let root = try? parser.parse(raw) else { return nil }
@@ -62,10 +72,7 @@ public enum FormatSniffer {
             if let data = root["data"], data.isArray, let first = data.elements.first { return keysOf(first) }
             return keysOf(root)
         }
-        guard let keys else {
-            // Not one document either: treat it as JSON lines whose first lines are broken.
-            return Result(layout: .jsonLines, detected: nil, hint: "the first lines are not valid JSON (\"\(preview)\")")
-        }
+        guard let keys else { return nil }
         return Result(layout: .jsonDocument, detected: TraceFormat.classify(jsonKeys: keys),
                       hint: "first record has keys \(keys.sorted().prefix(8).joined(separator: ", "))")
     }

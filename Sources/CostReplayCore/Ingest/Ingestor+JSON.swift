@@ -17,6 +17,7 @@ extension Ingestor {
                     var output = DecodeOutput()
                     let fallback = prefix + StableHash.hex(StableHash.hash(item.json)) + ":\(index + 1)"
                     do {
+                        decoder.willDecode(at: location)
                         try decoder.decode(item, fallbackID: fallback, into: &output)
                         try store(output, location: location, raw: nil, item: root.isArray ? index + 1 : 0)
                     } catch let error as RecordError {
@@ -45,6 +46,7 @@ extension Ingestor {
             var output = DecodeOutput()
             do {
                 let fallback = prefix + StableHash.hex(StableHash.hash(bytes)) + ":\(number)"
+                decoder.willDecode(at: location)
                 try decoder.decode(value, fallbackID: fallback, into: &output)
             } catch let error as RecordError {
                 try reject(location, error, raw: String(decoding: bytes, as: UTF8.self))
@@ -74,6 +76,7 @@ extension Ingestor {
         for (index, error) in output.itemErrors {
             try reject(location, error, raw: raw, item: item > 0 ? item : index)
         }
+        for (place, error, text) in output.placedErrors { try reject(place, error, raw: text) }
     }
 
     func reject(_ location: SourceLocation, _ error: RecordError, raw: String?, item: Int = 0) throws(StoreError) {

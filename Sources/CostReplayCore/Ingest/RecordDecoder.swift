@@ -3,6 +3,8 @@ public struct DecodeOutput {
     public var records: [TraceRecord] = []
     /// Parts of a multi-record source line that failed (1-based item, error).
     public var itemErrors: [(item: Int, error: RecordError)] = []
+    /// Failures that belong to another source line than the one being decoded (batch joins).
+    public var placedErrors: [(location: SourceLocation, error: RecordError, raw: String?)] = []
     public init() {}
 }
 
@@ -15,10 +17,13 @@ public protocol JSONRecordDecoder {
     mutating func decode(_ value: JSONValue, fallbackID: String, into output: inout DecodeOutput) throws(RecordError)
     /// Emits what only the end of all input settles (the OpenAI batch join).
     mutating func finish(into output: inout DecodeOutput)
+    /// Told where the next record comes from, for decoders that report records later.
+    mutating func willDecode(at location: SourceLocation)
 }
 
 extension JSONRecordDecoder {
     public mutating func finish(into output: inout DecodeOutput) {}
+    public mutating func willDecode(at location: SourceLocation) {}
 }
 
 /// Decodes one CSV row given the header.

@@ -10,7 +10,7 @@ public enum CostReportRenderer {
         for row in report.rows + [report.total] {
             var cells = [row.key, MoneyFormat.count(row.requests), MoneyFormat.count(row.inputTokens),
                          MoneyFormat.count(row.cacheReadTokens), MoneyFormat.count(row.outputTokens),
-                         MoneyFormat.human(row.computedCost)]
+                         computedCell(row)]
             if hasBilled {
                 cells += [row.billedRequests > 0 ? MoneyFormat.human(row.billedCost) : "",
                           row.gap.map(MoneyFormat.human) ?? ""]
@@ -28,6 +28,13 @@ public enum CostReportRenderer {
             text += "Note: \(MoneyFormat.count(note.requests)) requests of \(note.model): \(note.note)\n"
         }
         return text
+    }
+
+    /// The computed cost, flagged when some requests of the group could not be priced.
+    static func computedCell(_ row: CostRow) -> String {
+        if row.pricedRequests == 0 && row.unpricedRequests > 0 { return "unpriced" }
+        let text = MoneyFormat.human(row.computedCost)
+        return row.unpricedRequests > 0 ? text + " (+\(MoneyFormat.count(row.unpricedRequests)) unpriced)" : text
     }
 
     /// Tidy CSV: one row per group, then a `total` row; columns in docs/report-formats.md.

@@ -7,17 +7,29 @@
 /// An input line whose output never arrives is reported at the end as a rejection.
 public struct OpenAIBatchDecoder: JSONRecordDecoder {
     public let format = TraceFormat.openaiBatch
-    struct PendingInput { var model: String?; var messages: [MessageInfo]; var prompt: String; var raw: String }
+    struct PendingInput {
+        var model: String?
+        var messages: [MessageInfo]
+        var prompt: String
+        var raw: String
+        var location: SourceLocation
+    }
     var inputs: [String: PendingInput] = [:]
     var outputs: [String: TraceRecord] = [:]
+    /// custom_ids whose output was an error: their input lines are settled, not pending.
+    var failed: Set<String> = []
+    var location = SourceLocation(file: "", line: 0)
 
     public init() {}
+
+    public mutating func willDecode(at location: SourceLocation) { self.location = location }
 
     public mutating func decode(_ v: JSONValue, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
         guard let customID = FieldReading.identifier(v["custom_id"]) else { throw .missing("custom_id") }
         if let body = v["body"] {
+            if failed.contains(customID) { return }
             let (messages, prompt) = Normalise.chatMessages(body["messages"] ?? body["input"] ?? body)
-            let input = PendingInput(model: body["model"]?.string, messages: messages, prompt: prompt, raw: v.json)
+            let input = PendingInput(model: body["model"]?.string, messages: messages, prompt: prompt, raw: v.json, location: location)
             if var record = outputs.removeValue(forKey: customID) {
                 Self.merge(input, into: &record)
                 output.records.append(record)
@@ -28,6 +40,8 @@ public struct OpenAIBatchDecoder: JSONRecordDecoder {
         }
         guard let response = v["response"] else { throw .missing("response") }
         if let error = v["error"], !error.isNull {
+            inputs.removeValue(forKey: customID)
+            failed.insert(customID)
             throw RecordError(field: "error", "the batch request failed: \(error["message"]?.string ?? error.json)")
         }
         guard let body = response["body"] else { throw .missing("response.body") }
@@ -48,9 +62,10 @@ public struct OpenAIBatchDecoder: JSONRecordDecoder {
         // Outputs without their input are complete for pricing; only the prompt text is missing.
         for key in outputs.keys.sorted() { output.records.append(outputs[key]!) }
         outputs.removeAll()
-        for (index, key) in inputs.keys.sorted().enumerated() {
-            output.itemErrors.append((index + 1, RecordError(field: "custom_id",
-                "batch input request \(key) has no matching output line; its tokens and cost are unknown")))
+        for key in inputs.keys.sorted() {
+            let input = inputs[key]!
+            output.placedErrors.append((input.location, RecordError(field: "custom_id",
+                "batch input request \(key) has no matching output line; its tokens and cost are unknown"), input.raw))
         }
         inputs.removeAll()
     }
