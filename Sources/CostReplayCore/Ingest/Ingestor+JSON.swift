@@ -39,7 +39,7 @@ extension Ingestor {
             let value: JSONValue
             do { value = try parser.parse(bytes) } catch let error as JSONSyntaxError {
                 let reason = terminated || error.code == 10
-                    ? error.description : "truncated record at end of file (\(error.description))"
+                    ? error.description : "truncated record at end of file (\(error.detail))"
                 try reject(location, RecordError(reason), raw: String(decoding: bytes, as: UTF8.self))
                 return
             }

@@ -45,9 +45,12 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     public let code: Int
     public var description: String {
         // simdjson error 10 is UTF8_ERROR; name it plainly for users.
-        if code == 10 { return "invalid UTF-8" }
-        guard let message = csj_error_message(Int32(code)) else { return "invalid JSON" }
-        return "invalid JSON (\(String(cString: message)))"
+        code == 10 ? "invalid UTF-8" : "invalid JSON (\(detail))"
+    }
+
+    /// simdjson's own explanation.
+    public var detail: String {
+        csj_error_message(Int32(code)).map { String(cString: $0) } ?? "error \(code)"
     }
 }
 
