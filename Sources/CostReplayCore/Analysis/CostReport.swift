@@ -23,6 +23,12 @@ public struct CostReport: Sendable, Codable {
         public var reason: String
         public var model: String
         public var requests: Int
+
+        public init(reason: String, model: String, requests: Int) {
+            self.reason = reason
+            self.model = model
+            self.requests = requests
+        }
     }
 
     public struct NoteCount: Sendable, Codable, Equatable {

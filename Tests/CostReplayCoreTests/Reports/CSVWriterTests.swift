@@ -1,0 +1,25 @@
+import CostReplayCore
+import Testing
+
+@Suite struct CSVWriterTests {
+    @Test(arguments: [
+        ("plain", "plain"),
+        ("a,b", "\"a,b\""),
+        ("say \"hi\"", "\"say \"\"hi\"\"\""),
+        ("two\nlines", "\"two\nlines\""),
+        ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@cmd", "'@cmd"),
+        ("\tTAB", "'\tTAB"),
+    ])
+    func fieldsAreQuotedAndFormulasNeutralised(input: String, expected: String) {
+        #expect(CSVWriter.escape(input) == expected)
+    }
+
+    @Test func numbersAreWrittenAsIs() {
+        var writer = CSVWriter(header: ["a", "b"])
+        writer.row([.text("-x"), .number("-1.5")])
+        #expect(writer.text == "a,b\r\n'-x,-1.5\r\n")
+    }
+}
