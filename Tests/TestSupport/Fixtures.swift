@@ -72,3 +72,42 @@ public enum FixtureError: Error { case missing(String) }
 
 /// The built-in catalog, loaded once for all tests.
 public let sharedCatalog: PriceCatalog = try! PriceCatalog.builtIn()
+
+/// Runs the built `costreplay` executable and captures its output.
+public enum CLI {
+    public struct Result {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    public static var binary: String { Fixtures.root.appendingPathComponent(".build/debug/costreplay").path }
+
+    /// Runs to completion; output goes through files so large outputs cannot block the child.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let dir = Fixtures.temporaryDirectory()
+        let outURL = dir.appendingPathComponent("stdout"), errURL = dir.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = try start(arguments, environment: environment,
+                                stdout: try FileHandle(forWritingTo: outURL), stderr: try FileHandle(forWritingTo: errURL))
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
+                      stderr: try String(contentsOf: errURL, encoding: .utf8))
+    }
+
+    /// Starts without waiting, for tests that interrupt a run.
+    public static func start(_ arguments: [String], environment: [String: String] = [:],
+                             stdout: FileHandle = .nullDevice, stderr: FileHandle = .nullDevice) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        return process
+    }
+}

@@ -1,0 +1,84 @@
+import CostReplayCore
+import Foundation
+import Testing
+import TestSupport
+
+/// The executable's contract: help with examples, exit codes, errors on standard error.
+@Suite(.serialized) struct CLITests {
+    @Test(arguments: ["ingest", "cost", "prices show", "export", "synth", "rejects"])
+    func everyCommandHasHelpWithAnExample(command: String) throws {
+        let result = try CLI.run(command.split(separator: " ").map(String.init) + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Example"))
+    }
+
+    @Test func anUnknownOptionIsAUsageErrorWithExitCode2() throws {
+        let result = try CLI.run(["cost", "--bogus"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Unknown option '--bogus'"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func costWithoutADatabaseSaysSoAndExits2() throws {
+        let db = Fixtures.temporaryDirectory().appendingPathComponent("none.db").path
+        let result = try CLI.run(["cost", "--db", db])
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: no database at \(db); run `costreplay ingest` first or pass --db\n")
+    }
+
+    @Test func anIngestThatStoresNothingExits1() throws {
+        let db = Fixtures.temporaryDirectory().appendingPathComponent("x.db").path
+        let result = try CLI.run(["ingest", Fixtures.write("", name: "empty.jsonl"), "--db", db])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasSuffix("error: nothing was stored\n"))
+    }
+
+    @Test func strictModeFailsOnAnyRejectAndRejectsAreWrittenOut() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let trace = Fixtures.write("{\"id\":\"a\",\"model\":\"gpt-4o\",\"input_tokens\":1,\"output_tokens\":1}\nbroken\n")
+        let rejects = dir.appendingPathComponent("rejects.jsonl").path
+        let result = try CLI.run(["ingest", trace, "--db", dir.appendingPathComponent("s.db").path, "--strict", "--rejects", rejects])
+        #expect(result.status == 1)
+        let written = try String(contentsOfFile: rejects, encoding: .utf8)
+        #expect(written.contains("\"line\":2"))
+        #expect(written.contains("\"raw\":\"broken\""))
+    }
+
+    @Test func theDatabaseDefaultComesFromTheEnvironment() throws {
+        let db = Fixtures.temporaryDirectory().appendingPathComponent("env.db").path
+        let ingest = try CLI.run(["ingest", Fixtures.trace("canonical.jsonl")], environment: ["COSTREPLAY_DB": db])
+        #expect(ingest.status == 0)
+        let cost = try CLI.run(["cost", "--format", "json"], environment: ["COSTREPLAY_DB": db])
+        #expect(cost.status == 0)
+        #expect(cost.stdout.contains("\"version\" : \"costreplay.cost\\/1\""))
+    }
+
+    @Test func anIngestKilledHalfWayLeavesAConsistentStoreThatARerunCompletes() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let trace = dir.appendingPathComponent("big.jsonl").path
+        let synth = try CLI.run(["synth", "--requests", "120000", "--no-text", "--seed", "3", "--out", trace])
+        #expect(synth.status == 0)
+        let db = dir.appendingPathComponent("k.db").path
+        let process = try CLI.start(["ingest", trace, "--db", db])
+        // Kill once some chunks have committed but well before the end.
+        var waited = 0
+        while waited < 30_000 {
+            usleep(20_000)
+            waited += 20
+            if let store = try? TraceStore(existingPath: db), store.requestCount >= 20_000 { break }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let partial = try TraceStore(existingPath: db)
+        let stored = partial.requestCount
+        #expect(try partial.database.scalar("SELECT count(*) FROM requests WHERE id IS NULL") == 0)
+        #expect(stored < 120_000, "the ingest finished before it was killed; nothing was interrupted")
+        let rerun = try CLI.run(["ingest", trace, "--db", db, "--summary-format", "json"])
+        #expect(rerun.status == 0)
+        let final = try TraceStore(existingPath: db)
+        #expect(final.requestCount == 120_000)
+        let check = try final.database.prepare("PRAGMA integrity_check")
+        #expect(try check.step())
+        #expect(check.string(0) == "ok")
+    }
+}
