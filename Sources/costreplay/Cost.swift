@@ -100,6 +100,7 @@ struct Synth: ParsableCommand {
     @Option(help: "First day (UTC), YYYY-MM-DD.") var start = "2026-09-01"
     @Option(help: "Days spanned.") var days = 28
     @Flag(help: "Leave prompt and response texts out (hashes stay).") var noText = false
+    @Flag(help: "Short lines: no texts, message structure or latency timestamps (benchmarks).") var compact = false
     @Option(help: "Share of records with a deliberately wrong billed cost.") var mispricedShare = 0.0
     @Option(help: "Output file (default: standard output).") var out: String?
     @OptionGroup var prices: PriceOptions
@@ -109,7 +110,8 @@ struct Synth: ParsableCommand {
         options.requests = requests
         options.seed = seed
         options.days = days
-        options.withText = !noText
+        options.withText = !noText && !compact
+        options.compact = compact
         options.mispricedShare = mispricedShare
         guard let origin = Timestamp.parseISO(start) else { throw CommandFailure(message: "error: --start \"\(start)\" is not a date") }
         options.startMicros = origin

@@ -29,7 +29,7 @@ extension Ingestor {
             let location = SourceLocation(file: path, line: row.line)
             var output = DecodeOutput()
             do {
-                let fallback = format.rawValue + ":" + StableHash.hex(StableHash.hash(row.raw)) + ":\(row.line)"
+                let fallback = { format.rawValue + ":" + StableHash.hex(StableHash.hash(row.raw)) + ":\(row.line)" }
                 try current.decode(row, fallbackID: fallback, into: &output)
             } catch let error as RecordError {
                 try reject(location, error, raw: row.raw)

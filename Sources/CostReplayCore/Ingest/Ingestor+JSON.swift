@@ -15,7 +15,7 @@ extension Ingestor {
                 for (index, item) in items.enumerated() {
                     let location = SourceLocation(file: path, line: root.isArray ? 0 : 1)
                     var output = DecodeOutput()
-                    let fallback = prefix + StableHash.hex(StableHash.hash(item.json)) + ":\(index + 1)"
+                    let fallback = { prefix + StableHash.hex(StableHash.hash(item.json)) + ":\(index + 1)" }
                     do {
                         decoder.willDecode(at: location)
                         try decoder.decode(item, fallbackID: fallback, into: &output)
@@ -27,36 +27,86 @@ extension Ingestor {
             }
             return
         }
-        var sinceProgress = 0
-        try reader.forEachLine { number, bytes, terminated in
-            sinceProgress += 1
-            if sinceProgress >= 65_536 {
-                sinceProgress = 0
-                progress?(reader.bytesRead, reader.fileSize, path)
-            }
-            if Self.isBlank(bytes) { return }
-            let location = SourceLocation(file: path, line: number)
-            let value: JSONValue
-            do { value = try parser.parse(bytes) } catch let error as JSONSyntaxError {
-                let reason = terminated || error.code == 10
-                    ? error.description : "truncated record at end of file (\(error.detail))"
-                try reject(location, RecordError(reason), raw: String(decoding: bytes, as: UTF8.self))
-                return
-            }
-            var output = DecodeOutput()
+        let queue = WriteQueue()
+        let box = UncheckedBox(self)
+        let writerThread = WriterThread {
             do {
-                let fallback = prefix + StableHash.hex(StableHash.hash(bytes)) + ":\(number)"
-                decoder.willDecode(at: location)
-                try decoder.decode(value, fallbackID: fallback, into: &output)
-            } catch let error as RecordError {
-                try reject(location, error, raw: String(decoding: bytes, as: UTF8.self))
-                return
+                while let batch = queue.pop() { try box.value.consume(batch) }
+            } catch {
+                queue.abort()
+                throw error
             }
-            try store(output, location: location,
-                      raw: output.itemErrors.isEmpty ? nil : String(decoding: bytes, as: UTF8.self))
         }
+        var batch: [IngestItem] = []
+        batch.reserveCapacity(Self.batchSize)
+        var sinceProgress = 0
+        do {
+            try reader.forEachLine { number, bytes, terminated in
+                if queue.aborted { throw StopReading() }
+                sinceProgress += 1
+                if sinceProgress >= 65_536 {
+                    sinceProgress = 0
+                    progress?(reader.bytesRead, reader.fileSize, path)
+                }
+                if Self.isBlank(bytes) { return }
+                let line = number == 1 ? FormatSniffer.dropBOM(bytes) : bytes
+                batch.append(Self.decodeLine(line, number: number, terminated: terminated, path: path, parser: parser,
+                                             prefix: prefix, decoder: &decoder))
+                if batch.count >= Self.batchSize {
+                    queue.push(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+        } catch is StopReading {
+        } catch {
+            queue.push(batch)
+            queue.close()
+            try? writerThread.join()
+            throw error
+        }
+        queue.push(batch)
+        queue.close()
+        try writerThread.join()
         progress?(reader.bytesRead, reader.fileSize, path)
     }
+
+    static let batchSize = 2048
+
+    /// Parses and decodes one line into a work item for the writer.
+    static func decodeLine<D: JSONRecordDecoder>(
+        _ bytes: UnsafeRawBufferPointer, number: Int, terminated: Bool, path: String, parser: JSONParser, prefix: String,
+        decoder: inout D
+    ) -> IngestItem {
+        let location = SourceLocation(file: path, line: number)
+        let value: JSONValue
+        do { value = try parser.parse(bytes) } catch {
+            let reason = terminated || error.code == 10
+                ? error.description : "truncated record at end of file (\(error.detail))"
+            return .rejected(location, RecordError(reason), raw: String(decoding: bytes, as: UTF8.self), item: 0)
+        }
+        var output = DecodeOutput()
+        do {
+            decoder.willDecode(at: location)
+            try decoder.decode(value, fallbackID: { prefix + StableHash.hex(StableHash.hash(bytes)) + ":\(number)" },
+                               into: &output)
+        } catch {
+            return .rejected(location, error, raw: String(decoding: bytes, as: UTF8.self), item: 0)
+        }
+        let raw = output.itemErrors.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+        return .decoded(output, location, raw: raw, item: 0)
+    }
+
+    /// Writes one batch: the writer thread's side of the pipeline.
+    func consume(_ batch: [IngestItem]) throws(StoreError) {
+        for item in batch {
+            switch item {
+            case let .decoded(output, location, raw, index): try store(output, location: location, raw: raw, item: index)
+            case let .rejected(location, error, raw, index): try reject(location, error, raw: raw, item: index)
+            }
+        }
+    }
+
+    struct StopReading: Error {}
 
     static func isBlank(_ bytes: UnsafeRawBufferPointer) -> Bool {
         for byte in bytes where byte != 32 && byte != 9 && byte != 13 { return false }

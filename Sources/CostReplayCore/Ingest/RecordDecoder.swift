@@ -14,7 +14,7 @@ public struct DecodeOutput {
 public protocol JSONRecordDecoder {
     var format: TraceFormat { get }
     /// `fallbackID` is a stable id for records whose source has none (content hash and line).
-    mutating func decode(_ value: JSONValue, fallbackID: String, into output: inout DecodeOutput) throws(RecordError)
+    mutating func decode(_ value: JSONValue, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError)
     /// Emits what only the end of all input settles (the OpenAI batch join).
     mutating func finish(into output: inout DecodeOutput)
     /// Told where the next record comes from, for decoders that report records later.
@@ -29,5 +29,5 @@ extension JSONRecordDecoder {
 /// Decodes one CSV row given the header.
 public protocol CSVRowDecoder {
     var format: TraceFormat { get }
-    mutating func decode(_ row: CSVRow, fallbackID: String, into output: inout DecodeOutput) throws(RecordError)
+    mutating func decode(_ row: CSVRow, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError)
 }

@@ -19,6 +19,7 @@ public struct Money: Hashable, Comparable, Sendable {
 
     /// The amount as a floating-point number of dollars, for statistics and presentation.
     public var dollars: Double {
+        if let small = Int64(exactly: femtos) { return Double(small) / 1e15 }
         let whole = femtos / Money.femtosPerDollar
         let fraction = femtos % Money.femtosPerDollar
         return Double(whole) + Double(fraction) / 1e15

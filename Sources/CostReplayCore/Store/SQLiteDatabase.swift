@@ -9,7 +9,11 @@ public final class SQLiteDatabase {
     let handle: OpaquePointer
     public let path: String
 
+    /// Process-wide SQLite configuration, applied once before the first connection opens.
+    private static let configured: Void = { _ = csqlite_configure_single_user() }()
+
     public init(path: String, readOnly: Bool = false) throws(StoreError) {
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let code = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)

@@ -12,9 +12,9 @@ public final class SQLiteStatement {
 
     deinit { sqlite3_finalize(statement) }
 
+    /// Resets for the next row; bindings stay, so callers must bind every parameter each time.
     public func reset() {
         sqlite3_reset(statement)
-        sqlite3_clear_bindings(statement)
     }
 
     @inline(__always) public func bind(_ index: Int32, _ value: Int64?) {

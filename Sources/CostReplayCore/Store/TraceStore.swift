@@ -5,9 +5,11 @@ public final class TraceStore {
     /// Opens or creates a store, applying the schema.
     public init(path: String) throws(StoreError) {
         database = try SQLiteDatabase(path: path)
+        // Larger pages make the wide request rows cheaper to append; only effective on a new file.
+        try database.execute("PRAGMA page_size=16384")
         try database.execute("PRAGMA journal_mode=WAL")
         try database.execute("PRAGMA synchronous=NORMAL")
-        try database.execute("PRAGMA cache_size=-262144")
+        try database.execute("PRAGMA cache_size=-131072")
         try database.execute("PRAGMA temp_store=MEMORY")
         try migrate()
     }

@@ -3,6 +3,9 @@
 public enum JSONText {
     /// A JSON string literal with RFC 8259 escaping.
     public static func quote(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
@@ -52,4 +55,10 @@ public enum JSONText {
         public mutating func add(_ key: String, _ value: Bool?) { add(key, raw: value.map { $0 ? "true" : "false" }) }
         public var text: String { "{" + parts.joined(separator: ",") + "}" }
     }
+}
+
+/// Hands a non-Sendable reference to another thread whose use of it is exclusive by design.
+final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -90,6 +90,22 @@ public struct JSONValue {
         }
     }
 
+    /// Calls `body` with each member of an object, without building an array.
+    public func forEachMember(_ body: (String, JSONValue) throws -> Void) rethrows {
+        guard type == .object else { return }
+        var count = 0
+        let first = csj_children(parser.handle, slot, &count)
+        guard first >= 0 else { return }
+        for index in 0..<count {
+            let child = first + Int32(index)
+            var bytes: UnsafePointer<CChar>?
+            var length = 0
+            _ = csj_key(parser.handle, child, &bytes, &length)
+            let key = bytes.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self) } ?? ""
+            try body(key, JSONValue(parser: parser, slot: child))
+        }
+    }
+
     /// The value re-serialised as compact JSON text.
     public var json: String {
         var bytes: UnsafePointer<CChar>?

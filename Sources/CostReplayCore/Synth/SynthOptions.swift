@@ -7,6 +7,8 @@ public struct SynthOptions: Sendable {
     public var days = 28
     /// Include prompt and response texts (larger lines; needed for semantic caching and truncation).
     public var withText = true
+    /// Leave out message structure and latency timestamps (short lines, for benchmarks).
+    public var compact = false
     /// Attach the provider-billed cost computed from the catalog.
     public var billed = true
     /// Share of records whose billed cost is deliberately off by 10–50%, to exercise reconciliation.

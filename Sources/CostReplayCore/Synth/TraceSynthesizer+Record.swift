@@ -42,7 +42,7 @@ extension TraceSynthesizer {
         let reasoning = feature.reasoningMedian > 0 && model.hasPrefix("o")
             ? tokens(median: feature.reasoningMedian, sigma: 0.9, random, cap: 60_000) : 0
         r.usage = TokenUsage(input: input, output: visible + reasoning, reasoning: reasoning)
-        r.messages = messages
+        if !options.compact { r.messages = messages }
         let response = responseSeed >= 0
             ? "Answer \(responseSeed): " + PromptText.question(responseSeed)
             : "Reply " + PromptText.filler(words: 8, random: random)
@@ -51,12 +51,14 @@ extension TraceSynthesizer {
             r.responseText = response
         }
         r.promptHash = StableHash.hex(question)
-        r.responseHash = StableHash.hex(response)
+        if !options.compact { r.responseHash = StableHash.hex(response) }
         messages.append(MessageInfo(role: "assistant", tokens: visible, hash: r.responseHash))
         // Latency: time to first token grows with the prompt, decoding at ~60 tokens/s.
         let ttft = Int64(200_000 + Double(input) * 40 + random.exponential(mean: 150_000))
-        r.firstTokenMicros = time + ttft
-        r.endMicros = time + ttft + Int64(Double(visible + reasoning) / 60 * 1e6)
+        if !options.compact {
+            r.firstTokenMicros = time + ttft
+            r.endMicros = time + ttft + Int64(Double(visible + reasoning) / 60 * 1e6)
+        }
         if options.billed, let cost = pricer.price(PricingInput(r)).cost {
             var billed = cost
             if options.mispricedShare > 0 && random.uniform() < options.mispricedShare {

@@ -13,7 +13,7 @@ public struct LangfuseDecoder: JSONRecordDecoder, CSVRowDecoder {
 
     public init(header: [String] = []) { self.header = header }
 
-    public mutating func decode(_ v: JSONValue, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+    public mutating func decode(_ v: JSONValue, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
         guard v.isObject else { throw RecordError("expected a JSON object") }
         // The public API wraps pages as {"data": [...], "meta": {...}}.
         if let data = v["data"], data.isArray {
@@ -29,7 +29,7 @@ public struct LangfuseDecoder: JSONRecordDecoder, CSVRowDecoder {
         output.records.append(try decode(RecordFields(storage: .json(v), nestedParser: nested)))
     }
 
-    public mutating func decode(_ row: CSVRow, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+    public mutating func decode(_ row: CSVRow, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
         let fields = CSVHeader.dictionary(header: header, row: row.fields)
         output.records.append(try decode(RecordFields(storage: .csv(fields), nestedParser: nested)))
     }

@@ -12,17 +12,17 @@ public struct LiteLLMDecoder: JSONRecordDecoder, CSVRowDecoder {
 
     public init(header: [String] = []) { self.header = header }
 
-    public mutating func decode(_ v: JSONValue, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+    public mutating func decode(_ v: JSONValue, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
         guard v.isObject else { throw RecordError("expected a JSON object") }
-        output.records.append(try decode(RecordFields(storage: .json(v), nestedParser: nested), fallbackID: fallbackID))
+        output.records.append(try decode(RecordFields(storage: .json(v), nestedParser: nested), ))
     }
 
-    public mutating func decode(_ row: CSVRow, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+    public mutating func decode(_ row: CSVRow, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
         let fields = CSVHeader.dictionary(header: header, row: row.fields)
-        output.records.append(try decode(RecordFields(storage: .csv(fields), nestedParser: nested), fallbackID: fallbackID))
+        output.records.append(try decode(RecordFields(storage: .csv(fields), nestedParser: nested), ))
     }
 
-    func decode(_ f: RecordFields, fallbackID: String) throws(RecordError) -> TraceRecord {
+    func decode(_ f: RecordFields) throws(RecordError) -> TraceRecord {
         guard let id = f.text("request_id") else { throw .missing("request_id") }
         var r = TraceRecord(id: "litellm:" + id)
         r.format = format.rawValue

@@ -35,11 +35,11 @@ public struct MappedCSVDecoder: CSVRowDecoder {
         return mapping.defaults[target]
     }
 
-    public mutating func decode(_ row: CSVRow, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+    public mutating func decode(_ row: CSVRow, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
         guard row.fields.count >= index.values.max().map({ $0 + 1 }) ?? 0 else {
             throw RecordError("expected at least \(index.values.max()! + 1) columns, found \(row.fields.count)")
         }
-        var r = TraceRecord(id: value("id", row).map { format.rawValue + ":" + $0 } ?? fallbackID)
+        var r = TraceRecord(id: value("id", row).map { format.rawValue + ":" + $0 } ?? fallbackID())
         r.format = format.rawValue
         func column(_ target: String) -> String { mapping.columns[target] ?? target }
         let input = try FieldReading.tokens(text: value("input_tokens", row) ?? "", field: column("input_tokens"))
@@ -106,9 +106,9 @@ public struct MooncakeDecoder: JSONRecordDecoder {
         self.defaults = defaults
     }
 
-    public mutating func decode(_ v: JSONValue, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+    public mutating func decode(_ v: JSONValue, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
         guard v.isObject else { throw RecordError("expected a JSON object") }
-        var r = TraceRecord(id: fallbackID)
+        var r = TraceRecord(id: fallbackID())
         r.format = format.rawValue
         guard let input = try FieldReading.tokens(v["input_length"], field: "input_length") else { throw .missing("input_length") }
         guard let outputTokens = try FieldReading.tokens(v["output_length"], field: "output_length") else {

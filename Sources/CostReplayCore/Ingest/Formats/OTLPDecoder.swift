@@ -9,7 +9,7 @@ public struct OTLPDecoder: JSONRecordDecoder {
     public let format = TraceFormat.otlp
     public init() {}
 
-    public mutating func decode(_ v: JSONValue, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+    public mutating func decode(_ v: JSONValue, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
         guard let resourceSpans = v["resourceSpans"], resourceSpans.isArray else { throw .missing("resourceSpans") }
         var item = 0
         for resourceSpan in resourceSpans.elements {

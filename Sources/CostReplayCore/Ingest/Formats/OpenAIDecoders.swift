@@ -24,7 +24,7 @@ public struct OpenAIBatchDecoder: JSONRecordDecoder {
 
     public mutating func willDecode(at location: SourceLocation) { self.location = location }
 
-    public mutating func decode(_ v: JSONValue, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+    public mutating func decode(_ v: JSONValue, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
         guard let customID = FieldReading.identifier(v["custom_id"]) else { throw .missing("custom_id") }
         if let body = v["body"] {
             if failed.contains(customID) { return }
@@ -83,11 +83,11 @@ public struct OpenAIChatDecoder: JSONRecordDecoder {
     public let format = TraceFormat.openaiChat
     public init() {}
 
-    public mutating func decode(_ v: JSONValue, fallbackID: String, into output: inout DecodeOutput) throws(RecordError) {
+    public mutating func decode(_ v: JSONValue, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
         let response = v["response"] ?? v
         let request = v["request"]
         let body = response["body"] ?? response
-        let id = FieldReading.identifier(body["id"]).map { "openai:" + $0 } ?? fallbackID
+        let id = FieldReading.identifier(body["id"]).map { "openai:" + $0 } ?? fallbackID()
         var record = try ChatCompletion.record(body, id: id, field: v["response"] == nil ? "" : "response")
         record.format = format.rawValue
         if let request {
