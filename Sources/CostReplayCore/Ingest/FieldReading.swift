@@ -60,7 +60,11 @@ enum FieldReading {
     /// An instant: ISO 8601 text, epoch number text, or an epoch number (s, ms, µs or ns by magnitude).
     static func instant(_ value: JSONValue?, field: String) throws(RecordError) -> Int64? {
         guard let value, !value.isNull else { return nil }
-        if value.type == .string { return try instant(text: value.string!, field: field) }
+        if value.type == .string {
+            // Fast path: parse the bytes in place; fall back for epoch text and odd shapes.
+            if let micros = value.withStringBytes({ Timestamp.parseISO(bytes: $0) }) ?? nil { return micros }
+            return try instant(text: value.string!, field: field)
+        }
         if let number = value.double, let micros = Timestamp.fromEpoch(number) { return micros }
         throw RecordError(field: field, "expected a timestamp, found \(value.json)")
     }

@@ -9,8 +9,7 @@ public final class TraceStore {
         try database.execute("PRAGMA page_size=16384")
         try database.execute("PRAGMA journal_mode=WAL")
         try database.execute("PRAGMA synchronous=NORMAL")
-        try database.execute("PRAGMA cache_size=-131072")
-        try database.execute("PRAGMA temp_store=MEMORY")
+        try database.execute("PRAGMA cache_size=-65536")
         try migrate()
     }
 
