@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
@@ -22,7 +23,7 @@ let package = Package(
         .target(name: "Statistics", dependencies: ["CGSL"]),
         .target(
             name: "CostReplayCore",
-            dependencies: ["CSQLite", "CSimdJSON", "Statistics"],
+            dependencies: ["CSQLite", "CSimdJSON", "Statistics", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")]
         ),
         .executableTarget(

@@ -27,7 +27,7 @@ public enum MoneyFormat {
         return (negative && rounded != 0 ? "-" : "") + text
     }
 
-    static func fixed(_ value: Double, decimals: Int) -> String {
+    public static func fixed(_ value: Double, decimals: Int) -> String {
         plain(Money(dollars: value), decimals: decimals)
     }
 

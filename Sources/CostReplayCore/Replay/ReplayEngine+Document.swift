@@ -1,0 +1,40 @@
+extension ReplayEngine {
+    /// Assembles the result document from the chains' totals.
+    func document(inputs: ReplayResult.Inputs) -> ReplayResult {
+        var results: [ScenarioResult] = []
+        for (index, plan) in plans.enumerated() {
+            let mine = chains.filter { $0.plan == index }
+            guard let full = mine.first(where: { $0.role == .full }) else { continue }
+            var metrics: [String: [String: Double]] = [:]
+            for (position, strategy) in full.strategies.enumerated() {
+                metrics["\(position + 1):\(type(of: strategy).name)"] = strategy.metrics
+            }
+            var waterfall: [ScenarioResult.Attribution] = []
+            var alone: [ScenarioResult.Attribution] = []
+            var previous = full.totals.baselineCost
+            for (position, step) in plan.steps.enumerated() {
+                let after = position == plan.steps.count - 1 ? full.totals.cost
+                    : mine.first { $0.role == .prefix(position + 1) }?.totals.cost ?? full.totals.cost
+                waterfall.append(.init(strategy: step.strategy, costBefore: previous, costAfter: after))
+                previous = after
+                let single = plan.steps.count == 1 ? full : mine.first { $0.role == .alone(position) }
+                if let single {
+                    alone.append(.init(strategy: step.strategy, costBefore: single.totals.baselineCost, costAfter: single.totals.cost))
+                }
+            }
+            let exact = options.shard.map { shard in
+                plan.steps.allSatisfy { StrategyRegistry.named($0.strategy)!.exactWhenSharded(by: shard.key, parameters: $0.parameters) }
+            } ?? true
+            results.append(ScenarioResult(
+                label: plan.label, scenario: plan.scenario,
+                steps: plan.steps.map { .init(strategy: $0.strategy, parameters: $0.parameters.values) },
+                totals: full.totals, metrics: metrics, waterfall: waterfall, alone: alone, exactWhenSharded: exact))
+        }
+        var diagnostics: [String] = []
+        if baseline.unpricedRequests > 0 {
+            diagnostics.append("\(baseline.unpricedRequests) requests could not be priced (unknown model or no usage); they are left out of every cost and saving")
+        }
+        if baseline.requests == 0 { diagnostics.append("no billed requests in the replayed window") }
+        return ReplayResult(inputs: inputs, baseline: baseline, scenarios: results, diagnostics: diagnostics)
+    }
+}

@@ -1,0 +1,152 @@
+import Statistics
+
+/// Replays stored requests in time order (ties by id) through every scenario point at once.
+///
+/// One pass over the store feeds each request to every chain: each point's full strategy list,
+/// plus, for attribution, each prefix of the list (the waterfall) and each strategy alone. Memory
+/// is the strategies' own state (cache contents), never the trace.
+public final class ReplayEngine {
+    let plans: [ScenarioPlan]
+    let pricer: Pricer
+    let options: ReplayOptions
+    var chains: [Chain] = []
+    var baseline = Totals()
+    /// Ledger of the request `options.explainID`, per scenario point label.
+    public private(set) var explained: [String: [LedgerEntry]] = [:]
+
+    /// One strategy list being replayed, with its running totals.
+    struct Chain {
+        enum Role: Equatable { case full, prefix(Int), alone(Int) }
+        var plan: Int
+        var role: Role
+        var strategies: [any ReplayStrategy]
+        var totals = Totals()
+    }
+
+    public init(plans: [ScenarioPlan], pricer: Pricer, options: ReplayOptions) {
+        self.plans = plans
+        self.pricer = pricer
+        self.options = options
+        let context = StrategyContext(pricer: pricer, seed: options.seed)
+        for (index, plan) in plans.enumerated() {
+            func make(_ steps: ArraySlice<ScenarioPlan.Step>) -> [any ReplayStrategy] {
+                steps.map { StrategyRegistry.named($0.strategy)!.init(parameters: $0.parameters, context: context) }
+            }
+            chains.append(Chain(plan: index, role: .full, strategies: make(plan.steps[...])))
+            if plan.steps.count > 1 {
+                for k in 1..<plan.steps.count { chains.append(Chain(plan: index, role: .prefix(k), strategies: make(plan.steps.prefix(k)))) }
+                for i in plan.steps.indices { chains.append(Chain(plan: index, role: .alone(i), strategies: make(plan.steps[i...i]))) }
+            }
+        }
+    }
+
+    /// Streams the store once and returns the result document.
+    public func run(store: TraceStore, inputs: ReplayResult.Inputs) throws -> ReplayResult {
+        try store.forEachRecord(in: options.window) { record, _ in
+            guard options.shard.map({ $0.contains(record) }) ?? true else { return }
+            replay(ReplayRequest(record))
+        }
+        return document(inputs: inputs)
+    }
+
+    /// Feeds one request to every chain.
+    func replay(_ original: ReplayRequest) {
+        let isCall = original.kind == .llm
+        let base = isCall ? pricer.price(original.pricingInput).cost : (original.spanCost ?? .zero)
+        if isCall { baseline.add(original, baseCost: base, cost: base) } else { baseline.spans += 1 }
+        let explain = options.explainID == original.id
+        for index in chains.indices {
+            var request = original
+            var ledger: [LedgerEntry] = []
+            for step in chains[index].strategies.indices {
+                chains[index].strategies[step].apply(&request, explain: explain, ledger: &ledger)
+                if request.served != nil { break }
+            }
+            let cost: Money?
+            if let served = request.served {
+                cost = served.cost + request.extraCost
+            } else if isCall {
+                cost = pricer.price(request.pricingInput).cost.map { $0 + request.extraCost }
+            } else {
+                cost = (original.spanCost ?? .zero) + request.extraCost
+            }
+            if isCall {
+                chains[index].totals.add(request, baseCost: base, cost: cost)
+            } else {
+                chains[index].totals.spans += 1
+                chains[index].totals.baselineCost += base ?? .zero
+                chains[index].totals.cost += cost ?? .zero
+                if let served = request.served {
+                    chains[index].totals.servedRequests += 1
+                    chains[index].totals.latencySavedMs += Double(max(0, (original.latencyMicros ?? 0) - served.latencyMicros)) / 1000
+                }
+            }
+            if explain && chains[index].role == .full {
+                var entries = ledger
+                let final = cost.map { MoneyFormat.plain($0, decimals: 9) } ?? "unpriced"
+                let before = base.map { MoneyFormat.plain($0, decimals: 9) } ?? "unpriced"
+                entries.append(LedgerEntry(strategy: "result", decision: request.served == nil ? "sent to provider" : "served",
+                                           detail: "baseline $\(before) → scenario $\(final)"))
+                explained[plans[chains[index].plan].label] = entries
+            }
+        }
+    }
+}
+
+extension Totals {
+    mutating func add(_ request: ReplayRequest, baseCost: Money?, cost: Money?) {
+        requests += 1
+        if let usage = request.usage, request.served == nil {
+            inputTokens += usage.input
+            cacheReadTokens += usage.cacheRead
+            cacheWriteTokens += usage.cacheWrite5m + usage.cacheWrite1h
+            outputTokens += usage.output
+        }
+        if let served = request.served {
+            servedRequests += 1
+            latencySavedMs += Double(max(0, (request.latencyMicros ?? 0) - served.latencyMicros)) / 1000
+        }
+        guard let baseCost, let cost else {
+            unpricedRequests += 1
+            return
+        }
+        comparedRequests += 1
+        baselineCost += baseCost
+        self.cost += cost
+    }
+}
+
+/// How a replay runs: seed, time window, shard, and an optional request to explain.
+public struct ReplayOptions: Sendable {
+    public var seed: UInt64 = 42
+    public var window = TraceStore.TimeWindow()
+    public var shard: ShardFilter?
+    public var explainID: String?
+
+    public init() {}
+}
+
+/// Keeps the requests whose tenant, user or session hashes to this shard.
+public struct ShardFilter: Sendable, Equatable {
+    public var index: Int
+    public var count: Int
+    public var key: ShardKey
+
+    public init(index: Int, count: Int, key: ShardKey) {
+        self.index = index
+        self.count = count
+        self.key = key
+    }
+
+    /// Requests without the key are placed by their trace or id, so every request lands in one shard.
+    func contains(_ record: TraceRecord) -> Bool {
+        let value: String?
+        switch key {
+        case .tenant: value = record.tenantID
+        case .user: value = record.userID
+        case .session: value = record.sessionID
+        }
+        let text = value ?? record.traceID ?? record.id
+        return Int(StableHash.hash(text) % UInt64(count)) == index
+    }
+}

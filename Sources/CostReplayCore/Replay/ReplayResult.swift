@@ -1,0 +1,94 @@
+/// The versioned result document of a replay: what every renderer, `merge`, forecasts and the CI
+/// gate read, so nothing is replayed twice. Same inputs and seed, same bytes.
+public struct ReplayResult: Sendable, Codable, Equatable {
+    public static let currentVersion = "costreplay.result/1"
+    public var version = ReplayResult.currentVersion
+    public var inputs: Inputs
+    public var baseline: Totals
+    public var scenarios: [ScenarioResult]
+    public var diagnostics: [String]
+
+    public struct Inputs: Sendable, Codable, Equatable {
+        public var database: String
+        public var window: CostReport.Window
+        public var seed: UInt64
+        public var shard: Shard?
+        public var scenarioFile: String
+        /// Stable hash of the scenario file text.
+        public var scenarioDigest: String
+        public var priceSources: [String]
+    }
+
+    public struct Shard: Sendable, Codable, Equatable {
+        public var key: ShardKey
+        public var indices: [Int]
+        public var count: Int
+    }
+}
+
+/// Money and counts of one replay (baseline or a scenario point).
+public struct Totals: Sendable, Codable, Equatable {
+    /// Billed model calls seen.
+    public var requests = 0
+    /// Calls priced both in the baseline and the scenario; money sums cover these.
+    public var comparedRequests = 0
+    public var unpricedRequests = 0
+    /// Structural spans (tool, retrieval) seen.
+    public var spans = 0
+    public var baselineCost = Money.zero
+    public var cost = Money.zero
+    public var servedRequests = 0
+    public var latencySavedMs = 0.0
+    public var inputTokens: Int64 = 0
+    public var cacheReadTokens: Int64 = 0
+    public var cacheWriteTokens: Int64 = 0
+    public var outputTokens: Int64 = 0
+
+    public var savings: Money { baselineCost - cost }
+    public var savingsShare: Double { baselineCost.femtos == 0 ? 0 : savings.dollars / baselineCost.dollars }
+
+    static func + (a: Totals, b: Totals) -> Totals {
+        var t = a
+        t.requests += b.requests
+        t.comparedRequests += b.comparedRequests
+        t.unpricedRequests += b.unpricedRequests
+        t.spans += b.spans
+        t.baselineCost += b.baselineCost
+        t.cost += b.cost
+        t.servedRequests += b.servedRequests
+        t.latencySavedMs += b.latencySavedMs
+        t.inputTokens += b.inputTokens
+        t.cacheReadTokens += b.cacheReadTokens
+        t.cacheWriteTokens += b.cacheWriteTokens
+        t.outputTokens += b.outputTokens
+        return t
+    }
+}
+
+/// One scenario point's outcome.
+public struct ScenarioResult: Sendable, Codable, Equatable {
+    public var label: String
+    public var scenario: String
+    public var steps: [Step]
+    public var totals: Totals
+    /// Per strategy (by position: `1:exact_cache`), its counters.
+    public var metrics: [String: [String: Double]]
+    /// Savings of each lever applied in order: the cost after levers 1…k against after 1…k−1.
+    public var waterfall: [Attribution]
+    /// Each lever alone against the baseline.
+    public var alone: [Attribution]
+    /// False when a strategy's state spans shards (a global cache), so merged shards only approximate.
+    public var exactWhenSharded: Bool
+
+    public struct Step: Sendable, Codable, Equatable {
+        public var strategy: String
+        public var parameters: [String: ParameterValue]
+    }
+
+    public struct Attribution: Sendable, Codable, Equatable {
+        public var strategy: String
+        public var costBefore: Money
+        public var costAfter: Money
+        public var savings: Money { costBefore - costAfter }
+    }
+}

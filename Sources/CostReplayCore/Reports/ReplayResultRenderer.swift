@@ -1,0 +1,75 @@
+/// Renders a ``ReplayResult`` as the console comparison table and tidy CSV.
+public enum ReplayResultRenderer {
+    /// Hit rate of a strategy's counters, when it reports lookups.
+    static func hitRate(_ counters: [String: Double]) -> Double? {
+        guard let lookups = counters["lookups"] ?? counters["calls"] ?? counters["requests"], lookups > 0 else { return nil }
+        return (counters["hits"] ?? 0) / lookups
+    }
+
+    public static func table(_ result: ReplayResult) -> String {
+        var rows: [[String]] = [["baseline", MoneyFormat.count(result.baseline.requests), MoneyFormat.human(result.baseline.cost), "", "", ""]]
+        for scenario in result.scenarios {
+            let rates = scenario.metrics.keys.sorted().compactMap { key -> String? in
+                hitRate(scenario.metrics[key]!).map { "\(key.split(separator: ":").last!) \(percent($0))" }
+            }
+            rows.append([scenario.label, MoneyFormat.count(scenario.totals.requests), MoneyFormat.human(scenario.totals.cost),
+                         MoneyFormat.human(scenario.totals.savings), percent(scenario.totals.savingsShare), rates.joined(separator: ", ")])
+        }
+        var text = TextTable.render(header: ["scenario", "requests", "cost", "savings", "share", "hit rate"], rows: rows)
+        let multi = result.scenarios.filter { $0.waterfall.count > 1 }
+        for scenario in multi {
+            text += "\n\(scenario.label): savings by lever (in order | alone)\n"
+            for (step, alone) in zip(scenario.waterfall, scenario.alone) {
+                text += "  \(step.strategy): \(MoneyFormat.human(step.savings)) | \(MoneyFormat.human(alone.savings))\n"
+            }
+        }
+        for line in result.diagnostics { text += "Note: \(line)\n" }
+        return text
+    }
+
+    static func percent(_ share: Double) -> String { MoneyFormat.fixed(share * 100, decimals: 1) + "%" }
+
+    /// `scenarios.csv`: one row per scenario point (and the baseline).
+    public static func scenariosCSV(_ result: ReplayResult) -> String {
+        var writer = CSVWriter(header: ["point", "scenario", "requests", "compared_requests", "unpriced_requests", "baseline_cost_usd",
+                                        "cost_usd", "savings_usd", "savings_share", "served_requests", "latency_saved_ms"])
+        func row(_ label: String, _ scenario: String, _ t: Totals) {
+            writer.row([.text(label), .text(scenario), .number(String(t.requests)), .number(String(t.comparedRequests)),
+                        .number(String(t.unpricedRequests)), .number(MoneyFormat.plain(t.baselineCost, decimals: 9)),
+                        .number(MoneyFormat.plain(t.cost, decimals: 9)), .number(MoneyFormat.plain(t.savings, decimals: 9)),
+                        .number(JSONText.number((t.savingsShare * 1e9).rounded() / 1e9)), .number(String(t.servedRequests)),
+                        .number(JSONText.number((t.latencySavedMs * 1000).rounded() / 1000))])
+        }
+        row("baseline", "baseline", result.baseline)
+        for scenario in result.scenarios { row(scenario.label, scenario.scenario, scenario.totals) }
+        return writer.text
+    }
+
+    /// `levers.csv`: one row per (point, lever, attribution method).
+    public static func leversCSV(_ result: ReplayResult) -> String {
+        var writer = CSVWriter(header: ["point", "position", "strategy", "method", "cost_before_usd", "cost_after_usd", "savings_usd"])
+        for scenario in result.scenarios {
+            for (method, list) in [("waterfall", scenario.waterfall), ("alone", scenario.alone)] {
+                for (position, item) in list.enumerated() {
+                    writer.row([.text(scenario.label), .number(String(position + 1)), .text(item.strategy), .text(method),
+                                .number(MoneyFormat.plain(item.costBefore, decimals: 9)), .number(MoneyFormat.plain(item.costAfter, decimals: 9)),
+                                .number(MoneyFormat.plain(item.savings, decimals: 9))])
+                }
+            }
+        }
+        return writer.text
+    }
+
+    /// `metrics.csv`: one row per (point, strategy, counter).
+    public static func metricsCSV(_ result: ReplayResult) -> String {
+        var writer = CSVWriter(header: ["point", "strategy", "metric", "value"])
+        for scenario in result.scenarios {
+            for strategy in scenario.metrics.keys.sorted() {
+                for (metric, value) in scenario.metrics[strategy]!.sorted(by: { $0.key < $1.key }) {
+                    writer.row([.text(scenario.label), .text(strategy), .text(metric), .number(JSONText.number(value))])
+                }
+            }
+        }
+        return writer.text
+    }
+}

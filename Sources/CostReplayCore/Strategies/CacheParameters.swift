@@ -1,0 +1,37 @@
+/// Parameters shared by the caching levers.
+enum CacheParameters {
+    static let ttl = ParameterSpec("ttl", .duration(min: 0, max: 3.2e7), default: .number(0),
+                                   "time to live; 0 keeps entries until evicted")
+    static let capacity = ParameterSpec("capacity", .number(min: 0, max: 1e9, integer: true), default: .number(0),
+                                        "maximum entries; 0 is unbounded")
+    static let eviction = ParameterSpec("eviction", .choice(["lru", "lfu"]), default: .text("lru"), "eviction policy when full")
+    static let scope = ParameterSpec("scope", .choice(["global", "tenant", "user", "session"]), default: .text("global"),
+                                     "who shares a cache entry")
+    static let lookupCost = ParameterSpec("lookup_cost", .number(min: 0, max: 1, integer: false), default: .number(0),
+                                          "USD per lookup, paid on hits and misses")
+    static let hitLatency = ParameterSpec("hit_latency_ms", .number(min: 0, max: 60_000, integer: false), default: .number(5),
+                                          "latency of a cache hit")
+
+    /// The cache partition a request belongs to; nil when the scope's key is missing.
+    static func scopeKey(_ scope: String, _ request: ReplayRequest) -> String? {
+        switch scope {
+        case "tenant": return request.tenantID.map { "t:" + $0 }
+        case "user": return request.userID.map { "u:" + $0 }
+        case "session": return request.sessionID.map { "s:" + $0 }
+        default: return ""
+        }
+    }
+
+    /// Per-tenant, per-user and per-session caches shard exactly by that key (or a coarser one).
+    static func exactWhenSharded(scope: String, by key: ShardKey) -> Bool {
+        switch (scope, key) {
+        case ("tenant", .tenant), ("user", .user), ("session", .session): return true
+        default: return false
+        }
+    }
+
+    static func cache<V>(_ p: Parameters) -> BoundedCache<String, V> {
+        BoundedCache(capacity: p.int("capacity"), ttlSeconds: p.number("ttl"),
+                     policy: BoundedCache<String, V>.Policy(rawValue: p.text("eviction")) ?? .lru)
+    }
+}

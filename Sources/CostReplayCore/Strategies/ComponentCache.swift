@@ -1,0 +1,54 @@
+/// Component caching of agent steps: an identical tool or retrieval call (same name and input)
+/// made again within the TTL is served from cache, saving its cost and latency.
+///
+/// A call's identity is its span name plus its input (the recorded prompt text or hash). Its cost
+/// is the `cost_usd` attribute the trace records for the span, if any; latency is end − start.
+public struct ComponentCache: ReplayStrategy {
+    public static let name = "component_cache"
+    public static let summary = "serve repeated tool and retrieval calls from a cache"
+    public static let parameters: [ParameterSpec] = [
+        ParameterSpec("kinds", .choices(["tool", "retrieval"]), default: .list(["tool", "retrieval"]), "which spans are cached"),
+        CacheParameters.ttl, CacheParameters.capacity, CacheParameters.eviction, CacheParameters.scope,
+        CacheParameters.hitLatency,
+    ]
+
+    var cache: BoundedCache<String, Int64>
+    let kinds: Set<String>
+    let scope: String
+    let hitLatency: Int64
+    var counters = CacheCounters()
+
+    public init(parameters p: Parameters, context: StrategyContext) {
+        cache = CacheParameters.cache(p)
+        kinds = Set(p.list("kinds"))
+        scope = p.text("scope")
+        hitLatency = Int64(p.number("hit_latency_ms") * 1000)
+    }
+
+    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
+        CacheParameters.exactWhenSharded(scope: parameters.text("scope"), by: key)
+    }
+
+    public var metrics: [String: Double] { counters.values.merging(["evictions": Double(cache.evictions)]) { $1 } }
+
+    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+        guard request.served == nil, kinds.contains(request.kind.rawValue) else { return }
+        guard let scopeKey = CacheParameters.scopeKey(scope, request), let input = request.promptHash ?? request.promptText.map(StableHash.hex) else {
+            counters.add("no_key")
+            return
+        }
+        let key = scopeKey + "|" + request.kind.rawValue + "|" + (request.name ?? "") + "|" + input
+        counters.add("calls")
+        let now = request.startMicros
+        if let available = cache.lookup(key, at: now), available <= now {
+            counters.add("hits")
+            counters.add("latency_saved_ms", Double(request.latencyMicros.map { max(0, $0 - hitLatency) } ?? 0) / 1000)
+            if let cost = request.spanCost { counters.add("cost_saved_usd", cost.dollars) }
+            request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
+            if explain { ledger.append(.init(strategy: Self.name, decision: "hit", detail: "\(request.name ?? "call") served from cache")) }
+            return
+        }
+        if cache.peek(key, at: now) == nil { cache.insert(key, request.endMicros ?? now, at: now) }
+        if explain { ledger.append(.init(strategy: Self.name, decision: "miss", detail: "stored \(request.name ?? "call")")) }
+    }
+}

@@ -1,0 +1,123 @@
+/// Provider prompt (prefix) caching: simulates the provider's cache of prompt prefixes per model
+/// and re-prices each request's input as cache reads, cache writes and uncached tokens.
+///
+/// Prefix blocks come from the trace's block hashes (Mooncake `hash_ids`, 512 tokens each) or,
+/// failing that, from the message structure: block i is messages 0…i, keyed by the chain of their
+/// hashes. A request reads the longest run of leading blocks still cached; a read happens only
+/// when it reaches `min_tokens` (providers do not cache shorter prefixes), and a hit refreshes
+/// the blocks' TTL. The prompt's blocks are then written (or refreshed). Writes are billed at the
+/// catalog's cache-write rate (5-minute or 1-hour by `ttl`) when `write_premium` is `auto` and the
+/// model has such a rate (Anthropic), and not at all for automatic caches without one (OpenAI).
+/// The recorded cache counts of the trace are replaced by the simulated ones.
+public struct PrefixCache: ReplayStrategy {
+    public static let name = "prefix_cache"
+    public static let summary = "simulate the provider's prompt-prefix cache and re-price cached input"
+    public static let parameters: [ParameterSpec] = [
+        ParameterSpec("ttl", .duration(min: 1, max: 86_400), default: .number(300), "cache lifetime, refreshed on a hit (300 or 3600 at the providers)"),
+        ParameterSpec("min_tokens", .number(min: 0, max: 1e6, integer: true), default: .number(1024), "shortest cacheable prefix"),
+        ParameterSpec("capacity_blocks", .number(min: 0, max: 1e10, integer: true), default: .number(0), "cached blocks per model; 0 is unbounded"),
+        ParameterSpec("write_premium", .choice(["auto", "always", "never"]), default: .text("auto"), "bill cache writes at the write rate"),
+        ParameterSpec("scope", .choice(["global", "tenant", "user", "session"]), default: .text("tenant"),
+                      "who shares the cache (providers cache per organisation)"),
+    ]
+
+    var cache: BoundedCache<String, Bool>
+    let ttlSeconds: Double
+    let minTokens: Int64
+    let writePremium: String
+    let scope: String
+    let pricer: Pricer
+    var counters = CacheCounters()
+
+    public init(parameters p: Parameters, context: StrategyContext) {
+        ttlSeconds = p.number("ttl")
+        cache = BoundedCache(capacity: p.int("capacity_blocks"), ttlSeconds: ttlSeconds, policy: .lru)
+        minTokens = Int64(p.int("min_tokens"))
+        writePremium = p.text("write_premium")
+        scope = p.text("scope")
+        pricer = context.pricer
+    }
+
+    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
+        CacheParameters.exactWhenSharded(scope: parameters.text("scope"), by: key)
+    }
+
+    public var metrics: [String: Double] {
+        counters.values.merging(["evictions": Double(cache.evictions)]) { $1 }
+    }
+
+    /// (block key, tokens in the block) for each leading block of the prompt.
+    func blocks(_ request: ReplayRequest, input: Int64) -> [(String, Int64)] {
+        guard let scopeKey = CacheParameters.scopeKey(scope, request) else { return [] }
+        let prefix = scopeKey + "|" + (request.model ?? "") + "|"
+        if !request.prefixHashes.isEmpty {
+            let size = Int64(request.prefixBlockTokens ?? 512)
+            var remaining = input
+            return request.prefixHashes.map { hash in
+                let tokens = min(size, max(0, remaining))
+                remaining -= tokens
+                return (prefix + String(hash), tokens)
+            }
+        }
+        guard !request.messages.isEmpty, request.messages.allSatisfy({ $0.hash != nil }) else { return [] }
+        var chain: UInt64 = 0
+        return request.messages.map { message in
+            chain = StableHash.hash(String(chain) + message.hash!)
+            return (prefix + "m" + String(chain), message.tokens)
+        }
+    }
+
+    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+        guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
+        let blocks = blocks(request, input: usage.input)
+        counters.add("requests")
+        counters.add("input_tokens", Double(usage.input))
+        guard !blocks.isEmpty else {
+            counters.add("no_prefix_structure")
+            if explain { ledger.append(.init(strategy: Self.name, decision: "pass", detail: "no block hashes or message hashes")) }
+            return
+        }
+        let now = request.startMicros
+        var matched: Int64 = 0
+        var matchedBlocks = 0
+        for (key, tokens) in blocks {
+            guard cache.peek(key, at: now) != nil else { break }
+            matched += tokens
+            matchedBlocks += 1
+        }
+        let total = min(usage.input, blocks.reduce(0) { $0 + $1.1 })
+        let read = matched >= minTokens ? min(matched, usage.input) : 0
+        if read > 0 {
+            for (key, _) in blocks.prefix(matchedBlocks) { _ = cache.lookup(key, at: now, refreshTTL: true) }
+            counters.add("hits")
+        }
+        var written: Int64 = 0
+        if total >= minTokens {
+            for (key, _) in blocks.dropFirst(read > 0 ? matchedBlocks : 0) { cache.insert(key, true, at: now) }
+            written = total - read
+        }
+        usage.cacheRead = read
+        usage.cacheWrite5m = 0
+        usage.cacheWrite1h = 0
+        if written > 0 && chargesWrites(request) {
+            if ttlSeconds > 300 { usage.cacheWrite1h = written } else { usage.cacheWrite5m = written }
+            counters.add("cache_write_tokens", Double(written))
+        }
+        counters.add("cache_read_tokens", Double(read))
+        request.usage = usage
+        if explain {
+            ledger.append(.init(strategy: Self.name, decision: read > 0 ? "prefix hit" : "prefix miss",
+                                detail: "\(read) of \(usage.input) input tokens read from cache, \(written) written"))
+        }
+    }
+
+    func chargesWrites(_ request: ReplayRequest) -> Bool {
+        switch writePremium {
+        case "always": return true
+        case "never": return false
+        default:
+            guard let model = request.model, let pricing = pricer.catalog.find(model: model, provider: request.provider) else { return false }
+            return pricing.prices(at: request.startMicros).0.cacheWrite5m != nil
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// One lever of a scenario: sees each request in time order and may serve it, change it, or pass.
+///
+/// Strategies are value types; each scenario point owns its own instances, so state (cache
+/// contents) never leaks between points. A strategy must be a pure function of the requests it
+/// has seen and its parameters (and the seeded random source it is given).
+public protocol ReplayStrategy {
+    /// The name used in scenario files.
+    static var name: String { get }
+    static var summary: String { get }
+    static var parameters: [ParameterSpec] { get }
+    init(parameters: Parameters, context: StrategyContext)
+    /// Sees one request. Append a ledger entry only when `explain` is true (it costs a string).
+    mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry])
+    /// Counters for the result document (hits, lookups, tokens, …); summed across shards.
+    var metrics: [String: Double] { get }
+    /// Whether sharding by `key` gives the unsharded result exactly.
+    static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool
+}
+
+/// What strategies may use besides the request.
+public struct StrategyContext {
+    public let pricer: Pricer
+    public let seed: UInt64
+
+    public init(pricer: Pricer, seed: UInt64) {
+        self.pricer = pricer
+        self.seed = seed
+    }
+}
+
+/// What requests are partitioned by for `--shard`.
+public enum ShardKey: String, Sendable, Codable, CaseIterable {
+    case tenant, user, session
+}
+
+/// The strategies scenario files may name, in one ordered list.
+public enum StrategyRegistry {
+    public static let all: [any ReplayStrategy.Type] = [
+        ExactCache.self, SemanticCache.self, PrefixCache.self, ComponentCache.self,
+    ]
+
+    public static func named(_ name: String) -> (any ReplayStrategy.Type)? { all.first { $0.name == name } }
+}

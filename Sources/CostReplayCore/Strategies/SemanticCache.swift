@@ -1,0 +1,121 @@
+/// Semantic response cache: a request whose prompt embedding is within `threshold` cosine
+/// similarity of a cached prompt (same model and scope) is served with that cached response.
+///
+/// Embeddings come from the trace when it has them (`embedding`), otherwise from the built-in
+/// ``HashingEmbedder`` over the prompt text. Search is exact (flat scan, recall 1.0). A hit whose
+/// cached response differs from the response recorded for this request counts as a likely false
+/// hit (docs/scenarios.md defines the measure); exact text repeats are counted apart.
+public struct SemanticCache: ReplayStrategy {
+    public static let name = "semantic_cache"
+    public static let summary = "serve similar prompts from an embedding-similarity cache"
+    public static let parameters: [ParameterSpec] = [
+        ParameterSpec("threshold", .number(min: 0, max: 1, integer: false), default: .number(0.9), "minimum cosine similarity for a hit"),
+        CacheParameters.ttl, CacheParameters.capacity, CacheParameters.eviction, CacheParameters.scope,
+        ParameterSpec("embeddings", .choice(["auto", "trace", "builtin"]), default: .text("auto"),
+                      "trace embeddings when present (auto), only trace, or always the built-in embedder"),
+        CacheParameters.lookupCost, CacheParameters.hitLatency,
+    ]
+
+    struct Partition {
+        var index: VectorIndex
+        var response: [String?] = []
+        var available: [Int64] = []
+    }
+
+    let threshold: Float
+    let scope: String
+    let embeddings: String
+    let lookupCost: Money
+    let hitLatency: Int64
+    let embedder = HashingEmbedder()
+    var lifetimes: BoundedCache<String, Int>
+    var partitions: [String: Partition] = [:]
+    var counters = CacheCounters()
+
+    public init(parameters p: Parameters, context: StrategyContext) {
+        threshold = Float(p.number("threshold"))
+        scope = p.text("scope")
+        embeddings = p.text("embeddings")
+        lookupCost = Money(dollars: p.number("lookup_cost"))
+        hitLatency = Int64(p.number("hit_latency_ms") * 1000)
+        lifetimes = CacheParameters.cache(p)
+        lifetimes.tracksRemovals = true
+    }
+
+    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
+        CacheParameters.exactWhenSharded(scope: parameters.text("scope"), by: key)
+    }
+
+    public var metrics: [String: Double] {
+        counters.values.merging(["evictions": Double(lifetimes.evictions), "expirations": Double(lifetimes.expirations)]) { $1 }
+    }
+
+    func vector(_ request: ReplayRequest) -> [Float]? {
+        if embeddings != "builtin", !request.embedding.isEmpty { return HashingEmbedder.normalised(request.embedding) }
+        if embeddings != "trace", let text = request.promptText, !text.isEmpty { return embedder.embed(text) }
+        return nil
+    }
+
+    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+        guard request.served == nil, request.kind == .llm else { return }
+        guard let scopeKey = CacheParameters.scopeKey(scope, request), let query = vector(request) else {
+            counters.add("no_embedding")
+            if explain { ledger.append(.init(strategy: Self.name, decision: "pass", detail: "no embedding and no prompt text")) }
+            return
+        }
+        let partitionKey = scopeKey + "|" + (request.model ?? "")
+        counters.add("lookups")
+        request.extraCost += lookupCost
+        let now = request.startMicros
+        dropRemoved()
+        var partition = partitions[partitionKey] ?? Partition(index: VectorIndex(dimension: query.count))
+        guard partition.index.dimension == query.count else {
+            counters.add("dimension_mismatch")
+            return
+        }
+        let best = partition.index.nearest(query) { partition.available[$0] > now }
+        if let best, best.score >= threshold, lifetimes.lookup(partitionKey + "#" + String(best.slot), at: now) != nil {
+            counters.add("hits")
+            counters.add("similarity_sum", Double(best.score))
+            if let recorded = request.responseHash, let cached = partition.response[best.slot] {
+                counters.add("hits_with_response")
+                if recorded != cached { counters.add("likely_false_hits") }
+            }
+            let saved = request.latencyMicros.map { max(0, $0 - hitLatency) } ?? 0
+            counters.add("latency_saved_ms", Double(saved) / 1000)
+            request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
+            if explain {
+                ledger.append(.init(strategy: Self.name, decision: "hit",
+                                    detail: "similarity \(best.score) ≥ \(threshold) to cached entry \(best.slot)"))
+            }
+            partitions[partitionKey] = partition
+            return
+        }
+        counters.add("misses")
+        let slot = partition.index.add(query)
+        if slot == partition.response.count {
+            partition.response.append(request.responseHash)
+            partition.available.append(request.endMicros ?? now)
+        } else {
+            partition.response[slot] = request.responseHash
+            partition.available[slot] = request.endMicros ?? now
+        }
+        partitions[partitionKey] = partition
+        lifetimes.insert(partitionKey + "#" + String(slot), slot, at: now)
+        if explain {
+            let detail = best.map { "best similarity \($0.score) < \(threshold); stored" } ?? "cache empty; stored"
+            ledger.append(.init(strategy: Self.name, decision: "miss", detail: detail))
+        }
+    }
+
+    /// Frees the vector slots of entries the lifetime cache evicted or expired.
+    mutating func dropRemoved() {
+        guard !lifetimes.removed.isEmpty else { return }
+        for key in lifetimes.removed {
+            guard let hash = key.lastIndex(of: "#"), let slot = Int(key[key.index(after: hash)...]) else { continue }
+            let partitionKey = String(key[..<hash])
+            partitions[partitionKey]?.index.remove(slot)
+        }
+        lifetimes.removed.removeAll()
+    }
+}
