@@ -24,7 +24,9 @@ let package = Package(
         .target(
             name: "CostReplayCore",
             dependencies: ["CSQLite", "CSimdJSON", "Statistics", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources")]
+            resources: [.copy("Resources")],
+            // Replays touch every request many times; optimise even debug builds so tests on real traces stay fast.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .executableTarget(
             name: "costreplay",

@@ -111,3 +111,42 @@ public enum CLI {
         return process
     }
 }
+
+/// Builders for replay tests.
+public enum Replays {
+    /// A billed request at `second` seconds after 2026-09-01T00:00Z.
+    public static func request(_ id: String, at second: Double, model: String = "gpt-4o", prompt: String? = nil,
+                               input: Int64 = 1000, output: Int64 = 100, duration: Double = 1, user: String? = nil,
+                               tenant: String? = nil, response: String? = nil) -> TraceRecord {
+        var r = TraceRecord(id: id)
+        r.startMicros = origin + Int64(second * 1e6)
+        r.endMicros = r.startMicros! + Int64(duration * 1e6)
+        r.model = model
+        r.provider = model.hasPrefix("claude") ? "anthropic" : "openai"
+        r.usage = TokenUsage(input: input, output: output)
+        r.promptText = prompt
+        r.responseText = response
+        r.responseHash = response.map(StableHash.hex)
+        r.userID = user
+        r.tenantID = tenant
+        return r
+    }
+
+    public static let origin: Int64 = Timestamp.parseISO("2026-09-01")!
+
+    /// Ingests the records into a fresh store and replays the scenario text.
+    public static func run(_ records: [TraceRecord], scenario yaml: String, options: ReplayOptions = ReplayOptions())
+        throws -> (ReplayResult, [String: [LedgerEntry]]) {
+        let trace = Fixtures.write(records.map(CanonicalEncoder.line).joined(separator: "\n") + "\n")
+        let (store, summary) = try Fixtures.ingest([trace])
+        precondition(summary.totals.rejected == 0, "fixture records were rejected: \(summary.sampleRejections)")
+        let file = try ScenarioLoader.parse(text: yaml, path: "test.yaml")
+        return try Simulation(scenarioFile: file, pricer: Pricer(catalog: sharedCatalog), options: options)
+            .run(store: store, databasePath: "test.db")
+    }
+
+    /// The counters of the first strategy of a scenario point.
+    public static func metrics(_ result: ReplayResult, _ index: Int = 0) -> [String: Double] {
+        result.scenarios[index].metrics.sorted { $0.key < $1.key }.first?.value ?? [:]
+    }
+}

@@ -12,12 +12,13 @@ enum CacheParameters {
     static let hitLatency = ParameterSpec("hit_latency_ms", .number(min: 0, max: 60_000, integer: false), default: .number(5),
                                           "latency of a cache hit")
 
-    /// The cache partition a request belongs to; nil when the scope's key is missing.
+    /// The cache partition a request belongs to; requests without the scope's key share one
+    /// partition of their own.
     static func scopeKey(_ scope: String, _ request: ReplayRequest) -> String? {
         switch scope {
-        case "tenant": return request.tenantID.map { "t:" + $0 }
-        case "user": return request.userID.map { "u:" + $0 }
-        case "session": return request.sessionID.map { "s:" + $0 }
+        case "tenant": return "t:" + (request.tenantID ?? "\u{0}")
+        case "user": return "u:" + (request.userID ?? "\u{0}")
+        case "session": return "s:" + (request.sessionID ?? "\u{0}")
         default: return ""
         }
     }

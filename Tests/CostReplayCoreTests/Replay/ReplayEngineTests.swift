@@ -1,0 +1,94 @@
+import CostReplayCore
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct ReplayEngineTests {
+    /// A synthetic trace stored once; each test opens its own connection (tests run in parallel).
+    static let samplePath: String = {
+        var options = SynthOptions()
+        options.requests = 1500
+        options.seed = 5
+        options.days = 3
+        var lines = ""
+        TraceSynthesizer(options: options, pricer: Pricer(catalog: sharedCatalog)).generate { lines += CanonicalEncoder.line($0) + "\n" }
+        return try! Fixtures.ingest([Fixtures.write(lines)]).0.database.path
+    }()
+
+    static var sampleStore: TraceStore { try! TraceStore(existingPath: samplePath) }
+
+    func simulate(_ yaml: String, _ options: ReplayOptions = ReplayOptions()) throws -> (ReplayResult, [String: [LedgerEntry]]) {
+        try Simulation(scenarioFile: try ScenarioLoader.parse(text: yaml, path: "t.yaml"), pricer: Pricer(catalog: sharedCatalog),
+                       options: options).run(store: Self.sampleStore, databasePath: "sample.db")
+    }
+
+    static let twoLevers = "scenarios: [{name: both, strategies: [{exact_cache: {ttl: 1h, scope: tenant}}, {prefix_cache: {ttl: 5m, scope: tenant}}]}]"
+
+    @Test func theSameInputsGiveByteIdenticalDocuments() throws {
+        let a = try ResultFile.encode(simulate(Self.twoLevers).0)
+        let b = try ResultFile.encode(simulate(Self.twoLevers).0)
+        #expect(a == b)
+    }
+
+    @Test func theWaterfallAddsUpToTheTotalSaving() throws {
+        let result = try simulate(Self.twoLevers).0
+        let scenario = result.scenarios[0]
+        #expect(scenario.waterfall.map(\.strategy) == ["exact_cache", "prefix_cache"])
+        #expect(scenario.waterfall.reduce(Money.zero) { $0 + $1.savings } == scenario.totals.savings)
+        #expect(scenario.waterfall[0].costBefore == result.baseline.cost)
+        #expect(scenario.alone.count == 2)
+        #expect(scenario.totals.savings > .zero)
+    }
+
+    @Test func tenantScopedCachesMergeFromShardsExactly() throws {
+        let whole = try simulate(Self.twoLevers).0
+        var parts: [ReplayResult] = []
+        for index in 0..<3 {
+            var options = ReplayOptions()
+            options.shard = ShardFilter(index: index, count: 3, key: .tenant)
+            parts.append(try simulate(Self.twoLevers, options).0)
+        }
+        let merged = try ResultFile.merge(parts)
+        #expect(merged.scenarios[0].exactWhenSharded)
+        #expect(merged.baseline.cost == whole.baseline.cost)
+        #expect(merged.scenarios[0].totals.cost == whole.scenarios[0].totals.cost)
+        #expect(merged.scenarios[0].metrics == whole.scenarios[0].metrics)
+        #expect(merged.inputs.shard?.indices == [0, 1, 2])
+    }
+
+    @Test func aGlobalCacheIsMarkedApproximateWhenSharded() throws {
+        var options = ReplayOptions()
+        options.shard = ShardFilter(index: 0, count: 2, key: .tenant)
+        let result = try simulate("scenarios: [{name: g, strategies: [{exact_cache: {scope: global}}]}]", options).0
+        #expect(!result.scenarios[0].exactWhenSharded)
+    }
+
+    @Test func mergingTheSameShardTwiceIsRefused() throws {
+        var options = ReplayOptions()
+        options.shard = ShardFilter(index: 0, count: 2, key: .tenant)
+        let part = try simulate(Self.twoLevers, options).0
+        #expect(throws: SimulationError.mergeMismatch("shard 0 appears twice")) { try ResultFile.merge([part, part]) }
+    }
+
+    @Test func explainListsEachStrategysDecision() throws {
+        var options = ReplayOptions()
+        var target = ""
+        try Self.sampleStore.forEachRecord { record, _ in if target.isEmpty && !record.messages.isEmpty { target = record.id } }
+        options.explainID = target
+        let ledgers = try simulate(Self.twoLevers, options).1
+        let entries = try #require(ledgers["both"])
+        #expect(entries.map(\.strategy) == ["exact_cache", "prefix_cache", "result"] || entries.map(\.strategy) == ["exact_cache", "result"])
+    }
+
+    @Test func aResultDocumentRoundTripsThroughJSON() throws {
+        let result = try simulate(Self.twoLevers).0
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("result.json").path
+        try ResultFile.encode(result).write(to: URL(fileURLWithPath: path))
+        #expect(try ResultFile.read(path: path).scenarios[0].totals.requests == result.scenarios[0].totals.requests)
+    }
+
+    @Test func aMalformedResultDocumentIsAClearError() throws {
+        let path = Fixtures.write("{\"version\": \"costreplay.result/1\"}", name: "bad.json")
+        #expect(throws: SimulationError.unreadableResult(path: path, reason: "missing 'inputs'")) { try ResultFile.read(path: path) }
+    }
+}
