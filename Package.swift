@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "CostReplay",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "costreplay", targets: ["costreplay"]),
         .library(name: "CostReplayCore", targets: ["CostReplayCore"]),

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The dated price catalog: built-in genai-prices data, the batch and service-tier overlay, and
 /// any user price files, with a cached model lookup.
 ///
@@ -8,8 +10,10 @@ public final class PriceCatalog: @unchecked Sendable {
     var userModels: [ModelPricing] = []
     var providers: [ProviderEntry] = []
     var overlay: [String: OverlayEntry] = [:]
-    var cache: [String: ModelPricing?] = [:]
+    /// Lookups memoised by (provider, model); guarded because replays price on two threads.
+    private let cache = Mutex<[String: ModelPricing?]>([:])
     /// Descriptions of every price source loaded, recorded with each run.
+    /// Loading is not thread-safe; load every file before pricing starts.
     public private(set) var sources: [String] = []
 
     struct ProviderEntry {
@@ -39,9 +43,9 @@ public final class PriceCatalog: @unchecked Sendable {
     /// The pricing of a model name as it appears in a trace, or nil when no entry matches.
     public func find(model: String, provider: String?) -> ModelPricing? {
         let key = (provider ?? "") + "|" + model
-        if let cached = cache[key] { return cached }
+        if let cached = cache.withLock({ $0[key] }) { return cached }
         let found = search(model: model.lowercased(), provider: provider?.lowercased())
-        cache[key] = found
+        cache.withLock { $0[key] = found }
         return found
     }
 
@@ -81,7 +85,7 @@ public final class PriceCatalog: @unchecked Sendable {
     func addSource(_ text: String) { sources.append(text) }
 
     /// Clears the lookup cache after a load.
-    func invalidate() { cache.removeAll() }
+    func invalidate() { cache.withLock { $0.removeAll() } }
 }
 
 /// Errors loading price data.

@@ -1,3 +1,4 @@
+import Foundation
 import Statistics
 
 /// Replays stored requests in time order (ties by id) through every scenario point at once.
@@ -9,10 +10,11 @@ public final class ReplayEngine {
     let plans: [ScenarioPlan]
     let pricer: Pricer
     let options: ReplayOptions
-    var chains: [Chain] = []
+    /// Chains split over two workers (this machine has two cores); each owns its chains outright.
+    var groups: [ChainGroup] = []
     var baseline = Totals()
     /// Ledger of the request `options.explainID`, per scenario point label.
-    public private(set) var explained: [String: [LedgerEntry]] = [:]
+    public var explained: [String: [LedgerEntry]] { groups.reduce(into: [:]) { $0.merge($1.explained) { a, _ in a } } }
 
     /// One strategy list being replayed, with its running totals.
     struct Chain {
@@ -23,11 +25,14 @@ public final class ReplayEngine {
         var totals = Totals()
     }
 
+    static let batchSize = 1024
+
     public init(plans: [ScenarioPlan], pricer: Pricer, options: ReplayOptions) {
         self.plans = plans
         self.pricer = pricer
         self.options = options
         let context = StrategyContext(pricer: pricer, seed: options.seed)
+        var chains: [Chain] = []
         for (index, plan) in plans.enumerated() {
             func make(_ steps: ArraySlice<ScenarioPlan.Step>) -> [any ReplayStrategy] {
                 steps.map { StrategyRegistry.named($0.strategy)!.init(parameters: $0.parameters, context: context) }
@@ -38,23 +43,72 @@ public final class ReplayEngine {
                 for i in plan.steps.indices { chains.append(Chain(plan: index, role: .alone(i), strategies: make(plan.steps[i...i]))) }
             }
         }
+        let workers = chains.count > 1 ? 2 : 1
+        groups = (0..<workers).map { worker in
+            ChainGroup(chains: chains.enumerated().filter { $0.offset % workers == worker }.map(\.element),
+                       pricer: pricer, plans: plans, explainID: options.explainID)
+        }
     }
+
+    /// Every chain of every group, in creation order per group.
+    var chains: [Chain] { groups.flatMap(\.chains) }
 
     /// Streams the store once and returns the result document.
     public func run(store: TraceStore, inputs: ReplayResult.Inputs) throws -> ReplayResult {
+        var batch: [(ReplayRequest, Money?)] = []
+        batch.reserveCapacity(Self.batchSize)
         try store.forEachRecord(in: options.window) { record, _ in
             guard options.shard.map({ $0.contains(record) }) ?? true else { return }
-            replay(ReplayRequest(record))
+            let request = ReplayRequest(record)
+            let isCall = request.kind == .llm
+            let base = isCall ? pricer.price(request.pricingInput).cost : (request.spanCost ?? .zero)
+            if isCall { baseline.add(request, baseCost: base, cost: base) } else { baseline.spans += 1 }
+            batch.append((request, base))
+            if batch.count == Self.batchSize {
+                process(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
         }
+        process(batch)
         return document(inputs: inputs)
     }
 
-    /// Feeds one request to every chain.
-    func replay(_ original: ReplayRequest) {
+    /// Hands one batch to every group; groups run in parallel, each in request order.
+    func process(_ batch: [(ReplayRequest, Money?)]) {
+        guard !batch.isEmpty else { return }
+        if groups.count == 1 {
+            groups[0].process(batch)
+            return
+        }
+        let shared = UncheckedBox(groups)
+        let work = UncheckedBox(batch)
+        DispatchQueue.concurrentPerform(iterations: groups.count) { shared.value[$0].process(work.value) }
+    }
+}
+
+/// A set of chains one worker thread owns.
+final class ChainGroup: @unchecked Sendable {
+    var chains: [ReplayEngine.Chain]
+    let pricer: Pricer
+    let plans: [ScenarioPlan]
+    let explainID: String?
+    var explained: [String: [LedgerEntry]] = [:]
+
+    init(chains: [ReplayEngine.Chain], pricer: Pricer, plans: [ScenarioPlan], explainID: String?) {
+        self.chains = chains
+        self.pricer = pricer
+        self.plans = plans
+        self.explainID = explainID
+    }
+
+    func process(_ batch: [(ReplayRequest, Money?)]) {
+        for (original, base) in batch { replay(original, base: base) }
+    }
+
+    /// Feeds one request to every chain of the group.
+    func replay(_ original: ReplayRequest, base: Money?) {
         let isCall = original.kind == .llm
-        let base = isCall ? pricer.price(original.pricingInput).cost : (original.spanCost ?? .zero)
-        if isCall { baseline.add(original, baseCost: base, cost: base) } else { baseline.spans += 1 }
-        let explain = options.explainID == original.id
+        let explain = explainID == original.id
         for index in chains.indices {
             var request = original
             var ledger: [LedgerEntry] = []
@@ -63,7 +117,9 @@ public final class ReplayEngine {
                 if request.served != nil { break }
             }
             let cost: Money?
-            if let served = request.served {
+            if isCall && request.pricesAsRecorded {
+                cost = base
+            } else if let served = request.served {
                 cost = served.cost + request.extraCost
             } else if isCall {
                 cost = pricer.price(request.pricingInput).cost.map { $0 + request.extraCost }

@@ -51,6 +51,13 @@ public struct ReplayRequest: Sendable {
     public var embedding: [Float] { recorded.embedding }
     public var spanCost: Money? { recorded.spanCost }
 
+    /// True when nothing that pricing reads has changed since the trace.
+    var pricesAsRecorded: Bool {
+        let o = recorded.original
+        return served == nil && extraCost == .zero && usage == o.usage && model == o.model && provider == o.provider
+            && isBatch == o.isBatch && serviceTier == o.serviceTier && cacheHit == o.cacheHit
+    }
+
     /// Recorded latency (end − start), when known.
     public var latencyMicros: Int64? { endMicros.map { $0 - startMicros } }
 
@@ -61,7 +68,18 @@ public struct ReplayRequest: Sendable {
 }
 
 /// What the trace recorded of a request, shared by every chain that replays it.
+///
+/// Also holds hashes every chain would otherwise recompute, computed once when the request is
+/// read (chains run on two threads, so nothing here changes afterwards).
 public final class RecordedRequest: Sendable {
+    /// Prompt key per normalisation (bit 0: whitespace, bit 1: case); nil when the request has no
+    /// prompt text, hash or message hashes.
+    let promptKeys: [UInt64?]
+    /// Scope hash for global, tenant, user, session.
+    let scopeKeys: [UInt64]
+    /// Hash of the recorded model name.
+    let modelHash: UInt64
+
     public let id: String
     public let kind: RequestKind
     public let startMicros: Int64
@@ -100,6 +118,10 @@ public final class RecordedRequest: Sendable {
         embedding = r.embedding
         spanCost = r.attributes["cost_usd"].flatMap(Double.init).map(Money.init(dollars:))
         original = r
+        modelHash = StableHash.hash(r.model ?? "")
+        scopeKeys = ["", "t:" + (r.tenantID ?? "\u{0}"), "u:" + (r.userID ?? "\u{0}"), "s:" + (r.sessionID ?? "\u{0}")]
+            .map { StableHash.hash($0) | 1 }
+        promptKeys = (0..<4).map { PromptKey.compute(r, whitespace: $0 & 1 != 0, case: $0 & 2 != 0) }
     }
 }
 
@@ -113,5 +135,40 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
         self.strategy = strategy
         self.decision = decision
         self.detail = detail
+    }
+}
+
+/// The identity of a prompt for exact matching.
+enum PromptKey {
+    /// Normalised text if present, else the recorded prompt hash, else the message hashes.
+    static func compute(_ r: TraceRecord, whitespace: Bool, case lower: Bool) -> UInt64? {
+        if let text = r.promptText {
+            var normalised = text
+            if lower { normalised = normalised.lowercased() }
+            if whitespace { normalised = collapseWhitespace(normalised) }
+            return StableHash.hash(normalised)
+        }
+        if let hash = r.promptHash { return StableHash.hash("h" + hash) }
+        if !r.messages.isEmpty, r.messages.allSatisfy({ $0.hash != nil }) {
+            return StableHash.hash("m" + r.messages.map { $0.hash! }.joined(separator: ","))
+        }
+        return nil
+    }
+
+    /// Trims and collapses runs of ASCII whitespace to one space.
+    static func collapseWhitespace(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            if byte == 32 || byte == 9 || byte == 10 || byte == 13 {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(32) }
+                pendingSpace = false
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

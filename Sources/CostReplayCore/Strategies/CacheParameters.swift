@@ -23,6 +23,30 @@ enum CacheParameters {
         }
     }
 
+    /// The partition as a 64-bit hash, memoised on the request.
+    static func scopeHash(_ scope: String, _ request: ReplayRequest) -> UInt64 {
+        let slot: Int
+        switch scope {
+        case "tenant": slot = 1
+        case "user": slot = 2
+        case "session": slot = 3
+        default: slot = 0
+        }
+        return request.recorded.scopeKeys[slot]
+    }
+
+    /// Hash of the request's current model, memoised when it is the recorded one.
+    static func modelHash(_ request: ReplayRequest) -> UInt64 {
+        request.model == request.recorded.original.model ? request.recorded.modelHash : StableHash.hash(request.model ?? "")
+    }
+
+    /// Combines hashes into one cache key (SplitMix64 finaliser over a running mix).
+    static func combine(_ parts: UInt64...) -> UInt64 {
+        var h: UInt64 = 0x9e37_79b9_7f4a_7c15
+        for part in parts { h = StableHash.finalise(h ^ part &* 0xbf58_476d_1ce4_e5b9) }
+        return h
+    }
+
     /// Per-tenant, per-user and per-session caches shard exactly by that key (or a coarser one).
     static func exactWhenSharded(scope: String, by key: ShardKey) -> Bool {
         switch (scope, key) {
@@ -31,8 +55,8 @@ enum CacheParameters {
         }
     }
 
-    static func cache<V>(_ p: Parameters) -> BoundedCache<String, V> {
+    static func cache<K: Hashable, V>(_ p: Parameters) -> BoundedCache<K, V> {
         BoundedCache(capacity: p.int("capacity"), ttlSeconds: p.number("ttl"),
-                     policy: BoundedCache<String, V>.Policy(rawValue: p.text("eviction")) ?? .lru)
+                     policy: BoundedCache<K, V>.Policy(rawValue: p.text("eviction")) ?? .lru)
     }
 }

@@ -17,7 +17,9 @@ public struct ExactCache: ReplayStrategy {
 
     struct Cached { var response: String?; var available: Int64 }
 
-    var cache: BoundedCache<String, Cached>
+    /// Keyed by a 64-bit hash of (scope, model, prompt); a collision between two different prompts
+    /// has probability about n²/2⁶⁵ (10⁻⁸ for a million distinct prompts).
+    var cache: BoundedCache<UInt64, Cached>
     let scope: String
     let normaliseWhitespace: Bool
     let normaliseCase: Bool
@@ -42,37 +44,15 @@ public struct ExactCache: ReplayStrategy {
         counters.values.merging(["evictions": Double(cache.evictions), "expirations": Double(cache.expirations)]) { $1 }
     }
 
-    func key(_ request: ReplayRequest) -> String? {
-        guard request.kind == .llm, let scopeKey = CacheParameters.scopeKey(scope, request) else { return nil }
-        let model = request.model ?? ""
-        if let text = request.promptText {
-            var normalised = text
-            if normaliseCase { normalised = normalised.lowercased() }
-            if normaliseWhitespace { normalised = Self.collapseWhitespace(normalised) }
-            return scopeKey + "|" + model + "|" + StableHash.hex(normalised)
-        }
-        if let hash = request.promptHash { return scopeKey + "|" + model + "|h" + hash }
-        if !request.messages.isEmpty, request.messages.allSatisfy({ $0.hash != nil }) {
-            return scopeKey + "|" + model + "|m" + request.messages.map { $0.hash! }.joined(separator: ",")
-        }
-        return nil
+    func key(_ request: ReplayRequest) -> UInt64? {
+        guard request.kind == .llm, let prompt = promptKey(request) else { return nil }
+        let scopeHash = CacheParameters.scopeHash(scope, request)
+        return CacheParameters.combine(scopeHash, CacheParameters.modelHash(request), prompt)
     }
 
-    /// Trims and collapses runs of ASCII whitespace to one space.
-    static func collapseWhitespace(_ text: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for byte in text.utf8 {
-            if byte == 32 || byte == 9 || byte == 10 || byte == 13 {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.append(32) }
-                pendingSpace = false
-                out.append(byte)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+    /// The prompt's identity under this cache's normalisation (computed when the request was read).
+    func promptKey(_ request: ReplayRequest) -> UInt64? {
+        request.recorded.promptKeys[(normaliseWhitespace ? 1 : 0) | (normaliseCase ? 2 : 0)]
     }
 
     public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
@@ -94,14 +74,14 @@ public struct ExactCache: ReplayStrategy {
                 if recorded != response { counters.add("likely_false_hits") }
             }
             request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
-            if explain { ledger.append(.init(strategy: Self.name, decision: "hit", detail: "served from cache (key \(key))")) }
+            if explain { ledger.append(.init(strategy: Self.name, decision: "hit", detail: "served from cache (key \(StableHash.hex(key)))")) }
             return
         }
         counters.add("misses")
         if cache.peek(key, at: now) == nil {
             cache.insert(key, Cached(response: request.responseHash, available: request.endMicros ?? now), at: now)
         }
-        if explain { ledger.append(.init(strategy: Self.name, decision: "miss", detail: "stored under key \(key)")) }
+        if explain { ledger.append(.init(strategy: Self.name, decision: "miss", detail: "stored under key \(StableHash.hex(key))")) }
     }
 }
 
