@@ -32,6 +32,7 @@ let package = Package(
             name: "costreplay",
             dependencies: ["CostReplayCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(name: "costreplay-bench", dependencies: ["CostReplayCore"]),
         .target(name: "TestSupport", dependencies: ["CostReplayCore"], path: "Tests/TestSupport"),
         .testTarget(name: "CostReplayCoreTests", dependencies: ["CostReplayCore", "TestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),

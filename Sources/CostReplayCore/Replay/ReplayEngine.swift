@@ -55,22 +55,47 @@ public final class ReplayEngine {
 
     /// Streams the store once and returns the result document.
     public func run(store: TraceStore, inputs: ReplayResult.Inputs) throws -> ReplayResult {
+        var feed = Feed(engine: self)
+        try store.forEachRecord(in: options.window) { record, _ in feed.add(record) }
+        feed.finish()
+        return document(inputs: inputs)
+    }
+
+    /// Replays records already in memory, in the order given (callers sort by start, then id).
+    public func run(records: [TraceRecord], inputs: ReplayResult.Inputs) -> ReplayResult {
+        var feed = Feed(engine: self)
+        for record in records { feed.add(record) }
+        feed.finish()
+        return document(inputs: inputs)
+    }
+
+    /// Prices each request's baseline and hands batches to the workers.
+    struct Feed {
+        let engine: ReplayEngine
         var batch: [(ReplayRequest, Money?)] = []
-        batch.reserveCapacity(Self.batchSize)
-        try store.forEachRecord(in: options.window) { record, _ in
-            guard options.shard.map({ $0.contains(record) }) ?? true else { return }
+
+        init(engine: ReplayEngine) {
+            self.engine = engine
+            batch.reserveCapacity(ReplayEngine.batchSize)
+        }
+
+        mutating func add(_ record: TraceRecord) {
+            guard engine.options.shard.map({ $0.contains(record) }) ?? true else { return }
             let request = ReplayRequest(record)
             let isCall = request.kind == .llm
-            let base = isCall ? pricer.price(request.pricingInput).cost : (request.spanCost ?? .zero)
-            if isCall { baseline.add(request, baseCost: base, cost: base) } else { baseline.spans += 1 }
+            let base = isCall ? engine.pricer.price(request.pricingInput).cost : (request.spanCost ?? .zero)
+            if isCall { engine.baseline.add(request, baseCost: base, cost: base) } else { engine.baseline.spans += 1 }
             batch.append((request, base))
-            if batch.count == Self.batchSize {
-                process(batch)
+            if batch.count == ReplayEngine.batchSize {
+                engine.process(batch)
                 batch.removeAll(keepingCapacity: true)
             }
         }
-        process(batch)
-        return document(inputs: inputs)
+
+        mutating func finish() {
+            engine.process(batch)
+            batch.removeAll()
+        }
     }
 
     /// Hands one batch to every group; groups run in parallel, each in request order.

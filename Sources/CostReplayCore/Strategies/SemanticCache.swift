@@ -68,7 +68,9 @@ public struct SemanticCache: ReplayStrategy {
         request.extraCost += lookupCost
         let now = request.startMicros
         dropRemoved()
-        var partition = partitions[partitionKey] ?? Partition(index: VectorIndex(dimension: query.count))
+        // Taken out of the dictionary while it changes, so its vectors are never copied.
+        var partition = partitions.removeValue(forKey: partitionKey) ?? Partition(index: VectorIndex(dimension: query.count))
+        defer { partitions[partitionKey] = partition }
         guard partition.index.dimension == query.count else {
             counters.add("dimension_mismatch")
             return
@@ -88,7 +90,6 @@ public struct SemanticCache: ReplayStrategy {
                 ledger.append(.init(strategy: Self.name, decision: "hit",
                                     detail: "similarity \(best.score) ≥ \(threshold) to cached entry \(best.slot)"))
             }
-            partitions[partitionKey] = partition
             return
         }
         counters.add("misses")
@@ -100,7 +101,6 @@ public struct SemanticCache: ReplayStrategy {
             partition.response[slot] = request.responseHash
             partition.available[slot] = request.endMicros ?? now
         }
-        partitions[partitionKey] = partition
         lifetimes.insert(partitionKey + "#" + String(slot), slot, at: now)
         if explain {
             let detail = best.map { "best similarity \($0.score) < \(threshold); stored" } ?? "cache empty; stored"

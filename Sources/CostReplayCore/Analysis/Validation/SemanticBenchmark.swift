@@ -1,0 +1,37 @@
+/// Drives the semantic cache over in-memory query vectors for `costreplay-bench semantic`.
+///
+/// Each vector is one request, one second after the previous, with no TTL or capacity: the cache
+/// grows with every miss, as in the FAISS comparison (docs/performance.md).
+public enum SemanticBenchmark {
+    public struct Row: Sendable {
+        public var threshold: Double
+        public var hits: Int
+    }
+
+    public static func run(vectors: [Float], dimension: Int, thresholds: [Double], pricer: Pricer) -> [Row] {
+        let count = vectors.count / dimension
+        let origin = Timestamp.parseISO("2026-01-01")!
+        let records: [TraceRecord] = (0..<count).map { index in
+            var r = TraceRecord(id: "q\(index)")
+            r.startMicros = origin + Int64(index) * 1_000_000
+            r.endMicros = r.startMicros
+            r.model = "gpt-4o-mini"
+            r.provider = "openai"
+            r.usage = TokenUsage(input: 500, output: 100)
+            r.embedding = Array(vectors[index * dimension..<(index + 1) * dimension])
+            return r
+        }
+        let plans = thresholds.map { threshold in
+            ScenarioPlan(scenario: "semantic", label: "t=\(threshold)", steps: [
+                .init(strategy: SemanticCache.name, parameters: Parameters([
+                    "threshold": .number(threshold), "ttl": .number(0), "capacity": .number(0), "eviction": .text("lru"),
+                    "scope": .text("global"), "embeddings": .text("trace"), "lookup_cost": .number(0), "hit_latency_ms": .number(0),
+                ])),
+            ])
+        }
+        let engine = ReplayEngine(plans: plans, pricer: pricer, options: ReplayOptions())
+        let result = engine.run(records: records, inputs: .init(
+            database: "memory", window: .init(), seed: 0, shard: nil, scenarioFile: "benchmark", scenarioDigest: "", priceSources: []))
+        return zip(thresholds, result.scenarios).map { Row(threshold: $0, hits: $1.totals.servedRequests) }
+    }
+}
