@@ -31,22 +31,52 @@ public final class ReplayEngine {
         self.plans = plans
         self.pricer = pricer
         self.options = options
-        let context = StrategyContext(pricer: pricer, seed: options.seed)
-        var chains: [Chain] = []
+        // Chain specs first: each point's full list, its prefixes and each lever alone.
+        var specs: [(plan: Int, role: Chain.Role, steps: ArraySlice<ScenarioPlan.Step>)] = []
         for (index, plan) in plans.enumerated() {
-            func make(_ steps: ArraySlice<ScenarioPlan.Step>) -> [any ReplayStrategy] {
-                steps.map { StrategyRegistry.named($0.strategy)!.init(parameters: $0.parameters, context: context) }
-            }
-            chains.append(Chain(plan: index, role: .full, strategies: make(plan.steps[...])))
+            specs.append((index, .full, plan.steps[...]))
             if plan.steps.count > 1 {
-                for k in 1..<plan.steps.count { chains.append(Chain(plan: index, role: .prefix(k), strategies: make(plan.steps.prefix(k)))) }
-                for i in plan.steps.indices { chains.append(Chain(plan: index, role: .alone(i), strategies: make(plan.steps[i...i]))) }
+                for k in 1..<plan.steps.count { specs.append((index, .prefix(k), plan.steps.prefix(k))) }
+                for i in plan.steps.indices { specs.append((index, .alone(i), plan.steps[i...i])) }
             }
         }
+        // Chains that start with semantic caches differing only in threshold share one index.
+        var hubOf: [Int: (SemanticHub, Int)] = [:]
+        var bySignature: [String: [Int]] = [:]
+        for (index, spec) in specs.enumerated() where spec.steps.first?.strategy == SemanticCache.name {
+            var values = spec.steps.first!.parameters.values
+            values["threshold"] = nil
+            bySignature[Parameters(values).label, default: []].append(index)
+        }
+        for members in bySignature.values.sorted(by: { $0[0] < $1[0] }) where members.count > 1 {
+            for chunk in stride(from: 0, to: members.count, by: 64).map({ Array(members[$0..<min($0 + 64, members.count)]) }) {
+                let hub = SemanticHub(members: chunk.count)
+                for (member, spec) in chunk.enumerated() { hubOf[spec] = (hub, member) }
+            }
+        }
+        let base = StrategyContext(pricer: pricer, seed: options.seed)
+        let chains: [Chain] = specs.enumerated().map { index, spec in
+            let strategies: [any ReplayStrategy] = spec.steps.enumerated().map { position, step in
+                var context = base
+                if position == 0, let shared = hubOf[index] { context.semanticHub = shared }
+                return StrategyRegistry.named(step.strategy)!.init(parameters: step.parameters, context: context)
+            }
+            return Chain(plan: spec.plan, role: spec.role, strategies: strategies)
+        }
+        // Two workers; the chains of one shared index stay together on one of them.
         let workers = chains.count > 1 ? 2 : 1
-        groups = (0..<workers).map { worker in
-            ChainGroup(chains: chains.enumerated().filter { $0.offset % workers == worker }.map(\.element),
-                       pricer: pricer, plans: plans, explainID: options.explainID)
+        var assignment: [[Chain]] = Array(repeating: [], count: workers)
+        var hubWorker: [ObjectIdentifier: Int] = [:]
+        for (index, chain) in chains.enumerated() {
+            var worker = assignment.indices.min { assignment[$0].count < assignment[$1].count }!
+            if let (hub, _) = hubOf[index] {
+                worker = hubWorker[ObjectIdentifier(hub)] ?? worker
+                hubWorker[ObjectIdentifier(hub)] = worker
+            }
+            assignment[worker].append(chain)
+        }
+        groups = assignment.filter { !$0.isEmpty }.map {
+            ChainGroup(chains: $0, pricer: pricer, plans: plans, explainID: options.explainID)
         }
     }
 

@@ -21,6 +21,8 @@ public protocol ReplayStrategy {
 public struct StrategyContext {
     public let pricer: Pricer
     public let seed: UInt64
+    /// Set by the engine for semantic caches that share one index with the other points of a sweep.
+    var semanticHub: (hub: SemanticHub, member: Int)?
 
     public init(pricer: Pricer, seed: UInt64) {
         self.pricer = pricer

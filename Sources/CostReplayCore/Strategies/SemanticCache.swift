@@ -31,6 +31,8 @@ public struct SemanticCache: ReplayStrategy {
     var lifetimes: BoundedCache<String, Int>
     var partitions: [String: Partition] = [:]
     var counters = CacheCounters()
+    /// When set, entries live in an index shared with the other points of a threshold sweep.
+    let hub: (hub: SemanticHub, member: Int)?
 
     public init(parameters p: Parameters, context: StrategyContext) {
         threshold = Float(p.number("threshold"))
@@ -40,6 +42,7 @@ public struct SemanticCache: ReplayStrategy {
         hitLatency = Int64(p.number("hit_latency_ms") * 1000)
         lifetimes = CacheParameters.cache(p)
         lifetimes.tracksRemovals = true
+        hub = context.semanticHub
     }
 
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
@@ -68,6 +71,11 @@ public struct SemanticCache: ReplayStrategy {
         request.extraCost += lookupCost
         let now = request.startMicros
         dropRemoved()
+        if let hub {
+            applyShared(&request, hub: hub.hub, member: hub.member, partitionKey: partitionKey, query: query, now: now,
+                        explain: explain, ledger: &ledger)
+            return
+        }
         // Taken out of the dictionary while it changes, so its vectors are never copied.
         var partition = partitions.removeValue(forKey: partitionKey) ?? Partition(index: VectorIndex(dimension: query.count))
         defer { partitions[partitionKey] = partition }
@@ -114,8 +122,36 @@ public struct SemanticCache: ReplayStrategy {
         for key in lifetimes.removed {
             guard let hash = key.lastIndex(of: "#"), let slot = Int(key[key.index(after: hash)...]) else { continue }
             let partitionKey = String(key[..<hash])
-            partitions[partitionKey]?.index.remove(slot)
+            if let hub {
+                hub.hub.remove(member: hub.member, partition: partitionKey, slot: slot)
+            } else {
+                partitions[partitionKey]?.index.remove(slot)
+            }
         }
         lifetimes.removed.removeAll()
+    }
+
+    /// The same decisions as the standalone path, against the shared index.
+    mutating func applyShared(_ request: inout ReplayRequest, hub: SemanticHub, member: Int, partitionKey: String, query: [Float],
+                              now: Int64, explain: Bool, ledger: inout [LedgerEntry]) {
+        let best = hub.nearest(member: member, request: request.recorded, partition: partitionKey, query: query, now: now)
+        if let best, best.score >= threshold, lifetimes.lookup(partitionKey + "#" + String(best.slot), at: now) != nil {
+            counters.add("hits")
+            counters.add("similarity_sum", Double(best.score))
+            if let recorded = request.responseHash, let cached = hub.response(partitionKey, slot: best.slot) {
+                counters.add("hits_with_response")
+                if recorded != cached { counters.add("likely_false_hits") }
+            }
+            let saved = request.latencyMicros.map { max(0, $0 - hitLatency) } ?? 0
+            counters.add("latency_saved_ms", Double(saved) / 1000)
+            request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
+            if explain { ledger.append(.init(strategy: Self.name, decision: "hit", detail: "similarity \(best.score) ≥ \(threshold)")) }
+            return
+        }
+        counters.add("misses")
+        let slot = hub.insert(member: member, request: request.recorded, partition: partitionKey, query: query,
+                              response: request.responseHash, available: request.endMicros ?? now)
+        lifetimes.insert(partitionKey + "#" + String(slot), slot, at: now)
+        if explain { ledger.append(.init(strategy: Self.name, decision: "miss", detail: "stored")) }
     }
 }

@@ -50,6 +50,17 @@ public struct VectorIndex: Sendable {
         return best
     }
 
+    /// Calls `body(slot, score)` for every live slot in `range`.
+    public func scan(_ query: [Float], slots range: Range<Int>, _ body: (Int, Float) -> Void) {
+        storage.withUnsafeBufferPointer { rows in
+            query.withUnsafeBufferPointer { q in
+                for slot in range where live[slot] {
+                    body(slot, Self.dot(q.baseAddress!, rows.baseAddress! + slot * dimension, dimension))
+                }
+            }
+        }
+    }
+
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         var sum = SIMD16<Float>()

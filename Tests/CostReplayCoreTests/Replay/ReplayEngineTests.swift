@@ -92,3 +92,20 @@ import TestSupport
         #expect(throws: SimulationError.unreadableResult(path: path, reason: "missing 'inputs'")) { try ResultFile.read(path: path) }
     }
 }
+
+@Suite struct SemanticSweepTests {
+    /// A threshold sweep shares one index; each point must equal a replay of that threshold alone.
+    @Test(arguments: ["ttl: 1h, capacity: 40, eviction: lru", "ttl: 0, capacity: 0", "capacity: 25, eviction: lfu, scope: tenant"])
+    func aSharedIndexSweepEqualsIndependentReplays(parameters: String) throws {
+        let engine = ReplayEngineTests()
+        let thresholds = [0.6, 0.75, 0.9]
+        let swept = try engine.simulate("scenarios: [{name: s, strategies: [{semantic_cache: {threshold: [0.6, 0.75, 0.9], \(parameters)}}]}]").0
+        #expect(swept.scenarios.count == 3)
+        for (index, threshold) in thresholds.enumerated() {
+            let alone = try engine.simulate("scenarios: [{name: s, strategies: [{semantic_cache: {threshold: \(threshold), \(parameters)}}]}]").0
+            #expect(swept.scenarios[index].totals == alone.scenarios[0].totals)
+            #expect(swept.scenarios[index].metrics.values.first == alone.scenarios[0].metrics.values.first)
+        }
+        #expect(swept.scenarios[0].totals.servedRequests > 0)
+    }
+}
