@@ -34,7 +34,10 @@ let package = Package(
         ),
         .executableTarget(name: "costreplay-bench", dependencies: ["CostReplayCore"]),
         .target(name: "TestSupport", dependencies: ["CostReplayCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "CostReplayCoreTests", dependencies: ["CostReplayCore", "TestSupport"]),
+        .testTarget(
+            name: "CostReplayCoreTests", dependencies: ["CostReplayCore", "TestSupport"],
+            // Some tests replay real traces against plain reference implementations; optimise them too.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -50,7 +50,7 @@ public final class ReplayEngine {
         }
         for members in bySignature.values.sorted(by: { $0[0] < $1[0] }) where members.count > 1 {
             for chunk in stride(from: 0, to: members.count, by: 64).map({ Array(members[$0..<min($0 + 64, members.count)]) }) {
-                let hub = SemanticHub(members: chunk.count)
+                let hub = SemanticCache.makeHub(members: chunk.count, parameters: specs[chunk[0]].steps.first!.parameters)
                 for (member, spec) in chunk.enumerated() { hubOf[spec] = (hub, member) }
             }
         }
@@ -157,6 +157,10 @@ final class ChainGroup: @unchecked Sendable {
     }
 
     func process(_ batch: [(ReplayRequest, Money?)]) {
+        let requests = batch.map(\.0)
+        for index in chains.indices {
+            for step in chains[index].strategies.indices { chains[index].strategies[step].prepare(requests) }
+        }
         for (original, base) in batch { replay(original, base: base) }
     }
 

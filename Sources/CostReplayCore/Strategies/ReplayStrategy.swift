@@ -11,10 +11,17 @@ public protocol ReplayStrategy {
     init(parameters: Parameters, context: StrategyContext)
     /// Sees one request. Append a ledger entry only when `explain` is true (it costs a string).
     mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry])
+    /// Sees the next batch of requests before they are replayed one by one (for look-ahead work
+    /// that must not change any decision).
+    mutating func prepare(_ batch: [ReplayRequest])
     /// Counters for the result document (hits, lookups, tokens, …); summed across shards.
     var metrics: [String: Double] { get }
     /// Whether sharding by `key` gives the unsharded result exactly.
     static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool
+}
+
+extension ReplayStrategy {
+    public mutating func prepare(_ batch: [ReplayRequest]) {}
 }
 
 /// What strategies may use besides the request.

@@ -16,23 +16,16 @@ public struct SemanticCache: ReplayStrategy {
         CacheParameters.lookupCost, CacheParameters.hitLatency,
     ]
 
-    struct Partition {
-        var index: VectorIndex
-        var response: [String?] = []
-        var available: [Int64] = []
-    }
-
     let threshold: Float
     let scope: String
     let embeddings: String
     let lookupCost: Money
     let hitLatency: Int64
-    let embedder = HashingEmbedder()
     var lifetimes: BoundedCache<String, Int>
-    var partitions: [String: Partition] = [:]
     var counters = CacheCounters()
-    /// When set, entries live in an index shared with the other points of a threshold sweep.
-    let hub: (hub: SemanticHub, member: Int)?
+    /// The index: shared with the other points of a threshold sweep, or this cache's own.
+    let hub: SemanticHub
+    let member: Int
 
     public init(parameters p: Parameters, context: StrategyContext) {
         threshold = Float(p.number("threshold"))
@@ -42,7 +35,34 @@ public struct SemanticCache: ReplayStrategy {
         hitLatency = Int64(p.number("hit_latency_ms") * 1000)
         lifetimes = CacheParameters.cache(p)
         lifetimes.tracksRemovals = true
-        hub = context.semanticHub
+        if let shared = context.semanticHub {
+            (hub, member) = shared
+        } else {
+            hub = Self.makeHub(members: 1, parameters: p)
+            member = 0
+        }
+    }
+
+    /// A hub whose partition key and query follow these parameters (scope, embeddings).
+    static func makeHub(members: Int, parameters p: Parameters) -> SemanticHub {
+        let scope = p.text("scope"), embeddings = p.text("embeddings")
+        let embedder = HashingEmbedder()
+        return SemanticHub(members: members, partitionKey: { request in
+            guard request.kind == .llm, let scopeKey = CacheParameters.scopeKey(scope, request) else { return nil }
+            return scopeKey + "|" + (request.model ?? "")
+        }, queryVector: { request in
+            request.kind == .llm ? vector(request, embeddings: embeddings, embedder: embedder) : nil
+        })
+    }
+
+    static func vector(_ request: ReplayRequest, embeddings: String, embedder: HashingEmbedder) -> [Float]? {
+        if embeddings != "builtin", !request.embedding.isEmpty { return HashingEmbedder.normalised(request.embedding) }
+        if embeddings != "trace", let text = request.promptText, !text.isEmpty { return embedder.embed(text) }
+        return nil
+    }
+
+    public mutating func prepare(_ batch: [ReplayRequest]) {
+        if member == 0 { hub.prepare(batch) }
     }
 
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
@@ -53,88 +73,18 @@ public struct SemanticCache: ReplayStrategy {
         counters.values.merging(["evictions": Double(lifetimes.evictions), "expirations": Double(lifetimes.expirations)]) { $1 }
     }
 
-    func vector(_ request: ReplayRequest) -> [Float]? {
-        if embeddings != "builtin", !request.embedding.isEmpty { return HashingEmbedder.normalised(request.embedding) }
-        if embeddings != "trace", let text = request.promptText, !text.isEmpty { return embedder.embed(text) }
-        return nil
-    }
-
     public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
         guard request.served == nil, request.kind == .llm else { return }
-        guard let scopeKey = CacheParameters.scopeKey(scope, request), let query = vector(request) else {
+        guard let (partitionKey, query) = hub.resolve(request) else {
             counters.add("no_embedding")
             if explain { ledger.append(.init(strategy: Self.name, decision: "pass", detail: "no embedding and no prompt text")) }
             return
         }
-        let partitionKey = scopeKey + "|" + (request.model ?? "")
         counters.add("lookups")
         request.extraCost += lookupCost
         let now = request.startMicros
         dropRemoved()
-        if let hub {
-            applyShared(&request, hub: hub.hub, member: hub.member, partitionKey: partitionKey, query: query, now: now,
-                        explain: explain, ledger: &ledger)
-            return
-        }
-        // Taken out of the dictionary while it changes, so its vectors are never copied.
-        var partition = partitions.removeValue(forKey: partitionKey) ?? Partition(index: VectorIndex(dimension: query.count))
-        defer { partitions[partitionKey] = partition }
-        guard partition.index.dimension == query.count else {
-            counters.add("dimension_mismatch")
-            return
-        }
-        let best = partition.index.nearest(query) { partition.available[$0] > now }
-        if let best, best.score >= threshold, lifetimes.lookup(partitionKey + "#" + String(best.slot), at: now) != nil {
-            counters.add("hits")
-            counters.add("similarity_sum", Double(best.score))
-            if let recorded = request.responseHash, let cached = partition.response[best.slot] {
-                counters.add("hits_with_response")
-                if recorded != cached { counters.add("likely_false_hits") }
-            }
-            let saved = request.latencyMicros.map { max(0, $0 - hitLatency) } ?? 0
-            counters.add("latency_saved_ms", Double(saved) / 1000)
-            request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
-            if explain {
-                ledger.append(.init(strategy: Self.name, decision: "hit",
-                                    detail: "similarity \(best.score) ≥ \(threshold) to cached entry \(best.slot)"))
-            }
-            return
-        }
-        counters.add("misses")
-        let slot = partition.index.add(query)
-        if slot == partition.response.count {
-            partition.response.append(request.responseHash)
-            partition.available.append(request.endMicros ?? now)
-        } else {
-            partition.response[slot] = request.responseHash
-            partition.available[slot] = request.endMicros ?? now
-        }
-        lifetimes.insert(partitionKey + "#" + String(slot), slot, at: now)
-        if explain {
-            let detail = best.map { "best similarity \($0.score) < \(threshold); stored" } ?? "cache empty; stored"
-            ledger.append(.init(strategy: Self.name, decision: "miss", detail: detail))
-        }
-    }
-
-    /// Frees the vector slots of entries the lifetime cache evicted or expired.
-    mutating func dropRemoved() {
-        guard !lifetimes.removed.isEmpty else { return }
-        for key in lifetimes.removed {
-            guard let hash = key.lastIndex(of: "#"), let slot = Int(key[key.index(after: hash)...]) else { continue }
-            let partitionKey = String(key[..<hash])
-            if let hub {
-                hub.hub.remove(member: hub.member, partition: partitionKey, slot: slot)
-            } else {
-                partitions[partitionKey]?.index.remove(slot)
-            }
-        }
-        lifetimes.removed.removeAll()
-    }
-
-    /// The same decisions as the standalone path, against the shared index.
-    mutating func applyShared(_ request: inout ReplayRequest, hub: SemanticHub, member: Int, partitionKey: String, query: [Float],
-                              now: Int64, explain: Bool, ledger: inout [LedgerEntry]) {
-        let best = hub.nearest(member: member, request: request.recorded, partition: partitionKey, query: query, now: now)
+        let best = hub.nearest(member: member, request: request, partition: partitionKey, query: query, now: now)
         if let best, best.score >= threshold, lifetimes.lookup(partitionKey + "#" + String(best.slot), at: now) != nil {
             counters.add("hits")
             counters.add("similarity_sum", Double(best.score))
@@ -145,13 +95,27 @@ public struct SemanticCache: ReplayStrategy {
             let saved = request.latencyMicros.map { max(0, $0 - hitLatency) } ?? 0
             counters.add("latency_saved_ms", Double(saved) / 1000)
             request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
-            if explain { ledger.append(.init(strategy: Self.name, decision: "hit", detail: "similarity \(best.score) ≥ \(threshold)")) }
+            if explain {
+                ledger.append(.init(strategy: Self.name, decision: "hit", detail: "similarity \(best.score) ≥ \(threshold)"))
+            }
             return
         }
         counters.add("misses")
-        let slot = hub.insert(member: member, request: request.recorded, partition: partitionKey, query: query,
-                              response: request.responseHash, available: request.endMicros ?? now)
+        let slot = hub.insert(member: member, request: request, partition: partitionKey, query: query, available: request.endMicros ?? now)
         lifetimes.insert(partitionKey + "#" + String(slot), slot, at: now)
-        if explain { ledger.append(.init(strategy: Self.name, decision: "miss", detail: "stored")) }
+        if explain {
+            let detail = best.map { "best similarity \($0.score) < \(threshold); stored" } ?? "nothing cached yet; stored"
+            ledger.append(.init(strategy: Self.name, decision: "miss", detail: detail))
+        }
+    }
+
+    /// Frees the entries the lifetime cache evicted or expired.
+    mutating func dropRemoved() {
+        guard !lifetimes.removed.isEmpty else { return }
+        for key in lifetimes.removed {
+            guard let hash = key.lastIndex(of: "#"), let slot = Int(key[key.index(after: hash)...]) else { continue }
+            hub.remove(member: member, partition: String(key[..<hash]), slot: slot)
+        }
+        lifetimes.removed.removeAll()
     }
 }

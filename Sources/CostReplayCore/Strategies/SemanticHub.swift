@@ -1,86 +1,114 @@
 import Foundation
 
-/// One vector index shared by semantic caches that differ only in their threshold (the points of
-/// a threshold sweep), so each request is compared with the cached prompts once, not once per point.
+/// The vector index behind semantic caches. One hub may serve several caches that differ only in
+/// their threshold (the points of a threshold sweep): every entry carries a bit per member saying
+/// whose cache holds it, and a member sees only its own entries, so results equal independent
+/// caches (tested).
 ///
-/// Every entry carries a bit per member saying which members' caches hold it; a member sees only
-/// its own entries, so results equal those of independent caches (tested). The members must see
-/// the same requests in the same order (they are the first strategy of their chains) and run on
-/// one thread; the scan itself is split over two threads when a partition is large.
+/// Speed comes from looking ahead: before a batch of requests is replayed, ``prepare(_:)``
+/// compares all of the batch's queries with the entries cached at that moment in one blocked pass
+/// (each block of cached vectors is read once per batch rather than once per query). While
+/// replaying, a query then only needs the entries added since, unless its precomputed best entry
+/// has since been evicted or expired, in which case it is scanned in full. Members must run on
+/// one thread; the blocked pass is split over two.
 final class SemanticHub: @unchecked Sendable {
     struct Partition {
         var index: VectorIndex
         var masks: [UInt64] = []
         var response: [String?] = []
         var available: [Int64] = []
-        /// The slot of the vector most recently added, with the request it came from.
+        /// Bumped whenever a slot's entry is removed, so stale precomputed answers are detected.
+        var generation: [UInt32] = []
+        /// Slots filled since the last ``prepare(_:)``.
+        var addedSince: [Int] = []
+        /// The slot most recently added, with its request, so several members share one vector.
         var lastAdded: (request: ObjectIdentifier, slot: Int)?
     }
 
+    /// A member's best entry among those present at prepare time.
+    struct Candidate {
+        var slot: Int
+        var score: Float
+        var generation: UInt32
+    }
+
     let members: Int
+    /// How members turn a request into its partition key and its query vector (the same for every member).
+    let partitionKey: (ReplayRequest) -> String?
+    let queryVector: (ReplayRequest) -> [Float]?
     var partitions: [String: Partition] = [:]
-    /// Per-member best (slot, score) for the request scanned last.
-    private var scanned: (request: ObjectIdentifier, partition: String)?
-    private var best: [(slot: Int, score: Float)?] = []
+    /// Precomputed per request: partition, query and each member's best candidate.
+    private var prepared: [ObjectIdentifier: (partition: String, query: [Float], best: [Candidate?])] = [:]
 
-    init(members: Int) {
-        precondition(members <= 64)
+    init(members: Int, partitionKey: @escaping (ReplayRequest) -> String?, queryVector: @escaping (ReplayRequest) -> [Float]?) {
+        precondition(members >= 1 && members <= 64)
         self.members = members
+        self.partitionKey = partitionKey
+        self.queryVector = queryVector
     }
 
-    /// The member's nearest live, available entry for this request.
-    func nearest(member: Int, request: RecordedRequest, partition key: String, query: [Float], now: Int64) -> (slot: Int, score: Float)? {
-        let id = ObjectIdentifier(request)
-        if scanned?.request != id || scanned?.partition != key {
-            scan(key, query: query, now: now)
-            scanned = (id, key)
+    /// The request's partition and query, reusing the vector computed by ``prepare(_:)``.
+    func resolve(_ request: ReplayRequest) -> (partition: String, query: [Float])? {
+        guard let partition = partitionKey(request) else { return nil }
+        if let ready = prepared[ObjectIdentifier(request.recorded)] { return (partition, ready.query) }
+        guard let query = queryVector(request) else { return nil }
+        return (partition, query)
+    }
+
+    /// Compares the batch's queries with the current entries in one blocked pass.
+    func prepare(_ batch: [ReplayRequest]) {
+        prepared.removeAll(keepingCapacity: true)
+        for name in partitions.keys { partitions[name]!.addedSince.removeAll(keepingCapacity: true) }
+        var byPartition: [String: [(ObjectIdentifier, [Float], Int64)]] = [:]
+        for request in batch {
+            guard let partition = partitionKey(request), let query = queryVector(request) else { continue }
+            byPartition[partition, default: []].append((ObjectIdentifier(request.recorded), query, request.startMicros))
         }
-        return best[member]
+        for (name, queries) in byPartition {
+            let best = partitions[name].map { blockedBest(in: $0, queries: queries) }
+                ?? Array(repeating: [Candidate?](repeating: nil, count: members), count: queries.count)
+            for (index, query) in queries.enumerated() { prepared[query.0] = (name, query.1, best[index]) }
+        }
     }
 
-    private func scan(_ key: String, query: [Float], now: Int64) {
-        best = Array(repeating: nil, count: members)
-        guard let partition = partitions[key], partition.index.count > 0 else { return }
-        let slots = partition.masks.count
-        let halves = slots > 16_384 ? 2 : 1
-        var results = Array(repeating: [(slot: Int, score: Float)?](repeating: nil, count: members), count: halves)
-        let box = UncheckedBox(partition)
-        let query = UncheckedBox(query)
-        let out = UncheckedBox(ResultsBox(results))
-        let chunk = (slots + halves - 1) / halves
-        let members = self.members
-        let body: @Sendable (Int) -> Void = { half in
-            let lower = half * chunk, upper = min(slots, lower + chunk)
-            var local = [(slot: Int, score: Float)?](repeating: nil, count: members)
-            box.value.index.scan(query.value, slots: lower..<upper) { slot, score in
-                guard box.value.available[slot] <= now else { return }
-                var mask = box.value.masks[slot]
-                while mask != 0 {
-                    let member = mask.trailingZeroBitCount
-                    mask &= mask - 1
-                    if local[member] == nil || score > local[member]!.score { local[member] = (slot, score) }
+    /// The member's nearest live entry available at `now`, or nil.
+    func nearest(member: Int, request: ReplayRequest, partition name: String, query: [Float], now: Int64) -> (slot: Int, score: Float)? {
+        guard let partition = partitions[name] else { return nil }
+        let bit: UInt64 = 1 << UInt64(member)
+        if let ready = prepared[ObjectIdentifier(request.recorded)], ready.partition == name {
+            var best: (slot: Int, score: Float)?
+            if let candidate = ready.best[member] {
+                guard partition.generation[candidate.slot] == candidate.generation, partition.masks[candidate.slot] & bit != 0 else {
+                    return fullScan(partition, member: member, query: query, now: now)
                 }
+                best = (candidate.slot, candidate.score)
             }
-            out.value.set(half, local)
-        }
-        if halves == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: halves, execute: body) }
-        results = out.value.values
-        for member in 0..<members {
-            for half in 0..<halves {
-                if let candidate = results[half][member], best[member] == nil || candidate.score > best[member]!.score {
-                    best[member] = candidate
-                }
+            for slot in partition.addedSince where partition.masks[slot] & bit != 0 && partition.available[slot] <= now {
+                let score = partition.index.score(query, slot: slot)
+                if best == nil || score > best!.score { best = (slot, score) }
             }
+            return best
         }
+        return fullScan(partition, member: member, query: query, now: now)
     }
 
-    func response(_ key: String, slot: Int) -> String? { partitions[key]?.response[slot] }
+    private func fullScan(_ partition: Partition, member: Int, query: [Float], now: Int64) -> (slot: Int, score: Float)? {
+        let bit: UInt64 = 1 << UInt64(member)
+        var best: (slot: Int, score: Float)?
+        partition.index.scan(query, slots: 0..<partition.masks.count) { slot, score in
+            guard partition.masks[slot] & bit != 0, partition.available[slot] <= now else { return }
+            if best == nil || score > best!.score { best = (slot, score) }
+        }
+        return best
+    }
+
+    func response(_ name: String, slot: Int) -> String? { partitions[name]?.response[slot] }
 
     /// Adds the request's vector for a member (once per request, shared by the members that miss).
-    func insert(member: Int, request: RecordedRequest, partition key: String, query: [Float], response: String?, available: Int64) -> Int {
-        var partition = partitions.removeValue(forKey: key) ?? Partition(index: VectorIndex(dimension: query.count))
-        defer { partitions[key] = partition }
-        let id = ObjectIdentifier(request)
+    func insert(member: Int, request: ReplayRequest, partition name: String, query: [Float], available: Int64) -> Int {
+        var partition = partitions.removeValue(forKey: name) ?? Partition(index: VectorIndex(dimension: query.count))
+        defer { partitions[name] = partition }
+        let id = ObjectIdentifier(request.recorded)
         if let last = partition.lastAdded, last.request == id {
             partition.masks[last.slot] |= 1 << UInt64(member)
             return last.slot
@@ -90,32 +118,73 @@ final class SemanticHub: @unchecked Sendable {
             partition.masks.append(0)
             partition.response.append(nil)
             partition.available.append(0)
+            partition.generation.append(0)
         }
         partition.masks[slot] = 1 << UInt64(member)
-        partition.response[slot] = response
+        partition.response[slot] = request.responseHash
         partition.available[slot] = available
+        partition.addedSince.append(slot)
         partition.lastAdded = (id, slot)
         return slot
     }
 
     /// Drops a member's entry; the vector goes when no member holds it.
-    func remove(member: Int, partition key: String, slot: Int) {
-        guard var partition = partitions.removeValue(forKey: key) else { return }
-        defer { partitions[key] = partition }
+    func remove(member: Int, partition name: String, slot: Int) {
+        guard var partition = partitions.removeValue(forKey: name) else { return }
+        defer { partitions[name] = partition }
         partition.masks[slot] &= ~(1 << UInt64(member))
+        partition.generation[slot] &+= 1
         if partition.masks[slot] == 0 {
             partition.index.remove(slot)
+            partition.addedSince.removeAll { $0 == slot }
             if partition.lastAdded?.slot == slot { partition.lastAdded = nil }
         }
+    }
+
+    /// Best candidate per query and member over the partition's current entries: entries in
+    /// blocks of 64, every query against a block while it is in cache; queries split over two threads.
+    private func blockedBest(in partition: Partition, queries: [(ObjectIdentifier, [Float], Int64)]) -> [[Candidate?]] {
+        let members = self.members
+        let slots = partition.masks.count
+        let halves = queries.count >= 64 && slots >= 256 ? 2 : 1
+        let results = ResultsBox(Array(repeating: [], count: halves))
+        let shared = UncheckedBox((partition, queries))
+        let body: @Sendable (Int) -> Void = { half in
+            let (partition, queries) = shared.value
+            let lower = half * queries.count / halves, upper = (half + 1) * queries.count / halves
+            var best = Array(repeating: [Candidate?](repeating: nil, count: members), count: upper - lower)
+            var scores = [Float](repeating: 0, count: 64)
+            for blockStart in stride(from: 0, to: slots, by: 64) {
+                let blockEnd = min(slots, blockStart + 64)
+                for q in lower..<upper {
+                    let (_, query, now) = queries[q]
+                    partition.index.scores(query, slots: blockStart..<blockEnd, into: &scores)
+                    for slot in blockStart..<blockEnd where partition.index.isLive(slot) && partition.available[slot] <= now {
+                        let score = scores[slot - blockStart]
+                        var mask = partition.masks[slot]
+                        while mask != 0 {
+                            let member = mask.trailingZeroBitCount
+                            mask &= mask - 1
+                            if best[q - lower][member] == nil || score > best[q - lower][member]!.score {
+                                best[q - lower][member] = Candidate(slot: slot, score: score, generation: partition.generation[slot])
+                            }
+                        }
+                    }
+                }
+            }
+            results.set(half, best)
+        }
+        if halves == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: halves, execute: body) }
+        return results.values.flatMap { $0 }
     }
 }
 
 /// Per-half results written by the scan threads.
 final class ResultsBox: @unchecked Sendable {
-    var values: [[(slot: Int, score: Float)?]]
+    private(set) var values: [[[SemanticHub.Candidate?]]]
     private let lock = NSLock()
-    init(_ values: [[(slot: Int, score: Float)?]]) { self.values = values }
-    func set(_ half: Int, _ value: [(slot: Int, score: Float)?]) {
+    init(_ values: [[[SemanticHub.Candidate?]]]) { self.values = values }
+    func set(_ half: Int, _ value: [[SemanticHub.Candidate?]]) {
         lock.lock()
         values[half] = value
         lock.unlock()

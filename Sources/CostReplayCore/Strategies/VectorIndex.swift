@@ -61,6 +61,26 @@ public struct VectorIndex: Sendable {
         }
     }
 
+    public func isLive(_ slot: Int) -> Bool { live[slot] }
+
+    /// The score of one slot.
+    public func score(_ query: [Float], slot: Int) -> Float {
+        storage.withUnsafeBufferPointer { rows in
+            query.withUnsafeBufferPointer { Self.dot($0.baseAddress!, rows.baseAddress! + slot * dimension, dimension) }
+        }
+    }
+
+    /// Scores of consecutive slots (live or not) into `scores[0…]`.
+    public func scores(_ query: [Float], slots range: Range<Int>, into scores: inout [Float]) {
+        storage.withUnsafeBufferPointer { rows in
+            query.withUnsafeBufferPointer { q in
+                for slot in range {
+                    scores[slot - range.lowerBound] = Self.dot(q.baseAddress!, rows.baseAddress! + slot * dimension, dimension)
+                }
+            }
+        }
+    }
+
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         var sum = SIMD16<Float>()

@@ -109,3 +109,29 @@ import TestSupport
         #expect(swept.scenarios[0].totals.servedRequests > 0)
     }
 }
+
+@Suite struct SemanticReferenceTests {
+    /// The look-ahead blocked search gives the same hits as a plain sequential nearest-neighbour replay.
+    @Test(arguments: [0.5, 0.7, 0.85])
+    func lookAheadSearchMatchesAPlainSequentialReplay(threshold: Double) throws {
+        let engine = ReplayEngineTests()
+        let result = try engine.simulate("scenarios: [{name: s, strategies: [{semantic_cache: {threshold: \(threshold), embeddings: builtin}}]}]").0
+        // Reference: every prompt against every earlier stored prompt of the same model, in time order.
+        let embedder = HashingEmbedder()
+        var stored: [String: [(vector: [Float], available: Int64)]] = [:]
+        var hits = 0
+        try ReplayEngineTests.sampleStore.forEachRecord { record, _ in
+            guard record.kind == .llm, let text = record.promptText, !text.isEmpty else { return }
+            let query = embedder.embed(text)
+            let now = record.startMicros ?? 0
+            let model = record.model ?? ""
+            var best: Float = -2
+            for entry in stored[model, default: []] where entry.available <= now {
+                best = max(best, zip(entry.vector, query).reduce(Float(0)) { $0 + $1.0 * $1.1 })
+            }
+            if best >= Float(threshold) { hits += 1 } else { stored[model, default: []].append((query, record.endMicros ?? now)) }
+        }
+        #expect(result.scenarios[0].totals.servedRequests == hits)
+        #expect(hits > 0)
+    }
+}
