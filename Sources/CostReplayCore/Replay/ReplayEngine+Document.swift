@@ -35,6 +35,20 @@ extension ReplayEngine {
             diagnostics.append("\(baseline.unpricedRequests) requests could not be priced (unknown model or no usage); they are left out of every cost and saving")
         }
         if baseline.requests == 0 { diagnostics.append("no billed requests in the replayed window") }
+        // Levers that could not act on some requests because the trace lacks what they need.
+        let missing = ["no_key": "no prompt text, prompt hash or message hashes to key on",
+                       "no_embedding": "no embedding and no prompt text", "no_prefix_structure": "no prefix block hashes or message hashes"]
+        var reported: Set<String> = []
+        for scenario in results {
+            for (strategy, counters) in scenario.metrics.sorted(by: { $0.key < $1.key }) {
+                for (counter, reason) in missing.sorted(by: { $0.key < $1.key }) {
+                    guard let count = counters[counter], count > 0 else { continue }
+                    let name = String(strategy.split(separator: ":").last!)
+                    let line = "\(name): \(Int(count)) requests had \(reason), so it could not act on them"
+                    if reported.insert(name + counter).inserted { diagnostics.append(line) }
+                }
+            }
+        }
         return ReplayResult(inputs: inputs, baseline: baseline, scenarios: results, diagnostics: diagnostics)
     }
 }

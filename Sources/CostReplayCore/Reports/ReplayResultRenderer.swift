@@ -10,7 +10,13 @@ public enum ReplayResultRenderer {
         var rows: [[String]] = [["baseline", MoneyFormat.count(result.baseline.requests), MoneyFormat.human(result.baseline.cost), "", "", ""]]
         for scenario in result.scenarios {
             let rates = scenario.metrics.keys.sorted().compactMap { key -> String? in
-                hitRate(scenario.metrics[key]!).map { "\(key.split(separator: ":").last!) \(percent($0))" }
+                let counters = scenario.metrics[key]!
+                let name = key.split(separator: ":").last!
+                // The prefix cache's figure is the share of input tokens read from cache.
+                if let read = counters["cache_read_tokens"], let input = counters["input_tokens"], input > 0 {
+                    return "\(name) \(percent(read / input)) of input cached"
+                }
+                return hitRate(counters).map { "\(name) \(percent($0))" }
             }
             rows.append([scenario.label, MoneyFormat.count(scenario.totals.requests), MoneyFormat.human(scenario.totals.cost),
                          MoneyFormat.human(scenario.totals.savings), percent(scenario.totals.savingsShare), rates.joined(separator: ", ")])
