@@ -26,7 +26,11 @@ let package = Package(
             dependencies: ["CSQLite", "CSimdJSON", "Statistics", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")],
             // Replays touch every request many times; optimise even debug builds so tests on real traces stay fast.
-            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+            swiftSettings: [
+                .unsafeFlags(["-O"], .when(configuration: .debug)),
+                // AVX2 and FMA (x86-64 CPUs since 2013) double the speed of the vector search; see README.
+                .unsafeFlags(["-target-cpu", "haswell"]),
+            ]
         ),
         .executableTarget(
             name: "costreplay",

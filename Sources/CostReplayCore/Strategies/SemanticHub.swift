@@ -152,24 +152,48 @@ final class SemanticHub: @unchecked Sendable {
         let body: @Sendable (Int) -> Void = { half in
             let (partition, queries) = shared.value
             let lower = half * queries.count / halves, upper = (half + 1) * queries.count / halves
-            var best = Array(repeating: [Candidate?](repeating: nil, count: members), count: upper - lower)
-            var scores = [Float](repeating: 0, count: 64)
+            let count = upper - lower
+            // Running best per (query, member), kept flat and unboxed for the hot loop.
+            var bestScore = [Float](repeating: -.infinity, count: count * members)
+            var bestSlot = [Int](repeating: -1, count: count * members)
+            var scores = [Float](repeating: 0, count: 256)
+            var liveOffsets: [Int] = []
+            liveOffsets.reserveCapacity(64)
             for blockStart in stride(from: 0, to: slots, by: 64) {
                 let blockEnd = min(slots, blockStart + 64)
-                for q in lower..<upper {
-                    let (_, query, now) = queries[q]
-                    partition.index.scores(query, slots: blockStart..<blockEnd, into: &scores)
-                    for slot in blockStart..<blockEnd where partition.index.isLive(slot) && partition.available[slot] <= now {
-                        let score = scores[slot - blockStart]
-                        var mask = partition.masks[slot]
-                        while mask != 0 {
-                            let member = mask.trailingZeroBitCount
-                            mask &= mask - 1
-                            if best[q - lower][member] == nil || score > best[q - lower][member]!.score {
-                                best[q - lower][member] = Candidate(slot: slot, score: score, generation: partition.generation[slot])
+                liveOffsets.removeAll(keepingCapacity: true)
+                for slot in blockStart..<blockEnd where partition.index.isLive(slot) { liveOffsets.append(slot - blockStart) }
+                if liveOffsets.isEmpty { continue }
+                var q = lower
+                while q < upper {
+                    // Four queries at a time share each loaded vector; a short tail repeats the last query.
+                    let group = (0..<4).map { min(q + $0, upper - 1) }
+                    partition.index.scores4(group.map { queries[$0].1 }, slots: blockStart..<blockEnd, into: &scores)
+                    for (k, index) in group.enumerated() where k == 0 || index != group[k - 1] {
+                        let now = queries[index].2
+                        let row = (index - lower) * members
+                        for offset in liveOffsets {
+                            let slot = blockStart + offset
+                            guard partition.available[slot] <= now else { continue }
+                            let score = scores[k * 64 + offset]
+                            var mask = partition.masks[slot]
+                            while mask != 0 {
+                                let cell = row + mask.trailingZeroBitCount
+                                mask &= mask - 1
+                                if score > bestScore[cell] {
+                                    bestScore[cell] = score
+                                    bestSlot[cell] = slot
+                                }
                             }
                         }
                     }
+                    q += 4
+                }
+            }
+            let best: [[Candidate?]] = (0..<count).map { q in
+                (0..<members).map { m in
+                    let slot = bestSlot[q * members + m]
+                    return slot < 0 ? nil : Candidate(slot: slot, score: bestScore[q * members + m], generation: partition.generation[slot])
                 }
             }
             results.set(half, best)

@@ -81,6 +81,43 @@ public struct VectorIndex: Sendable {
         }
     }
 
+    /// Scores of four queries against consecutive slots: each stored vector is loaded once for
+    /// all four (register blocking). `scores[k * 64 + i]` is query k against slot `range.lowerBound + i`.
+    public func scores4(_ queries: [[Float]], slots range: Range<Int>, into scores: inout [Float]) {
+        precondition(queries.count == 4 && range.count <= 64)
+        let n = dimension
+        storage.withUnsafeBufferPointer { rows in
+            queries[0].withUnsafeBufferPointer { q0 in
+            queries[1].withUnsafeBufferPointer { q1 in
+            queries[2].withUnsafeBufferPointer { q2 in
+            queries[3].withUnsafeBufferPointer { q3 in
+                let a0 = UnsafeRawPointer(q0.baseAddress!), a1 = UnsafeRawPointer(q1.baseAddress!)
+                let a2 = UnsafeRawPointer(q2.baseAddress!), a3 = UnsafeRawPointer(q3.baseAddress!)
+                for slot in range {
+                    let row = UnsafeRawPointer(rows.baseAddress! + slot * n)
+                    var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
+                    var i = 0
+                    while i + 16 <= n {
+                        let r = row.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+                        s0 += r * a0.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+                        s1 += r * a1.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+                        s2 += r * a2.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+                        s3 += r * a3.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+                        i += 16
+                    }
+                    var t0 = s0.sum(), t1 = s1.sum(), t2 = s2.sum(), t3 = s3.sum()
+                    while i < n {
+                        let r = rows[slot * n + i]
+                        t0 += r * q0[i]; t1 += r * q1[i]; t2 += r * q2[i]; t3 += r * q3[i]
+                        i += 1
+                    }
+                    let k = slot - range.lowerBound
+                    scores[k] = t0; scores[64 + k] = t1; scores[128 + k] = t2; scores[192 + k] = t3
+                }
+            }}}}
+        }
+    }
+
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         var sum = SIMD16<Float>()
