@@ -13,6 +13,41 @@ enum ParameterReader {
             }
             return [.list(items)]
         }
+        switch spec.kind {
+        case .texts:
+            return [.list(node.sequence.map { $0.compactMap(\.string) } ?? node.string.map { [$0] } ?? [])]
+        case .table(let keys):
+            guard let mapping = node.mapping else {
+                throw ScenarioError(file: path, line: line, key: spec.name, "expected a mapping")
+            }
+            var table: [String: String] = [:]
+            for (key, value) in mapping {
+                let name = key.string ?? ""
+                if let keys, !keys.contains(name) {
+                    throw ScenarioError(file: path, line: key.mark?.line ?? line, key: name,
+                                        "unknown key in \(spec.name); known: \(keys.joined(separator: ", "))")
+                }
+                guard let text = value.string else {
+                    throw ScenarioError(file: path, line: value.mark?.line ?? line, key: name, "expected a single value")
+                }
+                table[name] = text
+            }
+            return [.table(table)]
+        case .rules(let keys):
+            guard let sequence = node.sequence else {
+                throw ScenarioError(file: path, line: line, key: spec.name, "expected a list of rules")
+            }
+            var rules: [[String: String]] = []
+            for item in sequence {
+                guard case .table(let table) = try values(item, spec: ParameterSpec(spec.name, .table(keys: keys), default: nil, ""), path: path)[0] else {
+                    continue
+                }
+                rules.append(table)
+            }
+            return [.rules(rules)]
+        default:
+            break
+        }
         if let sequence = node.sequence {
             guard !sequence.isEmpty else { throw ScenarioError(file: path, line: line, key: spec.name, "an empty list sweeps nothing") }
             return try sequence.map { item throws(ScenarioError) in try single(item, spec: spec, path: path) }
@@ -60,8 +95,10 @@ enum ParameterReader {
             return .flag(value)
         case .text:
             return .text(text)
-        case .choices:
+        case .choices, .texts:
             return .list([text])
+        case .table, .rules:
+            throw ScenarioError(file: path, line: line, key: spec.name, "expected a mapping")
         }
     }
 

@@ -4,6 +4,10 @@ public enum ParameterValue: Hashable, Sendable, Codable, CustomStringConvertible
     case text(String)
     case flag(Bool)
     case list([String])
+    /// A mapping of names to values, e.g. tier → model.
+    case table([String: String])
+    /// An ordered list of mappings, e.g. routing rules.
+    case rules([[String: String]])
 
     public var description: String {
         switch self {
@@ -11,6 +15,8 @@ public enum ParameterValue: Hashable, Sendable, Codable, CustomStringConvertible
         case .text(let value): return value
         case .flag(let value): return value ? "true" : "false"
         case .list(let values): return "[" + values.joined(separator: ",") + "]"
+        case .table(let values): return "{" + values.keys.sorted().map { "\($0): \(values[$0]!)" }.joined(separator: ", ") + "}"
+        case .rules(let values): return "[" + values.map { ParameterValue.table($0).description }.joined(separator: ", ") + "]"
         }
     }
 }
@@ -27,6 +33,12 @@ public struct ParameterSpec: Sendable {
         /// A list of choices, e.g. normalisation steps; never a sweep.
         case choices([String])
         case text
+        /// A list of free strings (tags, operations); never a sweep.
+        case texts
+        /// A mapping of names to strings, keys limited to `keys` when given; never a sweep.
+        case table(keys: [String]?)
+        /// An ordered list of mappings whose keys are limited to `keys`; never a sweep.
+        case rules(keys: [String])
     }
 
     public var name: String
@@ -77,6 +89,16 @@ public struct Parameters: Sendable, Hashable {
 
     public func list(_ name: String) -> [String] {
         if case .list(let value)? = values[name] { return value }
+        return []
+    }
+
+    public func table(_ name: String) -> [String: String] {
+        if case .table(let value)? = values[name] { return value }
+        return [:]
+    }
+
+    public func rules(_ name: String) -> [[String: String]] {
+        if case .rules(let value)? = values[name] { return value }
         return []
     }
 

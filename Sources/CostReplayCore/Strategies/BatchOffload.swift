@@ -1,0 +1,92 @@
+import Statistics
+
+/// Batch offloading: requests that need no immediate answer go through the provider's batch API
+/// at its discount, with the risk that a deferred request misses its deadline.
+///
+/// Eligible: any of `tags`, or an `operations` entry, and never one of `exclude_tags` (the
+/// user-facing flag), and, when `hours` is set, a start within those UTC hours. The discount is the
+/// model's batch rate from the price catalog; where the catalog has none the request stays at the
+/// standard rate and is counted (`no_batch_rate`). Batch and prompt-cache discounts stack, as the
+/// providers bill them (Anthropic: "the Batch API discount stacks with prompt caching", docs,
+/// Message Batches, pricing; OpenAI publishes batch prices for cached input at half the cached
+/// rate), so cached tokens are discounted too.
+///
+/// SLA risk: completion time is log-normal with median `median_completion` and log-scale `sigma`;
+/// a request misses when it completes after min(`deadline`, `completion_window`). The expected
+/// number of misses is the sum of those probabilities (`expected_sla_misses`).
+public struct BatchOffload: ReplayStrategy {
+    public static let name = "batch_offload"
+    public static let summary = "send async-eligible requests to the provider's batch API"
+    public static let parameters: [ParameterSpec] = [
+        ParameterSpec("tags", .texts, default: .list(["async"]), "requests with any of these tags are eligible"),
+        ParameterSpec("operations", .texts, default: .list([]), "requests with these operations are eligible"),
+        ParameterSpec("exclude_tags", .texts, default: .list(["interactive", "user-facing"]), "never offload these"),
+        ParameterSpec("hours", .text, default: .text(""), "UTC start hours when offloading is allowed, e.g. 0-6,20-24; empty: any"),
+        ParameterSpec("completion_window", .duration(min: 60, max: 7 * 86_400), default: .number(86_400), "the provider's batch window"),
+        ParameterSpec("deadline", .duration(min: 60, max: 30 * 86_400), default: .number(86_400), "when the deferred answer is needed"),
+        ParameterSpec("median_completion", .duration(min: 1, max: 7 * 86_400), default: .number(3600), "median batch completion time"),
+        ParameterSpec("sigma", .number(min: 0.01, max: 5, integer: false), default: .number(1), "log-scale spread of completion time"),
+    ]
+
+    let tags: Set<String>
+    let operations: Set<String>
+    let excluded: Set<String>
+    let hours: [ClosedRange<Int>]
+    let missProbability: Double
+    let meanDelaySeconds: Double
+    let pricer: Pricer
+    var counters = CacheCounters()
+
+    public init(parameters p: Parameters, context: StrategyContext) {
+        tags = Set(p.list("tags"))
+        operations = Set(p.list("operations"))
+        excluded = Set(p.list("exclude_tags"))
+        hours = Self.parseHours(p.text("hours"))
+        let limit = min(p.number("deadline"), p.number("completion_window"))
+        missProbability = Distributions.lognormalUpperTail(limit, median: p.number("median_completion"), sigma: p.number("sigma"))
+        meanDelaySeconds = Distributions.lognormalMean(median: p.number("median_completion"), sigma: p.number("sigma"))
+        pricer = context.pricer
+    }
+
+    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool { true }
+
+    public var metrics: [String: Double] {
+        counters.values.merging(["miss_probability": missProbability]) { $1 }
+    }
+
+    /// "0-6,20-24" → [0…5, 20…23]: hour h is allowed when lower ≤ h < upper.
+    static func parseHours(_ text: String) -> [ClosedRange<Int>] {
+        text.split(separator: ",").compactMap { part in
+            let bounds = part.split(separator: "-").compactMap { Int(String($0).trimmingSpaces) }
+            guard bounds.count == 2, bounds[0] < bounds[1] else { return nil }
+            return bounds[0]...(bounds[1] - 1)
+        }
+    }
+
+    func eligible(_ request: ReplayRequest) -> Bool {
+        let tagged = request.tags.contains { tags.contains($0) } || request.recorded.operation.map(operations.contains) == true
+        guard tagged, !request.tags.contains(where: { excluded.contains($0) }) else { return false }
+        if hours.isEmpty { return true }
+        let hour = Int((Timestamp.floorDiv(request.startMicros, 3_600_000_000) % 24 + 24) % 24)
+        return hours.contains { $0.contains(hour) }
+    }
+
+    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+        guard request.served == nil, request.kind == .llm, !request.isBatch else { return }
+        guard eligible(request) else { return }
+        counters.add("eligible")
+        guard let model = request.model, pricer.catalog.find(model: model, provider: request.provider)?.batch != nil else {
+            counters.add("no_batch_rate")
+            if explain { ledger.append(.init(strategy: Self.name, decision: "pass", detail: "eligible but no batch rate is known for \(request.model ?? "its model")")) }
+            return
+        }
+        request.isBatch = true
+        counters.add("deferred")
+        counters.add("expected_sla_misses", missProbability)
+        counters.add("expected_delay_hours", meanDelaySeconds / 3600)
+        if explain {
+            ledger.append(.init(strategy: Self.name, decision: "deferred to batch",
+                                detail: "batch rate; P(miss deadline) = \(MoneyFormat.fixed(missProbability * 100, decimals: 2))%"))
+        }
+    }
+}

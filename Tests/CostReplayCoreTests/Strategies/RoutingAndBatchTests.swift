@@ -1,0 +1,95 @@
+import CostReplayCore
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct ModelRouterTests {
+    typealias R = Replays
+
+    static let scenario = """
+        scenarios:
+          - name: route
+            strategies:
+              - model_router:
+                  tiers: {small: gpt-4o-mini, frontier: claude-sonnet-4-5}
+                  rules:
+                    - {tag: "feature:classify", tier: small}
+                    - {has_code: "true", tier: frontier}
+                    - {max_prompt_tokens: "500", tier: small}
+                  default_tier: keep
+                  verbosity: {gpt-4o-mini: "1.2"}
+        """
+
+    @Test func theFirstMatchingRuleWinsAndRequestsArePricedAtTheirNewModel() throws {
+        var a = R.request("a", at: 0, input: 1000, output: 100)
+        a.tags = ["feature:classify"]
+        let b = R.request("b", at: 1, prompt: "Fix this:\n```python\nprint(1)\n```", input: 2000, output: 100)
+        let c = R.request("c", at: 2, input: 300, output: 10)
+        let d = R.request("d", at: 3, input: 1000, output: 100)
+        let (result, ledgers) = try R.run([a, b, c, d], scenario: Self.scenario)
+        // a → mini, output ×1.2: 1,000 × 0.15 + 120 × 0.6; b → Sonnet: 2,000 × 3 + 100 × 15;
+        // c → mini: 300 × 0.15 + 12 × 0.6; d kept on gpt-4o: 1,000 × 2.5 + 100 × 10.
+        #expect(result.scenarios[0].totals.cost == usd("0.000222") + usd("0.0075") + usd("0.0000522") + usd("0.0035"))
+        let m = R.metrics(result)
+        #expect(m["tier:small"] == 2)
+        #expect(m["tier:frontier"] == 1)
+        #expect(m["tier:keep"] == 1)
+        #expect(ledgers.isEmpty)
+    }
+
+    @Test func anUnknownRuleConditionIsAScenarioError() {
+        #expect(throws: ScenarioError(file: "s.yaml", line: 1, key: "colour", "unknown key in rules; known: tag, operation, user, tenant, model, min_prompt_tokens, max_prompt_tokens, keyword, regex, has_code, tier")) {
+            _ = try ScenarioLoader.parse(text: "scenarios: [{name: a, strategies: [{model_router: {rules: [{colour: red, tier: small}]}}]}]", path: "s.yaml")
+        }
+    }
+}
+
+@Suite struct BatchOffloadTests {
+    typealias R = Replays
+
+    @Test func taggedRequestsPayTheBatchRateAndInteractiveOnesDoNot() throws {
+        var a = R.request("a", at: 0, input: 1000, output: 100)
+        a.tags = ["async"]
+        var b = R.request("b", at: 1, input: 1000, output: 100)
+        b.tags = ["async", "interactive"]
+        let (result, _) = try R.run([a, b], scenario: "scenarios: [{name: s, strategies: [batch_offload]}]")
+        // gpt-4o batch is half price: 0.0035 / 2 + 0.0035.
+        #expect(result.scenarios[0].totals.cost == usd("0.00525"))
+        #expect(R.metrics(result)["deferred"] == 1)
+    }
+
+    @Test func anHourWindowLimitsOffloading() throws {
+        var night = R.request("n", at: 3 * 3600, input: 1000, output: 100)
+        night.tags = ["async"]
+        var day = R.request("d", at: 12 * 3600, input: 1000, output: 100)
+        day.tags = ["async"]
+        let (result, _) = try R.run([night, day], scenario: "scenarios: [{name: s, strategies: [{batch_offload: {hours: \"0-6\"}}]}]")
+        #expect(R.metrics(result)["deferred"] == 1)
+    }
+
+    @Test func theSLARiskMatchesSciPysLogNormal() throws {
+        var a = R.request("a", at: 0)
+        a.tags = ["async"]
+        let (result, _) = try R.run([a], scenario: "scenarios: [{name: s, strategies: [{batch_offload: {deadline: 4h, median_completion: 1h, sigma: 0.8}}]}]")
+        let ours = try #require(R.metrics(result)["miss_probability"])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "from scipy.stats import lognorm; print(repr(float(lognorm.sf(4.0, s=0.8, scale=1.0))))"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        let reference = try #require(Double(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(abs(ours - reference) < 1e-12)
+        #expect(R.metrics(result)["expected_sla_misses"] == ours)
+    }
+
+    @Test func modelsWithoutABatchRateStayAtTheStandardRate() throws {
+        var a = R.request("a", at: 0, model: "mistral-large-latest")
+        a.tags = ["async"]
+        let (result, _) = try R.run([a], scenario: "scenarios: [{name: s, strategies: [batch_offload]}]")
+        #expect(R.metrics(result)["no_batch_rate"] == 1)
+        #expect(result.scenarios[0].totals.cost == result.baseline.cost)
+    }
+}
