@@ -16,6 +16,13 @@ public enum ReplayResultRenderer {
                 if let read = counters["cache_read_tokens"], let input = counters["input_tokens"], input > 0 {
                     return "\(name) \(percent(read / input)) of input cached"
                 }
+                if let routed = counters["routed"] {
+                    let seen = counters.filter { $0.key.hasPrefix("tier:") }.values.reduce(0, +)
+                    return seen > 0 ? "\(name) \(percent(routed / seen)) routed" : nil
+                }
+                if let deferred = counters["deferred"] {
+                    return "\(name) \(MoneyFormat.count(Int(deferred))) deferred"
+                }
                 return hitRate(counters).map { "\(name) \(percent($0))" }
             }
             rows.append([scenario.label, MoneyFormat.count(scenario.totals.requests), MoneyFormat.human(scenario.totals.cost),
