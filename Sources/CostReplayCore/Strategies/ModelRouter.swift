@@ -75,8 +75,17 @@ public struct ModelRouter: ReplayStrategy {
         return signs.filter { text.contains($0) }.count >= 2
     }
 
+    /// Where the trace records per-model outcomes (`quality` keys `correct:<model>`, 0 or 1), the
+    /// quality of the routed traffic is counted exactly: `outcomes` known and `correct` among them.
+    mutating func countOutcome(_ request: ReplayRequest) {
+        guard let model = request.model, let outcome = request.recorded.original.quality["correct:" + model] else { return }
+        counters.add("outcomes")
+        counters.add("correct", outcome)
+    }
+
     public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
+        defer { countOutcome(request) }
         let rule = rules.first { matches($0, request) }
         let tier = rule?.tier ?? defaultTier
         counters.add("tier:" + tier)

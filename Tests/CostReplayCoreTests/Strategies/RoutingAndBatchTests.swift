@@ -93,3 +93,59 @@ import TestSupport
         #expect(result.scenarios[0].totals.cost == result.baseline.cost)
     }
 }
+
+@Suite struct RoutingQualityTests {
+    @Test func recordedOutcomesGiveTheExactQualityOfRoutedTraffic() throws {
+        func prompt(_ id: String, _ tag: String, weak: Double, strong: Double) -> TraceRecord {
+            var r = Replays.request(id, at: Double(id.count), model: "gpt-4o")
+            r.tags = [tag]
+            r.quality = ["correct:gpt-4o-mini": weak, "correct:gpt-4o": strong]
+            return r
+        }
+        let records = [prompt("a", "easy", weak: 1, strong: 1), prompt("bb", "easy", weak: 0, strong: 1), prompt("ccc", "hard", weak: 0, strong: 1)]
+        let (result, _) = try Replays.run(records, scenario: """
+            scenarios: [{name: r, strategies: [{model_router: {tiers: {small: gpt-4o-mini}, rules: [{tag: easy, tier: small}]}}]}]
+            """)
+        // a and b go to mini (1 + 0 correct), c stays on gpt-4o (correct).
+        #expect(Replays.metrics(result)["outcomes"] == 3)
+        #expect(Replays.metrics(result)["correct"] == 2)
+    }
+}
+
+@Suite struct RouteLLMValidationTests {
+    @Test func accuraciesAndTheOracleMatchAPlainPythonCount() throws {
+        let folder = Fixtures.shared("routellm-evals")
+        let items = try RouteLLMValidation.load(folder: folder, benchmark: "gsm8k", pricer: Pricer(catalog: sharedCatalog),
+                                                at: Timestamp.parseISO("2026-09-01")!)
+        let report = RouteLLMValidation.evaluate(items, benchmark: "gsm8k", seed: 1)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import csv
+            rows = list(csv.DictReader(open('\(folder)/evals/gsm8k/gsm8k_responses.csv')))
+            w = sum(r['mistralai/Mixtral-8x7B-Instruct-v0.1'] == 'True' for r in rows)
+            s = sum(r['gpt-4-1106-preview'] == 'True' for r in rows)
+            need = sum(r['mistralai/Mixtral-8x7B-Instruct-v0.1'] != 'True' and r['gpt-4-1106-preview'] == 'True' for r in rows)
+            print(len(rows), w, s, need)
+            """]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        let numbers = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ")
+            .compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(numbers.count == 4)
+        #expect(report.prompts == numbers[0])
+        #expect(abs(report.weakAccuracy - Double(numbers[1]) / Double(numbers[0])) < 1e-12)
+        #expect(abs(report.strongAccuracy - Double(numbers[2]) / Double(numbers[0])) < 1e-12)
+        // The oracle sends the prompts only GPT-4 answers first, so it reaches GPT-4's accuracy after
+        // (strong − weak correct) of them: the prompts only Mixtral answers are a bonus beyond PGR 1.
+        let oracle = try #require(report.routers.first { $0.router == "oracle" })
+        let needed = Double(numbers[2] - numbers[1]) / Double(numbers[0])
+        #expect(numbers[3] >= numbers[2] - numbers[1])
+        let firstFull = try #require(oracle.curve.first { $0.pgr >= 1 - 1e-9 })
+        #expect(abs(firstFull.strongShare - (needed * 100).rounded(.up) / 100) <= 0.011)
+        // Random routing's APGR is about one half.
+        #expect(abs(report.routers.first { $0.router == "random" }!.apgr - 0.5) < 0.05)
+    }
+}
