@@ -149,3 +149,47 @@ import TestSupport
         #expect(abs(report.routers.first { $0.router == "random" }!.apgr - 0.5) < 0.05)
     }
 }
+
+@Suite struct CascadeTests {
+    typealias R = Replays
+
+    func scored(_ id: String, at second: Double, score: Double, cheapCorrect: Double = 1, strongCorrect: Double = 1) -> TraceRecord {
+        var r = R.request(id, at: second, model: "gpt-4o", input: 1000, output: 100)
+        r.quality = ["score:gpt-4o-mini": score, "correct:gpt-4o-mini": cheapCorrect, "correct:gpt-4o": strongCorrect]
+        return r
+    }
+
+    @Test func anEscalatedRequestPaysForBothCalls() throws {
+        let records = [scored("low", at: 0, score: 0.3), scored("high", at: 1, score: 0.8)]
+        let (result, _) = try R.run(records, scenario: "scenarios: [{name: c, strategies: [{cascade: {cheap: gpt-4o-mini, strong: gpt-4o, threshold: 0.5}}]}]")
+        // low: mini (1,000 × 0.15 + 100 × 0.6) + gpt-4o (1,000 × 2.5 + 100 × 10); high: mini only.
+        #expect(result.scenarios[0].totals.cost == usd("0.00021") + usd("0.0035") + usd("0.00021"))
+        #expect(R.metrics(result)["escalated"] == 1)
+    }
+
+    @Test func anOutcomeCascadeEscalatesExactlyTheCheapModelsMistakes() throws {
+        let records = [scored("a", at: 0, score: 0, cheapCorrect: 0, strongCorrect: 1), scored("b", at: 1, score: 0, cheapCorrect: 1, strongCorrect: 0)]
+        let (result, _) = try R.run(records, scenario: "scenarios: [{name: c, strategies: [{cascade: {escalate_on: outcome}}]}]")
+        #expect(R.metrics(result)["escalated"] == 1)
+        #expect(R.metrics(result)["correct"] == 2)
+    }
+
+    @Test(arguments: [(0.0, 0.0), (1.0, 3.0)])
+    func probabilityZeroAndOneAreNeverAndAlways(probability: Double, escalated: Double) throws {
+        let records = (0..<3).map { scored("r\($0)", at: Double($0), score: 0) }
+        let (result, _) = try R.run(records, scenario: "scenarios: [{name: c, strategies: [{cascade: {escalate_on: probability, probability: \(probability)}}]}]")
+        #expect(R.metrics(result)["escalated", default: 0] == escalated)
+    }
+
+    @Test func calibrationHitsATargetShareAndATargetQuality() throws {
+        let samples = (0..<100).map { i in
+            CascadeCalibration.Sample(score: Double(i) / 100, cheapCorrect: i < 20 ? 0 : 1, strongCorrect: 1)
+        }
+        let share = try CascadeCalibration.forShare(samples, share: 0.3)
+        #expect(abs(share.escalatedShare - 0.3) <= 0.011)
+        // Cheap is wrong on the 20 lowest scores: escalating those reaches 100% of the strong quality.
+        let quality = try #require(CascadeCalibration.forQuality(samples, target: 1.0))
+        #expect(quality.escalatedShare == 0.2)
+        #expect(quality.quality == 1)
+    }
+}
