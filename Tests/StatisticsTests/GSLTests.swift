@@ -28,3 +28,23 @@ import Testing
         #expect(drawsA != (0..<5).map { _ in c.uniform() })
     }
 }
+
+@Suite struct IntervalTests {
+    /// Reference values: scipy.stats.beta.ppf(0.025, k, n−k+1) and beta.ppf(0.975, k+1, n−k).
+    @Test(arguments: [
+        (171, 3529, 0.04160615654516104, 0.05606493358359269),
+        (5, 20, 0.08657146910143461, 0.49104587170795744),
+        (0, 10, 0.0, 0.3084971078187607),
+        (10, 10, 0.6915028921812392, 1.0),
+    ])
+    func clopperPearsonMatchesSciPy(k: Int, n: Int, lower: Double, upper: Double) {
+        let interval = Intervals.clopperPearson(successes: k, trials: n)
+        #expect(abs(interval.lower - lower) < 1e-9)
+        #expect(abs(interval.upper - upper) < 1e-9)
+    }
+
+    @Test func logNormalTailMatchesSciPy() {
+        // scipy.stats.lognorm.sf(4.0, s=0.8, scale=1.0)
+        #expect(abs(Distributions.lognormalUpperTail(4, median: 1, sigma: 0.8) - 0.041559570870408485) < 1e-12)
+    }
+}

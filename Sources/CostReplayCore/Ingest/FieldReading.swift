@@ -42,7 +42,7 @@ enum FieldReading {
         guard let value, !value.isNull else { return nil }
         if let number = value.double, value.type != .string, value.type != .bool {
             guard number.isFinite else { throw RecordError(field: field, "expected a number, found \(value.json)") }
-            return number
+            return try plausible(number, field: field)
         }
         if let text = value.string { return try dollars(text: text, field: field) }
         throw RecordError(field: field, "expected a number, found \(value.json)")
@@ -54,7 +54,15 @@ enum FieldReading {
         guard let number = Double(trimmed), number.isFinite else {
             throw RecordError(field: field, "expected a number, found \"\(text.prefix(40))\"")
         }
-        return number
+        return try plausible(number, field: field)
+    }
+
+    /// A billed amount for one request beyond a million dollars is a unit or parsing error upstream.
+    static func plausible(_ dollars: Double, field: String) throws(RecordError) -> Double {
+        guard abs(dollars) <= 1e6 else {
+            throw RecordError(field: field, "\(dollars) dollars for one request is out of range (±1,000,000)")
+        }
+        return dollars
     }
 
     /// An instant: ISO 8601 text, epoch number text, or an epoch number (s, ms, µs or ns by magnitude).

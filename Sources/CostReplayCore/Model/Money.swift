@@ -9,9 +9,15 @@ public struct Money: Hashable, Comparable, Sendable {
 
     public init(femtos: Int128) { self.femtos = femtos }
 
-    /// Converts a dollar amount given by a source (a billed cost) to the nearest femtodollar.
+    /// Converts a dollar amount to the nearest femtodollar. Values beyond ±$10²⁰ are clamped and
+    /// non-finite ones become zero, so no input can trap; readers reject such values first.
     public init(dollars: Double) {
-        self.femtos = Int128((dollars * 1e15).rounded())
+        guard dollars.isFinite else {
+            self.femtos = 0
+            return
+        }
+        let clamped = Swift.min(Swift.max(dollars, -1e20), 1e20)
+        self.femtos = Int128((clamped * 1e15).rounded())
     }
 
     public static let zero = Money(femtos: 0)

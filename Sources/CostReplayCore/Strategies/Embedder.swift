@@ -30,7 +30,7 @@ public struct HashingEmbedder: Sendable {
     }
 
     /// Lowercased runs of letters and digits; bytes above ASCII count as letters (fast, no Unicode tables).
-    static func words(_ text: String) -> [String] {
+    public static func words(_ text: String) -> [String] {
         var words: [String] = []
         var current: [UInt8] = []
         for byte in text.utf8 {

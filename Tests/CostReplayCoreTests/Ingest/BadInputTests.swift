@@ -141,3 +141,20 @@ import TestSupport
 }
 
 import Foundation
+
+@Suite struct MoneyRobustnessTests {
+    @Test func absurdAmountsNeverTrap() {
+        #expect(Money(dollars: .nan) == .zero)
+        #expect(Money(dollars: .infinity) == .zero)
+        #expect(Money(dollars: 1e300).dollars == 1e20)
+    }
+
+    @Test func anImplausibleBilledCostIsRejectedWithItsField() throws {
+        let path = Fixtures.write("""
+            {"id":"a","model":"gpt-4o","input_tokens":10,"output_tokens":1,"billed_cost":1e30}
+
+            """)
+        let (_, summary) = try Fixtures.ingest([path])
+        #expect(summary.sampleRejections.map(\.description) == ["\(path):1: field 'billed_cost': 1e+30 dollars for one request is out of range (±1,000,000)"])
+    }
+}

@@ -1,0 +1,116 @@
+/// Context truncation on multi-turn requests, from their message structure: a sliding window by
+/// turns or by token budget, summarisation of what the window drops, and system-prompt
+/// compression.
+///
+/// System messages are always kept (compressed by `system_ratio`). The window keeps the newest
+/// messages: the last `keep_turns`, or as many as fit in `token_budget`. In `summarise` mode the
+/// dropped messages are replaced by a summary of `summary_tokens`, and the summariser's calls are
+/// paid for: per session, each message is summarised once, when it first falls out of the window
+/// (input: the previous summary plus the newly dropped messages; output: the summary), at the
+/// `summariser` model's rates. Input shrinks by the dropped tokens; the recorded cache split is
+/// dropped, since the prompt's prefix changes. Requests without message structure pass unchanged.
+public struct Truncate: ReplayStrategy {
+    public static let name = "truncate"
+    public static let summary = "shorten multi-turn context: sliding window, summaries, system-prompt compression"
+    public static let parameters: [ParameterSpec] = [
+        ParameterSpec("mode", .choice(["window_turns", "window_tokens", "summarise", "none"]), default: .text("window_turns"), "how history is cut"),
+        ParameterSpec("keep_turns", .number(min: 1, max: 1000, integer: true), default: .number(6), "messages kept (window_turns, summarise)"),
+        ParameterSpec("token_budget", .number(min: 1, max: 1e7, integer: true), default: .number(4000), "history tokens kept (window_tokens)"),
+        ParameterSpec("summary_tokens", .number(min: 1, max: 1e5, integer: true), default: .number(300), "size of a summary"),
+        ParameterSpec("summariser", .text, default: .text("gpt-4o-mini"), "the model that writes summaries"),
+        ParameterSpec("system_ratio", .number(min: 0.05, max: 1, integer: false), default: .number(1), "system prompt kept after compression"),
+    ]
+
+    let mode: String
+    let keepTurns: Int
+    let tokenBudget: Int64
+    let summaryTokens: Int64
+    let summariser: String
+    let systemRatio: Double
+    let pricer: Pricer
+    /// Per session: messages already summarised.
+    var summarised: [String: Int] = [:]
+    var counters = CacheCounters()
+
+    public init(parameters p: Parameters, context: StrategyContext) {
+        mode = p.text("mode")
+        keepTurns = p.int("keep_turns")
+        tokenBudget = Int64(p.int("token_budget"))
+        summaryTokens = Int64(p.int("summary_tokens"))
+        summariser = p.text("summariser")
+        systemRatio = p.number("system_ratio")
+        pricer = context.pricer
+    }
+
+    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
+        parameters.text("mode") != "summarise" || key == .session
+    }
+
+    public var metrics: [String: Double] { counters.values }
+
+    /// Indices of non-system messages the window drops (the oldest ones).
+    func dropped(_ messages: [MessageInfo]) -> [Int] {
+        let history = messages.indices.filter { messages[$0].role != "system" }
+        switch mode {
+        case "window_tokens":
+            var kept: Int64 = 0
+            var keepFrom = history.count
+            for position in history.indices.reversed() {
+                let tokens = messages[history[position]].tokens
+                if kept + tokens > tokenBudget && position < history.count - 1 { break }
+                kept += tokens
+                keepFrom = position
+            }
+            return Array(history.prefix(keepFrom))
+        case "none":
+            return []
+        default:
+            return Array(history.dropLast(keepTurns))
+        }
+    }
+
+    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+        guard request.served == nil, request.kind == .llm, var usage = request.usage, !request.messages.isEmpty else { return }
+        let messages = request.messages
+        counters.add("requests")
+        let drop = dropped(messages)
+        var removed = drop.reduce(Int64(0)) { $0 + messages[$1].tokens }
+        let system = messages.filter { $0.role == "system" }.reduce(Int64(0)) { $0 + $1.tokens }
+        removed += Int64((Double(system) * (1 - systemRatio)).rounded())
+        var added: Int64 = 0
+        if mode == "summarise" && !drop.isEmpty {
+            added = summaryTokens
+            let session = request.sessionID ?? request.id
+            let done = summarised[session] ?? 0
+            if drop.count > done {
+                let fresh = drop[done...].reduce(Int64(0)) { $0 + messages[$1].tokens }
+                var call = request
+                call.model = summariser
+                call.provider = pricer.catalog.find(model: summariser, provider: nil)?.provider
+                call.isBatch = false
+                call.serviceTier = nil
+                call.usage = TokenUsage(input: fresh + (done > 0 ? summaryTokens : 0), output: summaryTokens)
+                if let cost = pricer.price(call.pricingInput).cost {
+                    request.extraCost += cost
+                    counters.add("summariser_cost_usd", cost.dollars)
+                }
+                counters.add("summariser_calls")
+                summarised[session] = drop.count
+            }
+        }
+        guard removed > 0 || added > 0 else { return }
+        let before = usage.input
+        usage.input = max(0, usage.input - removed + added)
+        usage.cacheRead = 0
+        usage.cacheWrite5m = 0
+        usage.cacheWrite1h = 0
+        request.usage = usage
+        counters.add("truncated")
+        counters.add("dropped_messages", Double(drop.count))
+        counters.add("input_tokens_removed", Double(before - usage.input))
+        if explain {
+            ledger.append(.init(strategy: Self.name, decision: "truncated",
+                                detail: "\(drop.count) messages dropped, input \(before) → \(usage.input) tokens"))
+        }
+    }
+}
