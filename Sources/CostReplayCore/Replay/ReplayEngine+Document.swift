@@ -1,6 +1,7 @@
 extension ReplayEngine {
     /// Assembles the result document from the chains' totals.
     func document(inputs: ReplayResult.Inputs) -> ReplayResult {
+        for group in groups { group.finish() }
         var results: [ScenarioResult] = []
         for (index, plan) in plans.enumerated() {
             let mine = chains.filter { $0.plan == index }

@@ -156,6 +156,18 @@ final class ChainGroup: @unchecked Sendable {
         self.explainID = explainID
     }
 
+    /// Lets every strategy settle, then adds its fixed costs to its chain.
+    func finish() {
+        for index in chains.indices {
+            for step in chains[index].strategies.indices {
+                chains[index].strategies[step].finish()
+                let fixed = chains[index].strategies[step].fixedCost
+                chains[index].totals.cost += fixed
+                chains[index].totals.fixedCost += fixed
+            }
+        }
+    }
+
     func process(_ batch: [(ReplayRequest, Money?)]) {
         let requests = batch.map(\.0)
         for index in chains.indices {

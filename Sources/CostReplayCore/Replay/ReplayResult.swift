@@ -38,6 +38,8 @@ public struct Totals: Sendable, Codable, Equatable {
     public var baselineCost = Money.zero
     public var cost = Money.zero
     public var servedRequests = 0
+    /// Costs not tied to requests (local servers), included in `cost`.
+    public var fixedCost = Money.zero
     public var latencySavedMs = 0.0
     public var inputTokens: Int64 = 0
     public var cacheReadTokens: Int64 = 0
@@ -56,6 +58,7 @@ public struct Totals: Sendable, Codable, Equatable {
         t.baselineCost += b.baselineCost
         t.cost += b.cost
         t.servedRequests += b.servedRequests
+        t.fixedCost += b.fixedCost
         t.latencySavedMs += b.latencySavedMs
         t.inputTokens += b.inputTokens
         t.cacheReadTokens += b.cacheReadTokens

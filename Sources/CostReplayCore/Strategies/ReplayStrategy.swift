@@ -14,6 +14,10 @@ public protocol ReplayStrategy {
     /// Sees the next batch of requests before they are replayed one by one (for look-ahead work
     /// that must not change any decision).
     mutating func prepare(_ batch: [ReplayRequest])
+    /// Called once after the last request (to drain simulations and settle fixed costs).
+    mutating func finish()
+    /// Costs not tied to one request (servers over the replayed span), added to the scenario's cost.
+    var fixedCost: Money { get }
     /// Counters for the result document (hits, lookups, tokens, …); summed across shards.
     var metrics: [String: Double] { get }
     /// Whether sharding by `key` gives the unsharded result exactly.
@@ -22,6 +26,8 @@ public protocol ReplayStrategy {
 
 extension ReplayStrategy {
     public mutating func prepare(_ batch: [ReplayRequest]) {}
+    public mutating func finish() {}
+    public var fixedCost: Money { .zero }
 }
 
 /// What strategies may use besides the request.
@@ -45,7 +51,7 @@ public enum ShardKey: String, Sendable, Codable, CaseIterable {
 /// The strategies scenario files may name, in one ordered list.
 public enum StrategyRegistry {
     public static let all: [any ReplayStrategy.Type] = [
-        ExactCache.self, SemanticCache.self, PrefixCache.self, ComponentCache.self, ModelRouter.self, Cascade.self, Truncate.self, BatchOffload.self,
+        ExactCache.self, SemanticCache.self, PrefixCache.self, ComponentCache.self, ModelRouter.self, Cascade.self, Truncate.self, BatchOffload.self, LocalGPU.self,
     ]
 
     public static func named(_ name: String) -> (any ReplayStrategy.Type)? { all.first { $0.name == name } }

@@ -1,0 +1,116 @@
+import Statistics
+
+/// Self-hosting on local GPUs: eligible requests are served by N model servers simulated on the
+/// trace's own arrivals (``ServingSimulator``, continuous batching, Splitwise-measured speeds);
+/// when every server's queue is full a request spills over to the cloud API as recorded.
+///
+/// Locally served requests cost nothing per call; the servers' fixed cost over the replayed span
+/// (amortised purchase or rent, operations) and their energy are added to the scenario's cost
+/// (``HardwareCosts``). Utilisation, latency percentiles and spill-over are reported.
+public struct LocalGPU: ReplayStrategy {
+    public static let name = "local_gpu"
+    public static let summary = "serve eligible traffic on self-hosted GPU servers with spill-over to the API"
+    public static let parameters: [ParameterSpec] = [
+        ParameterSpec("model", .text, default: .text("llama2-70b"), "Splitwise model profile: llama2-70b or bloom-176b"),
+        ParameterSpec("hardware", .text, default: .text("h100-80gb"), "Splitwise hardware: a100-80gb, h100-80gb, h100-80gb-pcap"),
+        ParameterSpec("tensor_parallel", .number(min: 1, max: 16, integer: true), default: .number(2), "GPUs per server"),
+        ParameterSpec("servers", .number(min: 1, max: 10_000, integer: true), default: .number(1), "model servers"),
+        ParameterSpec("max_batch", .number(min: 1, max: 1024, integer: true), default: .number(64), "requests decoded together"),
+        ParameterSpec("max_queue", .number(min: 0, max: 100_000, integer: true), default: .number(16), "waiting requests per server before spilling"),
+        ParameterSpec("tags", .texts, default: .list([]), "only requests with one of these tags; empty: all"),
+        ParameterSpec("models", .texts, default: .list([]), "only requests recorded on these models; empty: all"),
+        ParameterSpec("purchase_per_gpu", .number(min: 0, max: 1e7, integer: false), default: .number(30_000), "USD"),
+        ParameterSpec("rent_per_gpu_hour", .number(min: 0, max: 1000, integer: false), default: .number(0), "USD; above 0 rents instead of buying"),
+        ParameterSpec("lifetime_months", .number(min: 1, max: 240, integer: false), default: .number(36), "amortisation period"),
+        ParameterSpec("tdp_watts", .number(min: 1, max: 10_000, integer: false), default: .number(700), "per GPU"),
+        ParameterSpec("idle_power", .number(min: 0, max: 1, integer: false), default: .number(0.25), "idle draw, share of TDP"),
+        ParameterSpec("electricity_usd_kwh", .number(min: 0, max: 10, integer: false), default: .number(0.12), "USD per kWh"),
+        ParameterSpec("pue", .number(min: 1, max: 5, integer: false), default: .number(1.3), "power usage effectiveness"),
+        ParameterSpec("ops_usd_month", .number(min: 0, max: 1e7, integer: false), default: .number(500), "operations per server per month"),
+    ]
+
+    var simulator: ServingSimulator?
+    let costs: HardwareCosts
+    let tensorParallel: Int
+    let tags: Set<String>
+    let models: Set<String>
+    var counters = CacheCounters()
+    var firstStart: Int64?
+    var lastStart: Int64 = 0
+    var apiCostAvoided = Money.zero
+    public private(set) var fixedCost = Money.zero
+    let pricer: Pricer
+
+    public init(parameters p: Parameters, context: StrategyContext) {
+        tensorParallel = p.int("tensor_parallel")
+        let profile = (try? PerformanceModel.bundled())?.first {
+            $0.model == p.text("model") && $0.hardware == p.text("hardware") && $0.tensorParallel == p.int("tensor_parallel")
+        }
+        simulator = profile.map { ServingSimulator(model: $0, servers: p.int("servers"), maxBatch: p.int("max_batch"), maxQueue: p.int("max_queue")) }
+        var costs = HardwareCosts()
+        costs.purchasePerGPU = p.number("purchase_per_gpu")
+        costs.rentPerGPUHour = p.number("rent_per_gpu_hour")
+        costs.lifetimeMonths = p.number("lifetime_months")
+        costs.tdpWatts = p.number("tdp_watts")
+        costs.idlePowerFraction = p.number("idle_power")
+        costs.electricityPerKWh = p.number("electricity_usd_kwh")
+        costs.pue = p.number("pue")
+        costs.operationsPerServerMonth = p.number("ops_usd_month")
+        self.costs = costs
+        tags = Set(p.list("tags"))
+        models = Set(p.list("models"))
+        pricer = context.pricer
+    }
+
+    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool { false }
+
+    public var metrics: [String: Double] { counters.values }
+
+    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+        guard request.served == nil, request.kind == .llm, let usage = request.usage, simulator != nil else { return }
+        guard tags.isEmpty || request.tags.contains(where: tags.contains) else { return }
+        guard models.isEmpty || request.model.map(models.contains) == true else { return }
+        if firstStart == nil { firstStart = request.startMicros }
+        lastStart = request.startMicros
+        let local = simulator!.offer(at: Double(request.startMicros) / 1000, prompt: usage.input, output: usage.output)
+        counters.add(local ? "local" : "spilled")
+        guard local else {
+            if explain { ledger.append(.init(strategy: Self.name, decision: "spilled", detail: "every local queue was full")) }
+            return
+        }
+        apiCostAvoided += pricer.price(request.pricingInput).cost ?? .zero
+        request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: request.latencyMicros ?? 0)
+        if explain { ledger.append(.init(strategy: Self.name, decision: "served locally", detail: "queued on the least-loaded server")) }
+    }
+
+    /// Drains the servers and prices them over the replayed span.
+    public mutating func finish() {
+        guard var simulator, let firstStart else { return }
+        simulator.drain()
+        self.simulator = simulator
+        let hours = max(simulator.spanMillis, Double(lastStart - firstStart) / 1000) / 3_600_000
+        let gpus = simulator.serverCount * tensorParallel
+        let (fixed, energy, kWh) = costs.cost(servers: simulator.serverCount, gpus: gpus, hours: hours,
+                                              utilisation: simulator.busyShare, busyPowerFraction: simulator.model.busyPowerFraction)
+        fixedCost = Money(dollars: fixed + energy)
+        counters.values["servers"] = Double(simulator.serverCount)
+        counters.values["gpus"] = Double(gpus)
+        counters.values["utilisation"] = simulator.utilisation
+        counters.values["busy_share"] = simulator.busyShare
+        counters.values["span_hours"] = hours
+        counters.values["fixed_cost_usd"] = fixed
+        counters.values["energy_cost_usd"] = energy
+        counters.values["energy_kwh"] = kWh
+        counters.values["monthly_fixed_usd"] = costs.monthlyFixed(servers: simulator.serverCount, gpus: gpus)
+        counters.values["api_cost_avoided_usd"] = apiCostAvoided.dollars
+        counters.values["tokens_served"] = Double(simulator.tokensServed)
+        if simulator.tokensServed > 0 {
+            counters.values["local_usd_per_mtok"] = (fixed + energy) / Double(simulator.tokensServed) * 1e6
+        }
+        for (name, values) in [("latency", simulator.latencies), ("ttft", simulator.timesToFirstToken)] where !values.isEmpty {
+            for p in [0.5, 0.95, 0.99] {
+                counters.values["\(name)_p\(Int(p * 100))_ms"] = (try? Summary.quantile(values, p)) ?? 0
+            }
+        }
+    }
+}

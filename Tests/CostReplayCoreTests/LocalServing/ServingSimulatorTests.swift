@@ -1,0 +1,74 @@
+import CostReplayCore
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct ServingSimulatorTests {
+    /// Prefill 100 ms whatever the prompt, decode 10 ms per iteration.
+    let flat = PerformanceModel(model: "m", hardware: "h", tensorParallel: 1, prefill: [(1, 100), (10_000, 100)],
+                                decode: [(1, 10), (64, 10)], busyPowerFraction: 0.8)
+
+    @Test func aQueueWithKnownArrivalsFinishesWhenHandComputed() {
+        var simulator = ServingSimulator(model: flat, servers: 1, maxBatch: 2, maxQueue: 2)
+        let first = simulator.offer(at: 0, prompt: 10, output: 3)
+        let second = simulator.offer(at: 0, prompt: 10, output: 2)
+        // Two already wait: the third spills to the API.
+        let third = simulator.offer(at: 0, prompt: 10, output: 1)
+        #expect(first && second && !third)
+        simulator.drain()
+        // Prefill both (0–100 ms, first tokens), decode (110: B done), decode (120: A done).
+        #expect(simulator.latencies == [110, 120])
+        #expect(simulator.timesToFirstToken == [100, 100])
+        #expect(simulator.spilled == 1)
+        #expect(simulator.busyShare == 1)
+        // Batch fill: (100 × 2 + 10 × 2 + 10 × 1) / (2 × 120).
+        #expect(abs(simulator.utilisation - 230.0 / 240.0) < 1e-12)
+    }
+
+    @Test func aRequestArrivingMidIterationWaitsForTheNextOne() {
+        var simulator = ServingSimulator(model: flat, servers: 1, maxBatch: 4, maxQueue: 4)
+        _ = simulator.offer(at: 0, prompt: 10, output: 2)
+        _ = simulator.offer(at: 50, prompt: 10, output: 1)
+        simulator.drain()
+        // A prefills 0–100; B, arriving at 50, prefills 100–200 and is done; A decodes 200–210.
+        #expect(simulator.latencies == [150, 210])
+    }
+
+    @Test func requestsGoToTheLeastLoadedServer() {
+        var simulator = ServingSimulator(model: flat, servers: 2, maxBatch: 1, maxQueue: 1)
+        _ = simulator.offer(at: 0, prompt: 10, output: 1)
+        _ = simulator.offer(at: 0, prompt: 10, output: 1)
+        simulator.drain()
+        // One each, in parallel.
+        #expect(simulator.latencies == [100, 100])
+    }
+
+    @Test func theBundledSplitwiseProfilesLoad() throws {
+        let profiles = try PerformanceModel.bundled()
+        let llama = try #require(profiles.first { $0.model == "llama2-70b" && $0.hardware == "h100-80gb" && $0.tensorParallel == 2 })
+        // Decode slows as the batch grows; prefill grows with the prompt.
+        #expect(llama.decodeMillis(batch: 64) > llama.decodeMillis(batch: 1))
+        #expect(llama.prefillMillis(8192) > llama.prefillMillis(512))
+        #expect(profiles.count == 12)
+    }
+
+    @Test func hardwareCostsAddUpAsStated() {
+        var costs = HardwareCosts()
+        costs.purchasePerGPU = 36_000
+        costs.lifetimeMonths = 36
+        costs.operationsPerServerMonth = 500
+        // 2 GPUs × $1,000 + $500.
+        #expect(costs.monthlyFixed(servers: 1, gpus: 2) == 2500)
+        // 2 × 700 W × (0.5 × 0.8 + 0.5 × 0.25) × 10 h × 1.3 / 1000.
+        #expect(abs(costs.energyKWh(gpus: 2, hours: 10, utilisation: 0.5, busyPowerFraction: 0.8) - 9.555) < 1e-9)
+    }
+
+    @Test func theAzureTraceNeedsMoreServersToStopSpilling() throws {
+        let records = try LocalGPUValidation.load(path: Fixtures.shared("azure-llm-inference-2023/AzureLLMInferenceTrace_conv.csv"))
+        #expect(records.count == 19_366)
+        let rows = LocalGPUValidation.run(records: records, servers: [1, 4], pricer: Pricer(catalog: sharedCatalog))
+        #expect(rows[0].spilledShare > rows[1].spilledShare)
+        #expect(rows[0].p95TimeToFirstTokenMs > rows[1].p95TimeToFirstTokenMs)
+        #expect(rows[1].utilisation < rows[0].utilisation)
+    }
+}
