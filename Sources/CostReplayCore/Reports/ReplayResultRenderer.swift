@@ -20,6 +20,13 @@ public enum ReplayResultRenderer {
                     let seen = counters.filter { $0.key.hasPrefix("tier:") }.values.reduce(0, +)
                     return seen > 0 ? "\(name) \(percent(routed / seen)) routed" : nil
                 }
+                if let truncated = counters["truncated"], let requests = counters["requests"], requests > 0 {
+                    return "\(name) \(percent(truncated / requests)) truncated"
+                }
+                if let local = counters["local"] {
+                    let spilled = counters["spilled"] ?? 0
+                    return "\(name) \(percent(local / max(local + spilled, 1))) local, utilisation \(percent(counters["utilisation"] ?? 0))"
+                }
                 if let deferred = counters["deferred"] {
                     return "\(name) \(MoneyFormat.count(Int(deferred))) deferred"
                 }
