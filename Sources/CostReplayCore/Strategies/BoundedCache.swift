@@ -62,6 +62,13 @@ struct BoundedCache<Key: Hashable, Value> {
     /// Stores or replaces `key`, evicting when full.
     mutating func insert(_ key: Key, _ value: Value, at now: Int64) {
         let expires = ttlMicros.map { now + $0 } ?? Int64.max
+        // Expired entries at the cold end go now, so a TTL bounds memory even without a capacity.
+        var purged = 0
+        while ttlMicros != nil, tail >= 0, slots[tail].expires <= now, purged < 4 {
+            remove(tail)
+            expirations += 1
+            purged += 1
+        }
         if let slot = index[key] {
             slots[slot].value = value
             slots[slot].expires = expires

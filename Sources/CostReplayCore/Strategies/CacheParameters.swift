@@ -47,7 +47,12 @@ enum CacheParameters {
         return h
     }
 
-    /// Per-tenant, per-user and per-session caches shard exactly by that key (or a coarser one).
+    /// Per-tenant, per-user and per-session caches shard exactly by that key, as long as no
+    /// capacity is shared across partitions (a capacity bounds the whole cache).
+    static func exactWhenSharded(_ parameters: Parameters, by key: ShardKey) -> Bool {
+        (parameters.optionalNumber("capacity") ?? 0) == 0 && exactWhenSharded(scope: parameters.text("scope"), by: key)
+    }
+
     static func exactWhenSharded(scope: String, by key: ShardKey) -> Bool {
         switch (scope, key) {
         case ("tenant", .tenant), ("user", .user), ("session", .session): return true

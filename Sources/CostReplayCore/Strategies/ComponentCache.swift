@@ -26,7 +26,7 @@ public struct ComponentCache: ReplayStrategy {
     }
 
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
-        CacheParameters.exactWhenSharded(scope: parameters.text("scope"), by: key)
+        CacheParameters.exactWhenSharded(parameters, by: key)
     }
 
     public var metrics: [String: Double] { counters.values.merging(["evictions": Double(cache.evictions)]) { $1 } }

@@ -37,7 +37,7 @@ public struct ExactCache: ReplayStrategy {
     }
 
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
-        CacheParameters.exactWhenSharded(scope: parameters.text("scope"), by: key)
+        CacheParameters.exactWhenSharded(parameters, by: key)
     }
 
     public var metrics: [String: Double] {

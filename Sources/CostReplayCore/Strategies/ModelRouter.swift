@@ -18,6 +18,8 @@ public struct ModelRouter: ReplayStrategy {
         ParameterSpec("rules", .rules(keys: conditions + ["tier"]), default: .rules([]), "first matching rule wins"),
         ParameterSpec("default_tier", .text, default: .text("keep"), "tier for requests no rule matches, or keep"),
         ParameterSpec("verbosity", .table(keys: nil), default: .table([:]), "model → output length factor (default 1)"),
+        ParameterSpec("quality_priors", .rules(keys: ["tier", "tag", "alpha", "beta"]), default: .rules([]),
+                      "Beta(alpha, beta) prior of a tier's success rate on a task (tag); first match counts"),
     ]
 
     struct Rule {
@@ -32,6 +34,7 @@ public struct ModelRouter: ReplayStrategy {
     let rules: [Rule]
     let defaultTier: String
     let verbosity: [String: Double]
+    let priors: [(tier: String, tag: String?, alpha: Double, beta: Double)]
     let pricer: Pricer
     var counters = CacheCounters()
 
@@ -39,6 +42,11 @@ public struct ModelRouter: ReplayStrategy {
         tiers = p.table("tiers")
         defaultTier = p.text("default_tier")
         verbosity = p.table("verbosity").compactMapValues(Double.init)
+        priors = p.rules("quality_priors").compactMap { r in
+            guard let tier = r["tier"], let alpha = r["alpha"].flatMap(Double.init), let beta = r["beta"].flatMap(Double.init),
+                  alpha > 0, beta > 0 else { return nil }
+            return (tier, r["tag"], alpha, beta)
+        }
         pricer = context.pricer
         rules = p.rules("rules").map { r in
             Rule(tier: r["tier"] ?? "keep", tag: r["tag"], operation: r["operation"], user: r["user"], tenant: r["tenant"],
@@ -89,6 +97,12 @@ public struct ModelRouter: ReplayStrategy {
         let rule = rules.first { matches($0, request) }
         let tier = rule?.tier ?? defaultTier
         counters.add("tier:" + tier)
+        // Expected quality from the priors: the Beta mean of the tier's success rate on this task.
+        if let prior = priors.first(where: { $0.tier == tier && ($0.tag == nil || request.tags.contains($0.tag!)) }) {
+            counters.add("prior_requests")
+            counters.add("expected_correct", prior.alpha / (prior.alpha + prior.beta))
+            counters.add("prior:\(tier):\(prior.tag ?? "*")")
+        }
         guard tier != "keep", let target = tiers[tier] else {
             if explain { ledger.append(.init(strategy: Self.name, decision: "keep", detail: "model \(request.model ?? "?") kept")) }
             return

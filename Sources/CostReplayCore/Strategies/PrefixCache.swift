@@ -39,7 +39,7 @@ public struct PrefixCache: ReplayStrategy {
     }
 
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
-        CacheParameters.exactWhenSharded(scope: parameters.text("scope"), by: key)
+        (parameters.optionalNumber("capacity_blocks") ?? 0) == 0 && CacheParameters.exactWhenSharded(scope: parameters.text("scope"), by: key)
     }
 
     public var metrics: [String: Double] {

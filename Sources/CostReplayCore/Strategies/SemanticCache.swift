@@ -66,7 +66,7 @@ public struct SemanticCache: ReplayStrategy {
     }
 
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
-        CacheParameters.exactWhenSharded(scope: parameters.text("scope"), by: key)
+        CacheParameters.exactWhenSharded(parameters, by: key)
     }
 
     public var metrics: [String: Double] {

@@ -193,3 +193,25 @@ import TestSupport
         #expect(quality.quality == 1)
     }
 }
+
+@Suite struct QualityPriorTests {
+    @Test func priorsGiveTheExpectedQualityOfEachRoutedTier() throws {
+        var easy = Replays.request("a", at: 0)
+        easy.tags = ["feature:classify"]
+        let hard = Replays.request("b", at: 1)
+        let (result, _) = try Replays.run([easy, hard], scenario: """
+            scenarios:
+              - name: r
+                strategies:
+                  - model_router:
+                      tiers: {small: gpt-4o-mini}
+                      rules: [{tag: "feature:classify", tier: small}]
+                      quality_priors:
+                        - {tier: small, tag: "feature:classify", alpha: "18", beta: "2"}
+                        - {tier: keep, alpha: "9", beta: "1"}
+            """)
+        // 18 / 20 for the routed request, 9 / 10 for the kept one.
+        #expect(Replays.metrics(result)["expected_correct"] == 1.8)
+        #expect(Replays.metrics(result)["prior_requests"] == 2)
+    }
+}
