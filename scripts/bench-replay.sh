@@ -29,3 +29,26 @@ echo "(b) semantic cache over $v vectors (scripts/bench-vectors.py: clustered un
 .build/release/costreplay-bench semantic "$vectors" 384 0.70,0.75,0.80,0.85,0.90,0.95
 for t in 0.70 0.90; do python3 scripts/bench-faiss.py "$vectors" "$t" sequential; done
 python3 scripts/bench-faiss.py "$vectors" 0.90 1000
+
+full="$out/synth-full-$n.jsonl"
+[ -f "$full" ] || "$bin" synth --requests "$n" --no-text --seed 7 --out "$full"
+[ -f "$out/full-$n.db" ] || "$bin" ingest "$full" --db "$out/full-$n.db" >/dev/null
+cat > "$out/all-levers.yaml" <<'YAML'
+scenarios:
+  - name: all-levers
+    strategies:
+      - exact_cache: {ttl: 1h}
+      - model_router:
+          tiers: {small: gpt-4o-mini}
+          rules:
+            - {tag: "feature:classify", tier: small}
+            - {tag: "feature:chat", max_prompt_tokens: "1500", tier: small}
+          default_tier: keep
+      - truncate: {mode: window_turns, keep_turns: 8}
+      - prefix_cache: {ttl: 5m, min_tokens: 1024}
+      - batch_offload: {tags: [async]}
+      - local_gpu: {tags: ["feature:extract"], servers: 4}
+YAML
+/usr/bin/time -f "%e %M" -o "$out/time.txt" "$bin" simulate --scenario "$out/all-levers.yaml" --db "$out/full-$n.db" >/dev/null
+read -r secs kb < "$out/time.txt"
+python3 -c "print(f'(c) all levers, $n requests with message structure: {$secs:.1f} s, peak RSS {$kb/1024:,.0f} MiB')"

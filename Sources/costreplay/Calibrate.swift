@@ -11,7 +11,7 @@ struct Calibrate: ParsableCommand {
 
             Example:
               costreplay calibrate --cheap gpt-4o-mini --strong gpt-4o --target-share 0.3
-              costreplay calibrate --cheap gpt-4o-mini --strong gpt-4o --target-quality 0.95
+              costreplay calibrate --cheap gpt-4o-mini --strong gpt-4o --target-quality 0.95 --curve
             """)
 
     @OptionGroup var store: StoreOptions
@@ -20,6 +20,7 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Share of requests to escalate (0…1).") var targetShare: Double?
     @Option(help: "Share of the strong model's quality to reach at least cost (0…1).") var targetQuality: Double?
     @Option(help: "table or json.") var format: OutputFormat = .table
+    @Flag(help: "Also print the quality curve over escalation shares with RouteLLM's PGR and APGR.") var curve = false
 
     func run() throws {
         guard (targetShare == nil) != (targetQuality == nil) else {
@@ -49,6 +50,12 @@ struct Calibrate: ParsableCommand {
                 text += "quality: \(MoneyFormat.fixed(quality * 100, decimals: 1))% (strong model alone \(MoneyFormat.fixed(strong * 100, decimals: 1))%)\n"
             }
             Console.out(text)
+        }
+        if curve, let (points, pgr, apgr) = try CascadeCalibration.curve(samples) {
+            Console.out("\n" + TextTable.render(header: ["escalated", "threshold", "quality", "PGR"], rows: zip(points, pgr).map { point, gain in
+                [MoneyFormat.fixed(point.escalatedShare * 100, decimals: 1) + "%", point.threshold.isFinite ? "\(point.threshold)" : (point.threshold < 0 ? "-inf" : "+inf"),
+                 point.quality.map { MoneyFormat.fixed($0 * 100, decimals: 1) + "%" } ?? "-", MoneyFormat.fixed(gain, decimals: 3)]
+            }) + "APGR: \(MoneyFormat.fixed(apgr, decimals: 3))\n")
         }
     }
 }

@@ -53,6 +53,23 @@ public enum CascadeCalibration {
         return nil
     }
 
+    /// The cost–quality trade-off over thresholds (escalated share 0…100% in `steps`), with RouteLLM's
+    /// PGR per point and the APGR: quality gained over the cheap model as a share of the strong
+    /// model's gain. Nil when outcomes are not recorded.
+    public static func curve(_ samples: [Sample], steps: Int = 10) throws(StatisticsError) -> (points: [Result], pgr: [Double], apgr: Double)? {
+        let scores = samples.map(\.score)
+        let cheapOnly = evaluate(samples, threshold: -.infinity), strongOnly = evaluate(samples, threshold: .infinity)
+        guard let low = cheapOnly.quality, let high = strongOnly.quality else { return nil }
+        var points: [Result] = []
+        for step in 0...steps {
+            let share = Double(step) / Double(steps)
+            let threshold = step == 0 ? -Double.infinity : step == steps ? .infinity : try Summary.quantile(scores, share)
+            points.append(evaluate(samples, threshold: threshold))
+        }
+        let pgr = points.map { high == low ? 1 : (($0.quality ?? low) - low) / (high - low) }
+        return (points, pgr, pgr.reduce(0, +) / Double(pgr.count))
+    }
+
     static func evaluate(_ samples: [Sample], threshold: Double) -> Result {
         var escalated = 0, known = 0
         var correct = 0.0, strongCorrect = 0.0

@@ -68,12 +68,15 @@ public struct MessageInfo: Hashable, Sendable, Codable {
     public var hash: String?
     /// True when `tokens` was estimated from text rather than reported by the source.
     public var estimated: Bool
+    /// Retrieval relevance of a `context` message (a retrieved chunk), when recorded.
+    public var score: Double?
 
-    public init(role: String, tokens: Int64, hash: String? = nil, estimated: Bool = false) {
+    public init(role: String, tokens: Int64, hash: String? = nil, estimated: Bool = false, score: Double? = nil) {
         self.role = role
         self.tokens = tokens
         self.hash = hash
         self.estimated = estimated
+        self.score = score
     }
 }
 

@@ -97,6 +97,7 @@ enum RequestColumns {
             o.add("tokens", m.tokens)
             o.add("hash", m.hash)
             if m.estimated { o.add("estimated", true) }
+            o.add("score", m.score)
             return o.text
         }.joined(separator: ",") + "]"
     }
@@ -104,7 +105,7 @@ enum RequestColumns {
     static func decodeMessages(_ value: JSONValue) -> [MessageInfo] {
         value.elements.map { m in
             MessageInfo(role: m["role"]?.string ?? "", tokens: m["tokens"]?.int64 ?? 0, hash: m["hash"]?.string,
-                        estimated: m["estimated"]?.bool ?? false)
+                        estimated: m["estimated"]?.bool ?? false, score: m["score"]?.double)
         }
     }
 

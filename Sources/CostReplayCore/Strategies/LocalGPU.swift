@@ -19,6 +19,8 @@ public struct LocalGPU: ReplayStrategy {
         ParameterSpec("max_queue", .number(min: 0, max: 100_000, integer: true), default: .number(16), "waiting requests per server before spilling"),
         ParameterSpec("tags", .texts, default: .list([]), "only requests with one of these tags; empty: all"),
         ParameterSpec("models", .texts, default: .list([]), "only requests recorded on these models; empty: all"),
+        ParameterSpec("rules", .rules(keys: ModelRouter.conditions), default: .rules([]),
+                      "eligible when any rule matches (conditions as in model_router); empty: all"),
         ParameterSpec("purchase_per_gpu", .number(min: 0, max: 1e7, integer: false), default: .number(30_000), "USD"),
         ParameterSpec("rent_per_gpu_hour", .number(min: 0, max: 1000, integer: false), default: .number(0), "USD; above 0 rents instead of buying"),
         ParameterSpec("lifetime_months", .number(min: 1, max: 240, integer: false), default: .number(36), "amortisation period"),
@@ -34,6 +36,7 @@ public struct LocalGPU: ReplayStrategy {
     let tensorParallel: Int
     let tags: Set<String>
     let models: Set<String>
+    let rules: [ModelRouter.Rule]
     var counters = CacheCounters()
     var firstStart: Int64?
     var lastStart: Int64 = 0
@@ -59,6 +62,7 @@ public struct LocalGPU: ReplayStrategy {
         self.costs = costs
         tags = Set(p.list("tags"))
         models = Set(p.list("models"))
+        rules = ModelRouter.parseRules(p.rules("rules"))
         pricer = context.pricer
     }
 
@@ -70,6 +74,7 @@ public struct LocalGPU: ReplayStrategy {
         guard request.served == nil, request.kind == .llm, let usage = request.usage, simulator != nil else { return }
         guard tags.isEmpty || request.tags.contains(where: tags.contains) else { return }
         guard models.isEmpty || request.model.map(models.contains) == true else { return }
+        guard rules.isEmpty || rules.contains(where: { ModelRouter.matches($0, request) }) else { return }
         if firstStart == nil { firstStart = request.startMicros }
         lastStart = request.startMicros
         let local = simulator!.offer(at: Double(request.startMicros) / 1000, prompt: usage.input, output: usage.output)

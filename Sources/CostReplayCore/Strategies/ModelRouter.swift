@@ -22,6 +22,7 @@ public struct ModelRouter: ReplayStrategy {
                       "Beta(alpha, beta) prior of a tier's success rate on a task (tag); first match counts"),
     ]
 
+    /// A routing condition set; also used by other levers to choose eligible traffic.
     struct Rule {
         var tier: String
         var tag, operation, user, tenant, model, keyword: String?
@@ -38,6 +39,16 @@ public struct ModelRouter: ReplayStrategy {
     let pricer: Pricer
     var counters = CacheCounters()
 
+    /// Parses rule mappings (conditions as in `rules`).
+    static func parseRules(_ rules: [[String: String]]) -> [Rule] {
+        rules.map { r in
+            Rule(tier: r["tier"] ?? "keep", tag: r["tag"], operation: r["operation"], user: r["user"], tenant: r["tenant"],
+                 model: r["model"], keyword: r["keyword"]?.lowercased(), minTokens: r["min_prompt_tokens"].flatMap { Int64($0) },
+                 maxTokens: r["max_prompt_tokens"].flatMap { Int64($0) }, regex: r["regex"].flatMap { try? Regex($0) },
+                 hasCode: r["has_code"].flatMap { Bool($0.lowercased()) })
+        }
+    }
+
     public init(parameters p: Parameters, context: StrategyContext) {
         tiers = p.table("tiers")
         defaultTier = p.text("default_tier")
@@ -48,19 +59,14 @@ public struct ModelRouter: ReplayStrategy {
             return (tier, r["tag"], alpha, beta)
         }
         pricer = context.pricer
-        rules = p.rules("rules").map { r in
-            Rule(tier: r["tier"] ?? "keep", tag: r["tag"], operation: r["operation"], user: r["user"], tenant: r["tenant"],
-                 model: r["model"], keyword: r["keyword"]?.lowercased(), minTokens: r["min_prompt_tokens"].flatMap { Int64($0) },
-                 maxTokens: r["max_prompt_tokens"].flatMap { Int64($0) }, regex: r["regex"].flatMap { try? Regex($0) },
-                 hasCode: r["has_code"].flatMap { Bool($0.lowercased()) })
-        }
+        rules = Self.parseRules(p.rules("rules"))
     }
 
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool { true }
 
     public var metrics: [String: Double] { counters.values }
 
-    func matches(_ rule: Rule, _ request: ReplayRequest) -> Bool {
+    static func matches(_ rule: Rule, _ request: ReplayRequest) -> Bool {
         if let tag = rule.tag, !request.tags.contains(tag) { return false }
         if let operation = rule.operation, request.recorded.operation != operation { return false }
         if let user = rule.user, request.userID != user { return false }
@@ -94,7 +100,7 @@ public struct ModelRouter: ReplayStrategy {
     public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
         defer { countOutcome(request) }
-        let rule = rules.first { matches($0, request) }
+        let rule = rules.first { Self.matches($0, request) }
         let tier = rule?.tier ?? defaultTier
         counters.add("tier:" + tier)
         // Expected quality from the priors: the Beta mean of the tier's success rate on this task.

@@ -19,6 +19,8 @@ public struct Truncate: ReplayStrategy {
         ParameterSpec("summary_tokens", .number(min: 1, max: 1e5, integer: true), default: .number(300), "size of a summary"),
         ParameterSpec("summariser", .text, default: .text("gpt-4o-mini"), "the model that writes summaries"),
         ParameterSpec("system_ratio", .number(min: 0.05, max: 1, integer: false), default: .number(1), "system prompt kept after compression"),
+        ParameterSpec("rag_top_k", .number(min: 0, max: 10_000, integer: true), default: .number(0), "retrieved chunks kept (role context, in rank order); 0: all"),
+        ParameterSpec("rag_min_score", .number(min: -1e9, max: 1e9, integer: false), default: .number(-1e9), "drop retrieved chunks scored below this"),
     ]
 
     let mode: String
@@ -27,6 +29,8 @@ public struct Truncate: ReplayStrategy {
     let summaryTokens: Int64
     let summariser: String
     let systemRatio: Double
+    let ragTopK: Int
+    let ragMinScore: Double
     let pricer: Pricer
     /// Per session: messages already summarised.
     var summarised: [String: Int] = [:]
@@ -39,6 +43,8 @@ public struct Truncate: ReplayStrategy {
         summaryTokens = Int64(p.int("summary_tokens"))
         summariser = p.text("summariser")
         systemRatio = p.number("system_ratio")
+        ragTopK = p.int("rag_top_k")
+        ragMinScore = p.number("rag_min_score")
         pricer = context.pricer
     }
 
@@ -48,9 +54,17 @@ public struct Truncate: ReplayStrategy {
 
     public var metrics: [String: Double] { counters.values }
 
-    /// Indices of non-system messages the window drops (the oldest ones).
+    /// Retrieved chunks (`context` messages) cut by rank and relevance.
+    func droppedChunks(_ messages: [MessageInfo]) -> [Int] {
+        let chunks = messages.indices.filter { messages[$0].role == "context" }
+        return chunks.enumerated().filter { rank, index in
+            (ragTopK > 0 && rank >= ragTopK) || (messages[index].score.map { $0 < ragMinScore } ?? false)
+        }.map(\.element)
+    }
+
+    /// Indices of conversation messages the window drops (the oldest ones).
     func dropped(_ messages: [MessageInfo]) -> [Int] {
-        let history = messages.indices.filter { messages[$0].role != "system" }
+        let history = messages.indices.filter { messages[$0].role != "system" && messages[$0].role != "context" }
         switch mode {
         case "window_tokens":
             var kept: Int64 = 0
@@ -74,7 +88,9 @@ public struct Truncate: ReplayStrategy {
         let messages = request.messages
         counters.add("requests")
         let drop = dropped(messages)
-        var removed = drop.reduce(Int64(0)) { $0 + messages[$1].tokens }
+        let chunks = droppedChunks(messages)
+        var removed = (drop + chunks).reduce(Int64(0)) { $0 + messages[$1].tokens }
+        if !chunks.isEmpty { counters.add("dropped_chunks", Double(chunks.count)) }
         let system = messages.filter { $0.role == "system" }.reduce(Int64(0)) { $0 + $1.tokens }
         removed += Int64((Double(system) * (1 - systemRatio)).rounded())
         var added: Int64 = 0

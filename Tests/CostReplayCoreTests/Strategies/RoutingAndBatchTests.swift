@@ -215,3 +215,17 @@ import TestSupport
         #expect(Replays.metrics(result)["prior_requests"] == 2)
     }
 }
+
+@Suite struct CascadeCurveTests {
+    @Test func theCurveRunsFromTheCheapToTheStrongModel() throws {
+        let samples = (0..<100).map { i in
+            CascadeCalibration.Sample(score: Double(i), cheapCorrect: i < 30 ? 0 : 1, strongCorrect: 1)
+        }
+        let (points, pgr, apgr) = try #require(try CascadeCalibration.curve(samples))
+        #expect(points.first?.quality == 0.7)
+        #expect(points.last?.quality == 1)
+        #expect(pgr.first == 0 && pgr.last == 1)
+        // The low scores are exactly the cheap model's mistakes, so gains come early: APGR well above one half.
+        #expect(apgr > 0.8)
+    }
+}

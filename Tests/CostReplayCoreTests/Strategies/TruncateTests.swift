@@ -71,3 +71,33 @@ import TestSupport
         #expect(rows[0].affectedShare > rows[1].affectedShare)
     }
 }
+
+@Suite struct RAGCutTests {
+    @Test func retrievedChunksAreCutByRankAndRelevance() throws {
+        var r = Replays.request("a", at: 0, input: 1500, output: 100)
+        r.messages = [MessageInfo(role: "system", tokens: 200, hash: "s"),
+                      MessageInfo(role: "context", tokens: 400, hash: "c1", score: 0.9),
+                      MessageInfo(role: "context", tokens: 400, hash: "c2", score: 0.4),
+                      MessageInfo(role: "context", tokens: 400, hash: "c3", score: 0.8),
+                      MessageInfo(role: "user", tokens: 100, hash: "u")]
+        // Top 2 keeps c1, c2; the relevance cut then drops c2 (0.4 < 0.5): 800 tokens go.
+        let (result, _) = try Replays.run([r], scenario: """
+            scenarios: [{name: t, strategies: [{truncate: {mode: none, rag_top_k: 2, rag_min_score: 0.5}}]}]
+            """)
+        #expect(Replays.metrics(result)["input_tokens_removed"] == 800)
+        #expect(Replays.metrics(result)["dropped_chunks"] == 2)
+    }
+}
+
+@Suite struct LocalEligibilityTests {
+    @Test func localServingTakesOnlyTrafficTheRulesAdmit() throws {
+        var short = Replays.request("s", at: 0, input: 300, output: 10)
+        short.tags = ["feature:classify"]
+        let long = Replays.request("l", at: 1, input: 3000, output: 10)
+        let (result, _) = try Replays.run([short, long], scenario: """
+            scenarios: [{name: g, strategies: [{local_gpu: {rules: [{max_prompt_tokens: "1000"}], rent_per_gpu_hour: 2}}]}]
+            """)
+        #expect(Replays.metrics(result)["local"] == 1)
+        #expect(Replays.metrics(result)["spilled"] == nil)
+    }
+}

@@ -48,7 +48,7 @@ public enum LocalGPUValidation {
         let plans = servers.map { n in
             ScenarioPlan(scenario: "local", label: "n=\(n)", steps: [.init(strategy: LocalGPU.name, parameters: Parameters([
                 "model": .text("llama2-70b"), "hardware": .text(hardware), "tensor_parallel": .number(Double(tensorParallel)),
-                "servers": .number(Double(n)), "max_batch": .number(64), "max_queue": .number(16), "tags": .list([]), "models": .list([]),
+                "servers": .number(Double(n)), "max_batch": .number(64), "max_queue": .number(16), "tags": .list([]), "models": .list([]), "rules": .rules([]),
                 "purchase_per_gpu": .number(costs.purchasePerGPU), "rent_per_gpu_hour": .number(costs.rentPerGPUHour),
                 "lifetime_months": .number(costs.lifetimeMonths), "tdp_watts": .number(costs.tdpWatts),
                 "idle_power": .number(costs.idlePowerFraction), "electricity_usd_kwh": .number(costs.electricityPerKWh),

@@ -131,7 +131,7 @@ public struct CanonicalDecoder: JSONRecordDecoder {
                 throw .missing("messages[\(index)].tokens")
             }
             return MessageInfo(role: m["role"]?.string ?? "user", tokens: tokens, hash: m["hash"]?.string,
-                               estimated: m["estimated"]?.bool ?? false)
+                               estimated: m["estimated"]?.bool ?? false, score: m["score"]?.double)
         }
     }
 }
