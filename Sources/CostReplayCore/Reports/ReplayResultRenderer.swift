@@ -27,6 +27,10 @@ public enum ReplayResultRenderer {
                     let spilled = counters["spilled"] ?? 0
                     return "\(name) \(percent(local / max(local + spilled, 1))) local, utilisation \(percent(counters["utilisation"] ?? 0))"
                 }
+                if let escalated = counters["escalated"] ?? (counters["requests"] != nil && name == "cascade" ? 0 : nil),
+                   let requests = counters["requests"], requests > 0 {
+                    return "\(name) \(percent(escalated / requests)) escalated"
+                }
                 if let deferred = counters["deferred"] {
                     return "\(name) \(MoneyFormat.count(Int(deferred))) deferred"
                 }
