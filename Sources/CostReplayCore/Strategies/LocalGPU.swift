@@ -111,6 +111,17 @@ public struct LocalGPU: ReplayStrategy {
         counters.values["tokens_served"] = Double(simulator.tokensServed)
         if simulator.tokensServed > 0 {
             counters.values["local_usd_per_mtok"] = (fixed + energy) / Double(simulator.tokensServed) * 1e6
+            // Break-even: the monthly token volume whose API bill equals the servers' monthly fixed cost,
+            // at the API price of the traffic served here.
+            let apiPerToken = apiCostAvoided.dollars / Double(simulator.tokensServed)
+            let monthlyFixed = costs.monthlyFixed(servers: simulator.serverCount, gpus: gpus)
+            if apiPerToken > 0 { counters.values["break_even_tokens_per_month"] = monthlyFixed / apiPerToken }
+            let monthlyAPI = apiCostAvoided.dollars * HardwareCosts.hoursPerMonth / max(hours, 1e-9)
+            let monthlyEnergy = energy * HardwareCosts.hoursPerMonth / max(hours, 1e-9)
+            let capex = costs.rentPerGPUHour > 0 ? 0 : costs.purchasePerGPU * Double(gpus)
+            let monthlyOpex = Double(simulator.serverCount) * costs.operationsPerServerMonth + monthlyEnergy
+                + (costs.rentPerGPUHour > 0 ? costs.rentPerGPUHour * HardwareCosts.hoursPerMonth * Double(gpus) : 0)
+            if capex > 0 && monthlyAPI > monthlyOpex { counters.values["months_to_break_even"] = capex / (monthlyAPI - monthlyOpex) }
         }
         for (name, values) in [("latency", simulator.latencies), ("ttft", simulator.timesToFirstToken)] where !values.isEmpty {
             for p in [0.5, 0.95, 0.99] {
