@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(name: "costreplay-bench", dependencies: ["CostReplayCore"]),
         .target(name: "TestSupport", dependencies: ["CostReplayCore"], path: "Tests/TestSupport"),
         .testTarget(
-            name: "CostReplayCoreTests", dependencies: ["CostReplayCore", "TestSupport"],
+            name: "CostReplayCoreTests", dependencies: ["CostReplayCore", "TestSupport", "Statistics"],
             // Some tests replay real traces against plain reference implementations; optimise them too.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),

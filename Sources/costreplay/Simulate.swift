@@ -9,6 +9,7 @@ struct ReplayArguments: ParsableArguments {
     @Option(help: "Refuse sweeps that expand to more points than this.") var maxPoints = 200
     @Option(help: "Replay only shard I of N, e.g. 0/4; combine the documents with `costreplay merge`.") var shard: String?
     @Option(help: "Partition key for --shard: tenant, user or session.") var shardBy: ShardKey = .tenant
+    @Option(help: "Bootstrap resamples (whole days) for the 95% intervals; 0 turns them off.") var bootstrap = 1000
 
     func load() throws -> ScenarioFile {
         do { return try ScenarioLoader.load(path: scenario, maxPoints: maxPoints) } catch {
@@ -20,6 +21,8 @@ struct ReplayArguments: ParsableArguments {
         var options = ReplayOptions()
         options.seed = seed
         options.window = window
+        guard bootstrap >= 0 else { throw CommandFailure(message: "error: --bootstrap must be 0 or more") }
+        options.bootstrapResamples = bootstrap
         if let shard {
             let parts = shard.split(separator: "/").compactMap { Int($0) }
             guard parts.count == 2, parts[1] > 0, parts[0] >= 0, parts[0] < parts[1] else {
@@ -134,6 +137,7 @@ enum ResultWriter {
             try Data(ReplayResultRenderer.scenariosCSV(result).utf8).write(to: base.appendingPathComponent("scenarios.csv"))
             try Data(ReplayResultRenderer.leversCSV(result).utf8).write(to: base.appendingPathComponent("levers.csv"))
             try Data(ReplayResultRenderer.metricsCSV(result).utf8).write(to: base.appendingPathComponent("metrics.csv"))
+            try Data(ReplayResultRenderer.ratesCSV(result).utf8).write(to: base.appendingPathComponent("rates.csv"))
         } catch { throw CommandFailure(message: "error: cannot write results to \(directory): \(error.localizedDescription)") }
     }
 }

@@ -26,10 +26,20 @@ extension ReplayEngine {
             let exact = options.shard.map { shard in
                 plan.steps.allSatisfy { StrategyRegistry.named($0.strategy)!.exactWhenSharded(by: shard.key, parameters: $0.parameters) }
             } ?? true
+            var fixedShare = full.blocks
+            // Fixed costs (local servers) are spread over the days pro rata to their requests.
+            if full.totals.fixedCost != .zero {
+                let total = fixedShare.days.values.reduce(0) { $0 + $1.requests }
+                for day in fixedShare.days.keys where total > 0 {
+                    fixedShare.days[day]!.cost += full.totals.fixedCost.femtos * Int128(fixedShare.days[day]!.requests) / Int128(total)
+                }
+            }
             results.append(ScenarioResult(
                 label: plan.label, scenario: plan.scenario,
                 steps: plan.steps.map { .init(strategy: $0.strategy, parameters: $0.parameters.values) },
-                totals: full.totals, metrics: metrics, waterfall: waterfall, alone: alone, exactWhenSharded: exact))
+                totals: full.totals, metrics: metrics, waterfall: waterfall, alone: alone, exactWhenSharded: exact,
+                intervals: options.shard == nil ? fixedShare.intervals(resamples: options.bootstrapResamples, seed: options.seed &+ UInt64(index)) : nil,
+                rates: RateIntervals.of(metrics)))
         }
         var diagnostics: [String] = []
         if baseline.unpricedRequests > 0 {

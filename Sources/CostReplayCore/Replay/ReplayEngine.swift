@@ -23,6 +23,8 @@ public final class ReplayEngine {
         var role: Role
         var strategies: [any ReplayStrategy]
         var totals = Totals()
+        /// Per-day sums for the bootstrap (full chains only).
+        var blocks = BlockTotals()
     }
 
     static let batchSize = 1024
@@ -199,6 +201,10 @@ final class ChainGroup: @unchecked Sendable {
             }
             if isCall {
                 chains[index].totals.add(request, baseCost: base, cost: cost)
+                if chains[index].role == .full, let base, let cost {
+                    chains[index].blocks.add(day: Timestamp.floorDiv(original.startMicros, 86_400_000_000), baseline: base,
+                                             cost: cost, served: request.served != nil)
+                }
             } else {
                 chains[index].totals.spans += 1
                 chains[index].totals.baselineCost += base ?? .zero
@@ -246,6 +252,8 @@ extension Totals {
 /// How a replay runs: seed, time window, shard, and an optional request to explain.
 public struct ReplayOptions: Sendable {
     public var seed: UInt64 = 42
+    /// Bootstrap resamples for the intervals; 0 turns them off.
+    public var bootstrapResamples = 1000
     public var window = TraceStore.TimeWindow()
     public var shard: ShardFilter?
     public var explainID: String?

@@ -82,6 +82,10 @@ public struct ScenarioResult: Sendable, Codable, Equatable {
     public var alone: [Attribution]
     /// False when a strategy's state spans shards (a global cache), so merged shards only approximate.
     public var exactWhenSharded: Bool
+    /// 95% bootstrap intervals (whole days resampled), when there were at least two days.
+    public var intervals: BootstrapIntervals?
+    /// Per strategy: exact binomial (Clopper–Pearson) 95% intervals of its observed rates.
+    public var rates: [String: [String: RateInterval]]?
 
     public struct Step: Sendable, Codable, Equatable {
         public var strategy: String
@@ -94,4 +98,25 @@ public struct ScenarioResult: Sendable, Codable, Equatable {
         public var costAfter: Money
         public var savings: Money { costBefore - costAfter }
     }
+}
+
+/// 95% percentile-bootstrap intervals of a scenario's money figures.
+public struct BootstrapIntervals: Sendable, Codable, Equatable {
+    /// What was resampled, how often, with which seed.
+    public var method: String
+    public var blocks: Int
+    public var resamples: Int
+    public var cost: [Double]
+    public var savings: [Double]
+    public var savingsShare: [Double]
+    public var servedShare: [Double]
+}
+
+/// An observed rate with its exact binomial interval.
+public struct RateInterval: Sendable, Codable, Equatable {
+    public var events: Int
+    public var trials: Int
+    public var rate: Double
+    public var lower: Double
+    public var upper: Double
 }

@@ -115,6 +115,11 @@ public enum ResultFile {
             merged.diagnostics = Array(Set(merged.diagnostics + part.diagnostics)).sorted()
         }
         merged.inputs.shard?.indices = indices.sorted()
+        for index in merged.scenarios.indices {
+            // Days straddle shards, so per-shard bootstrap intervals cannot be combined; rates can.
+            merged.scenarios[index].intervals = nil
+            merged.scenarios[index].rates = RateIntervals.of(merged.scenarios[index].metrics)
+        }
         if let shard = merged.inputs.shard, indices.count < shard.count {
             merged.diagnostics.append("merged \(indices.count) of \(shard.count) shards; the missing ones are not counted")
         }

@@ -36,10 +36,11 @@ public enum ReplayResultRenderer {
                 }
                 return hitRate(counters).map { "\(name) \(percent($0))" }
             }
+            let interval = scenario.intervals.map { " [\(MoneyFormat.human(Money(dollars: $0.savings[0]))), \(MoneyFormat.human(Money(dollars: $0.savings[1])))]" } ?? ""
             rows.append([scenario.label, MoneyFormat.count(scenario.totals.requests), MoneyFormat.human(scenario.totals.cost),
-                         MoneyFormat.human(scenario.totals.savings), percent(scenario.totals.savingsShare), rates.joined(separator: ", ")])
+                         MoneyFormat.human(scenario.totals.savings) + interval, percent(scenario.totals.savingsShare), rates.joined(separator: ", ")])
         }
-        var text = TextTable.render(header: ["scenario", "requests", "cost", "savings", "share", "hit rate"], rows: rows)
+        var text = TextTable.render(header: ["scenario", "requests", "cost", "savings [95% interval]", "share", "hit rate"], rows: rows)
         let multi = result.scenarios.filter { $0.waterfall.count > 1 }
         for scenario in multi {
             text += "\n\(scenario.label): savings by lever (in order | alone)\n"
@@ -56,16 +57,21 @@ public enum ReplayResultRenderer {
     /// `scenarios.csv`: one row per scenario point (and the baseline).
     public static func scenariosCSV(_ result: ReplayResult) -> String {
         var writer = CSVWriter(header: ["point", "scenario", "requests", "compared_requests", "unpriced_requests", "baseline_cost_usd",
-                                        "cost_usd", "savings_usd", "savings_share", "served_requests", "latency_saved_ms"])
-        func row(_ label: String, _ scenario: String, _ t: Totals) {
+                                        "cost_usd", "savings_usd", "savings_share", "served_requests", "latency_saved_ms",
+                                        "savings_low_usd", "savings_high_usd", "savings_share_low", "savings_share_high"])
+        func row(_ label: String, _ scenario: String, _ t: Totals, _ intervals: BootstrapIntervals? = nil) {
             writer.row([.text(label), .text(scenario), .number(String(t.requests)), .number(String(t.comparedRequests)),
                         .number(String(t.unpricedRequests)), .number(MoneyFormat.plain(t.baselineCost, decimals: 9)),
                         .number(MoneyFormat.plain(t.cost, decimals: 9)), .number(MoneyFormat.plain(t.savings, decimals: 9)),
                         .number(JSONText.number((t.savingsShare * 1e9).rounded() / 1e9)), .number(String(t.servedRequests)),
-                        .number(JSONText.number((t.latencySavedMs * 1000).rounded() / 1000))])
+                        .number(JSONText.number((t.latencySavedMs * 1000).rounded() / 1000)),
+                        .number(intervals.map { MoneyFormat.plain(Money(dollars: $0.savings[0]), decimals: 9) } ?? ""),
+                        .number(intervals.map { MoneyFormat.plain(Money(dollars: $0.savings[1]), decimals: 9) } ?? ""),
+                        .number(intervals.map { JSONText.number(($0.savingsShare[0] * 1e9).rounded() / 1e9) } ?? ""),
+                        .number(intervals.map { JSONText.number(($0.savingsShare[1] * 1e9).rounded() / 1e9) } ?? "")])
         }
         row("baseline", "baseline", result.baseline)
-        for scenario in result.scenarios { row(scenario.label, scenario.scenario, scenario.totals) }
+        for scenario in result.scenarios { row(scenario.label, scenario.scenario, scenario.totals, scenario.intervals) }
         return writer.text
     }
 
@@ -78,6 +84,20 @@ public enum ReplayResultRenderer {
                     writer.row([.text(scenario.label), .number(String(position + 1)), .text(item.strategy), .text(method),
                                 .number(MoneyFormat.plain(item.costBefore, decimals: 9)), .number(MoneyFormat.plain(item.costAfter, decimals: 9)),
                                 .number(MoneyFormat.plain(item.savings, decimals: 9))])
+                }
+            }
+        }
+        return writer.text
+    }
+
+    /// `rates.csv`: one row per (point, strategy, rate) with its exact 95% interval.
+    public static func ratesCSV(_ result: ReplayResult) -> String {
+        var writer = CSVWriter(header: ["point", "strategy", "rate", "events", "trials", "value", "lower", "upper"])
+        for scenario in result.scenarios {
+            for strategy in (scenario.rates ?? [:]).keys.sorted() {
+                for (name, r) in scenario.rates![strategy]!.sorted(by: { $0.key < $1.key }) {
+                    writer.row([.text(scenario.label), .text(strategy), .text(name), .number(String(r.events)), .number(String(r.trials)),
+                                .number(JSONText.number(r.rate)), .number(JSONText.number(r.lower)), .number(JSONText.number(r.upper))])
                 }
             }
         }

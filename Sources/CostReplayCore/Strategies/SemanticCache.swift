@@ -84,7 +84,15 @@ public struct SemanticCache: ReplayStrategy {
         request.extraCost += lookupCost
         let now = request.startMicros
         dropRemoved()
-        let best = hub.nearest(member: member, request: request, partition: partitionKey, query: query, now: now)
+        // An expired entry must not shadow a live one: drop it and search again.
+        var best = hub.nearest(member: member, request: request, partition: partitionKey, query: query, now: now)
+        while let candidate = best, candidate.score >= threshold,
+              lifetimes.peek(partitionKey + "#" + String(candidate.slot), at: now) == nil {
+            _ = lifetimes.lookup(partitionKey + "#" + String(candidate.slot), at: now)
+            dropRemoved()
+            hub.remove(member: member, partition: partitionKey, slot: candidate.slot)
+            best = hub.nearest(member: member, request: request, partition: partitionKey, query: query, now: now)
+        }
         if let best, best.score >= threshold, lifetimes.lookup(partitionKey + "#" + String(best.slot), at: now) != nil {
             counters.add("hits")
             counters.add("similarity_sum", Double(best.score))

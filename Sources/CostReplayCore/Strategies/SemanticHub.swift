@@ -132,6 +132,7 @@ final class SemanticHub: @unchecked Sendable {
     func remove(member: Int, partition name: String, slot: Int) {
         guard var partition = partitions.removeValue(forKey: name) else { return }
         defer { partitions[name] = partition }
+        guard partition.masks[slot] & (1 << UInt64(member)) != 0 else { return }
         partition.masks[slot] &= ~(1 << UInt64(member))
         partition.generation[slot] &+= 1
         if partition.masks[slot] == 0 {

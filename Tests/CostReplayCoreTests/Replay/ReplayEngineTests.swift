@@ -139,3 +139,30 @@ import TestSupport
         #expect(hits > 0)
     }
 }
+
+@Suite struct UncertaintyTests {
+    @Test func scenarioFiguresCarryDayBootstrapIntervalsAndExactRateIntervals() throws {
+        let engine = ReplayEngineTests()
+        let result = try engine.simulate(ReplayEngineTests.twoLevers).0
+        let scenario = result.scenarios[0]
+        let intervals = try #require(scenario.intervals)
+        #expect(intervals.blocks == 3)
+        #expect(intervals.resamples == 1000)
+        #expect(intervals.savings[0] <= scenario.totals.savings.dollars && scenario.totals.savings.dollars <= intervals.savings[1])
+        #expect(intervals.savings[0] < intervals.savings[1])
+        // The same seed gives the same intervals.
+        #expect(try engine.simulate(ReplayEngineTests.twoLevers).0.scenarios[0].intervals == intervals)
+        let hit = try #require(scenario.rates?["2:prefix_cache"]?["hit_rate"] ?? scenario.rates?["1:exact_cache"]?["hit_rate"])
+        let expected = Intervals.clopperPearson(successes: hit.events, trials: hit.trials)
+        #expect(hit.lower == expected.lower && hit.upper == expected.upper)
+    }
+
+    @Test func oneDayGivesNoBootstrapInterval() throws {
+        var options = ReplayOptions()
+        options.window = .init(from: Timestamp.parseISO("2026-09-01"), to: Timestamp.parseISO("2026-09-02"))
+        let result = try ReplayEngineTests().simulate(ReplayEngineTests.twoLevers, options).0
+        #expect(result.scenarios[0].intervals == nil)
+    }
+}
+
+import Statistics

@@ -130,3 +130,26 @@ import TestSupport
         #expect(result.scenarios[0].totals.savings == usd("0.002"))
     }
 }
+
+@Suite struct SemanticExpiryTests {
+    @Test func anExpiredNearestEntryDoesNotHideALiveOne() throws {
+        func at(_ id: String, _ second: Double, _ vector: [Float]) -> TraceRecord {
+            var r = Replays.request(id, at: second, duration: 0)
+            r.embedding = vector
+            return r
+        }
+        // A expires at 100 s; B (cosine 0.96 to A) is stored at 50 s; C at 120 s is nearest to the expired A
+        // (0.99) but still close enough to the live B (0.99 too, just below) to hit it.
+        let c = HashingEmbedderTestVector.normalised([0.99, 0.141])
+        let records = [at("a", 0, [1, 0]), at("b", 50, [0.96, 0.28]), at("c", 120, c)]
+        let (result, _) = try Replays.run(records, scenario: "scenarios: [{name: s, strategies: [{semantic_cache: {threshold: 0.97, ttl: 100}}]}]")
+        #expect(Replays.metrics(result)["hits"] == 1)
+    }
+}
+
+enum HashingEmbedderTestVector {
+    static func normalised(_ v: [Float]) -> [Float] {
+        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return v.map { $0 / norm }
+    }
+}

@@ -1,0 +1,51 @@
+import Statistics
+
+/// Per-day sums of one chain, for bootstrap intervals that resample whole days (requests within a
+/// day, or a session, are not independent, so single requests are never resampled).
+struct BlockTotals: Sendable {
+    struct Sums: Sendable {
+        var baseline: Int128 = 0
+        var cost: Int128 = 0
+        var served = 0
+        var requests = 0
+    }
+
+    var days: [Int64: Sums] = [:]
+
+    mutating func add(day: Int64, baseline: Money, cost: Money, served: Bool) {
+        days[day, default: Sums()].baseline += baseline.femtos
+        days[day, default: Sums()].cost += cost.femtos
+        days[day, default: Sums()].requests += 1
+        if served { days[day, default: Sums()].served += 1 }
+    }
+
+    /// 95% percentile intervals from `resamples` draws of the days with replacement (GSL's MT19937,
+    /// seeded); nil with fewer than two days, where resampling days says nothing.
+    func intervals(resamples: Int, seed: UInt64) -> BootstrapIntervals? {
+        let blocks = days.keys.sorted().map { days[$0]! }
+        guard blocks.count >= 2, resamples > 0 else { return nil }
+        let random = RandomSource(seed: seed)
+        var cost: [Double] = [], savings: [Double] = [], share: [Double] = [], served: [Double] = []
+        for _ in 0..<resamples {
+            var sum = Sums()
+            for _ in blocks.indices {
+                let block = blocks[random.integer(below: blocks.count)]
+                sum.baseline += block.baseline
+                sum.cost += block.cost
+                sum.served += block.served
+                sum.requests += block.requests
+            }
+            let base = Money(femtos: sum.baseline).dollars, scenario = Money(femtos: sum.cost).dollars
+            cost.append(scenario)
+            savings.append(base - scenario)
+            share.append(base == 0 ? 0 : (base - scenario) / base)
+            served.append(sum.requests == 0 ? 0 : Double(sum.served) / Double(sum.requests))
+        }
+        func interval(_ values: [Double]) -> [Double] {
+            [(try? Summary.quantile(values, 0.025)) ?? .nan, (try? Summary.quantile(values, 0.975)) ?? .nan]
+        }
+        return BootstrapIntervals(method: "percentile bootstrap over whole UTC days, seed \(seed)", blocks: blocks.count,
+                                  resamples: resamples, cost: interval(cost), savings: interval(savings),
+                                  savingsShare: interval(share), servedShare: interval(served))
+    }
+}
