@@ -9,6 +9,9 @@
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_version.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
 
 /* Swift 6 rejects GSL's global variables as not concurrency-safe; expose them through functions. */
 static inline const gsl_rng_type *cgsl_rng_mt19937(void) { return gsl_rng_mt19937; }

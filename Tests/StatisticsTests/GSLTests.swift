@@ -48,3 +48,21 @@ import Testing
         #expect(abs(Distributions.lognormalUpperTail(4, median: 1, sigma: 0.8) - 0.041559570870408485) < 1e-12)
     }
 }
+
+@Suite struct LinearFitTests {
+    @Test func coefficientsAndCovarianceMatchNumPy() throws {
+        // y = 2 + 0.5 x + noise; reference: numpy.linalg.lstsq and σ² (XᵀX)⁻¹ with σ² = RSS / (n − p).
+        let x: [Double] = [0, 1, 2, 3, 4, 5, 6, 7]
+        let y: [Double] = [2.1, 2.4, 3.1, 3.4, 4.1, 4.4, 5.2, 5.4]
+        let fit = try LinearFit(design: x.map { [1, $0] }, response: y)
+        #expect(abs(fit.coefficients[0] - 2.025000000000001) < 1e-12)
+        #expect(abs(fit.coefficients[1] - 0.4964285714285717) < 1e-12)
+        #expect(abs(fit.covariance[3] - 0.0004294217687074822) < 1e-12)
+    }
+
+    @Test func tooFewObservationsIsAnError() {
+        #expect(throws: StatisticsError.insufficientData("a fit of 2 parameters needs more than 2 observations, got 2")) {
+            _ = try LinearFit(design: [[1, 0], [1, 1]], response: [1, 2])
+        }
+    }
+}
