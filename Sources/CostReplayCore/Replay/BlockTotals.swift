@@ -2,7 +2,7 @@ import Statistics
 
 /// Per-day sums of one chain, for bootstrap intervals that resample whole days (requests within a
 /// day, or a session, are not independent, so single requests are never resampled).
-struct BlockTotals: Sendable {
+public struct BlockTotals: Sendable {
     struct Sums: Sendable {
         var baseline: Int128 = 0
         var cost: Int128 = 0
@@ -11,6 +11,13 @@ struct BlockTotals: Sendable {
     }
 
     var days: [Int64: Sums] = [:]
+
+    public init() {}
+
+    /// Day sums given directly (for studies of the interval itself).
+    public init(baseline: [Money], cost: [Money]) {
+        for (index, pair) in zip(baseline, cost).enumerated() { add(day: Int64(index), baseline: pair.0, cost: pair.1, served: false) }
+    }
 
     mutating func add(day: Int64, baseline: Money, cost: Money, served: Bool) {
         days[day, default: Sums()].baseline += baseline.femtos
@@ -21,7 +28,7 @@ struct BlockTotals: Sendable {
 
     /// 95% percentile intervals from `resamples` draws of the days with replacement (GSL's MT19937,
     /// seeded); nil with fewer than two days, where resampling days says nothing.
-    func intervals(resamples: Int, seed: UInt64) -> BootstrapIntervals? {
+    public func intervals(resamples: Int, seed: UInt64) -> BootstrapIntervals? {
         let blocks = days.keys.sorted().map { days[$0]! }
         guard blocks.count >= 2, resamples > 0 else { return nil }
         let random = RandomSource(seed: seed)
