@@ -20,14 +20,22 @@ struct Validate: ParsableCommand {
         @Option(help: "Folder with similiar_qqp_full.first2000.json and first2000.minilm-l6-v2.f32le.") var data = "../shared/data/gptcache-qqp"
         @Option(help: "provided (the MiniLM embeddings) or builtin (CostReplay's hashing embedder).") var embedder = "provided"
         @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "Also recommend the threshold whose false-hit rate is at most this with 95% confidence.") var maxFalseHit: Double?
 
         func run() throws {
             let rows: [QQPValidation.Row]
             do {
                 let set = try QQPValidation.load(folder: data, builtin: embedder == "builtin")
-                rows = QQPValidation.evaluate(set, thresholds: stride(from: 0.70, through: 0.951, by: 0.05).map { ($0 * 100).rounded() / 100 })
+                let step = maxFalseHit == nil ? 0.05 : 0.01
+                rows = QQPValidation.evaluate(set, thresholds: stride(from: 0.70, through: 0.991, by: step).map { ($0 * 100).rounded() / 100 }
+                    .filter { maxFalseHit != nil || $0 <= 0.951 })
             } catch { throw CommandFailure(message: "error: \(error)") }
             Console.out(format == .json ? QQPValidation.json(rows) : QQPValidation.table(rows, embedder: embedder))
+            if let maxFalseHit {
+                let recommendation = ThresholdRecommendation.recommend(ThresholdRecommendation.candidates(from: rows, confidence: 0.95),
+                                                                       maxFalseHitRate: maxFalseHit, confidence: 0.95)
+                Console.out("\n" + RecommendationRenderer.text(recommendation))
+            }
         }
     }
 }

@@ -70,3 +70,20 @@ import TestSupport
         #expect(rows.map(\.share) == rows.map(\.share).sorted(by: >))
     }
 }
+
+@Suite struct ThresholdRecommendationTests {
+    @Test func theChosenThresholdHasTheHighestHitRateWhoseBoundHolds() {
+        let candidates = [
+            ThresholdRecommendation.Candidate(label: "a", threshold: 0.8, hitRate: 0.3, falseHits: 20, checkedHits: 100,
+                                              upperBound: ThresholdRecommendation.upperBound(events: 20, trials: 100, confidence: 0.95)),
+            ThresholdRecommendation.Candidate(label: "b", threshold: 0.9, hitRate: 0.2, falseHits: 1, checkedHits: 200,
+                                              upperBound: ThresholdRecommendation.upperBound(events: 1, trials: 200, confidence: 0.95)),
+            ThresholdRecommendation.Candidate(label: "c", threshold: 0.95, hitRate: 0.1, falseHits: 0, checkedHits: 0, upperBound: 1),
+        ]
+        let r = ThresholdRecommendation.recommend(candidates, maxFalseHitRate: 0.05, confidence: 0.95)
+        #expect(r.chosen?.threshold == 0.9)
+        // scipy.stats.beta.ppf(0.95, 2, 199) = 0.0234985…
+        #expect(abs(candidates[1].upperBound - 0.023498470434950704) < 1e-9)
+        #expect(ThresholdRecommendation.recommend(candidates, maxFalseHitRate: 0.01, confidence: 0.95).chosen == nil)
+    }
+}
