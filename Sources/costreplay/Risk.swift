@@ -1,0 +1,45 @@
+import ArgumentParser
+import CostReplayCore
+import Foundation
+
+struct Sensitivity: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sensitivity",
+        abstract: "Tornado: each assumption moved alone, and its effect on a scenario's annual cost, ranked.",
+        discussion: "Example:\n  costreplay sensitivity --result reports/sample-levers/result.json --scenario all-but-local")
+
+    @Option(help: "A simulate result document.") var result: String
+    @Option(help: "Scenario point label (default: the first).") var scenario: String?
+
+    func run() throws {
+        let document: ReplayResult
+        do { document = try ResultFile.read(path: result) } catch { throw CommandFailure(message: "error: \(error)") }
+        guard let report = CostReplayCore.Sensitivity.tornado(document, scenario: scenario) else {
+            throw CommandFailure(message: "error: no scenario '\(scenario ?? "")' in \(result)")
+        }
+        Console.out(CostReplayCore.Sensitivity.table(report))
+    }
+}
+
+struct Risk: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Quality risk: expected degraded responses per month, by Monte Carlo over quality priors and measured accuracy.",
+        discussion: "Example:\n  costreplay risk --result reports/sample-levers/result.json")
+
+    @Option(help: "A simulate result document.") var result: String
+    @Option(help: "Monte Carlo paths.") var paths = 100_000
+    @Option(help: "Random seed.") var seed: UInt64 = 42
+
+    func run() throws {
+        let document: ReplayResult
+        do { document = try ResultFile.read(path: result) } catch { throw CommandFailure(message: "error: \(error)") }
+        let estimates = document.scenarios.compactMap { QualityRisk.estimate($0, paths: paths, seed: seed) }
+        guard !estimates.isEmpty else {
+            throw CommandFailure(message: "error: no scenario in \(result) has quality priors or recorded outcomes", code: 1)
+        }
+        Console.out(TextTable.render(header: ["scenario", "requests/month", "degraded P10", "P50", "P90", "from"], rows: estimates.map { e in
+            [e.scenario, MoneyFormat.count(Int(e.requestsPerMonth)), MoneyFormat.count(Int(e.p10)), MoneyFormat.count(Int(e.p50)),
+             MoneyFormat.count(Int(e.p90)), e.sources.joined(separator: "; ")]
+        }))
+    }
+}
