@@ -23,6 +23,8 @@ struct Forecast: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 42
     @Option(help: "Monthly growth as MEAN,SD (e.g. 0.05,0.02) instead of the fitted trend.") var growth: String?
     @Option(help: "A simulate result document whose scenarios to project.") var result: String?
+    @Option(help: "Scheduled price change YYYY-MM:CHANGE, e.g. 2027-01:-0.2 (prices 20% lower from January); repeatable.")
+    var priceChange: [String] = []
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
     func run() throws {
@@ -35,6 +37,13 @@ struct Forecast: ParsableCommand {
             let parts = growth.split(separator: ",").compactMap { Double($0) }
             guard parts.count == 2, parts[1] >= 0 else { throw CommandFailure(message: "error: --growth must be MEAN,SD, e.g. 0.05,0.02") }
             forecaster.growth = (parts[0], parts[1])
+        }
+        for change in priceChange {
+            let parts = change.split(separator: ":")
+            guard parts.count == 2, parts[0].count == 7, let value = Double(parts[1]), value > -1 else {
+                throw CommandFailure(message: "error: --price-change \"\(change)\" must be YYYY-MM:CHANGE with CHANGE > -1")
+            }
+            forecaster.priceChanges.append((String(parts[0]), value))
         }
         var scenarios: [ForecastScenario] = []
         if let result {

@@ -9,7 +9,8 @@ struct ReplayArguments: ParsableArguments {
     @Option(help: "Refuse sweeps that expand to more points than this.") var maxPoints = 200
     @Option(help: "Replay only shard I of N, e.g. 0/4; combine the documents with `costreplay merge`.") var shard: String?
     @Option(help: "Partition key for --shard: tenant, user or session.") var shardBy: ShardKey = .tenant
-    @Option(help: "Bootstrap resamples (whole days) for the 95% intervals; 0 turns them off.") var bootstrap = 1000
+    @Option(help: "Bootstrap resamples for the 95% intervals; 0 turns them off.") var bootstrap = 1000
+    @Option(help: "Resample whole days or whole sessions: day or session.") var bootstrapBy = "day"
 
     func load() throws -> ScenarioFile {
         do { return try ScenarioLoader.load(path: scenario, maxPoints: maxPoints) } catch {
@@ -23,6 +24,8 @@ struct ReplayArguments: ParsableArguments {
         options.window = window
         guard bootstrap >= 0 else { throw CommandFailure(message: "error: --bootstrap must be 0 or more") }
         options.bootstrapResamples = bootstrap
+        guard ["day", "session"].contains(bootstrapBy) else { throw CommandFailure(message: "error: --bootstrap-by must be day or session") }
+        options.bootstrapBySession = bootstrapBy == "session"
         if let shard {
             let parts = shard.split(separator: "/").compactMap { Int($0) }
             guard parts.count == 2, parts[1] > 0, parts[0] >= 0, parts[0] < parts[1] else {

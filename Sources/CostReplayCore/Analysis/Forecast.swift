@@ -21,6 +21,8 @@ public struct ForecastDocument: Sendable, Codable {
         public var seed: UInt64
         public var growth: [Double]?
         public var result: String?
+        /// Scheduled price changes as "YYYY-MM:change".
+        public var priceChanges: [String] = []
     }
 
     public struct FitSummary: Sendable, Codable {

@@ -9,6 +9,8 @@ public struct Forecaster {
     public var seed: UInt64 = 42
     /// Monthly growth (mean, SD) overriding the fitted trend.
     public var growth: (mean: Double, sd: Double)?
+    /// Scheduled price changes: from month `YYYY-MM` on, per-request costs are multiplied by (1 + change).
+    public var priceChanges: [(month: String, change: Double)] = []
 
     public init() {}
 
@@ -49,7 +51,8 @@ public struct Forecaster {
         let factor = try widened.choleskyFactor()
         let first = series.days[0], last = series.days.last!
         let monthsAhead = Self.calendarMonths(after: last, count: months).map { month in
-            (label: month.label, days: month.days, points: month.days.map { (Double($0 - first), Self.weekday($0)) })
+            (label: month.label, days: month.days, points: month.days.map { (Double($0 - first), Self.weekday($0)) },
+             price: priceChanges.filter { $0.month <= month.label }.reduce(1.0) { $0 * (1 + $1.change) })
         }
         let random = RandomSource(seed: seed)
         let all = [ForecastScenario(label: "baseline", savingsShare: 0, savingsShareSD: 0)] + scenarios
@@ -67,7 +70,7 @@ public struct Forecaster {
                 for (t, weekday) in month.points { total += exp(beta[0] + beta[1] * t + seasonalTerms[weekday]) }
                 // Daily noise averages over the month: its log-scale SD shrinks with √days; exp(σ²/2) keeps the mean.
                 let noise = residualSD / Double(month.days.count).squareRoot()
-                total *= exp(residualSD * residualSD / 2 + noise * random.gaussian(sigma: 1))
+                total *= exp(residualSD * residualSD / 2 + noise * random.gaussian(sigma: 1)) * month.price
                 for s in all.indices {
                     let value = total * (1 - shares[s]) + all[s].monthlyFixed * Double(month.days.count) / Self.daysPerMonth
                     samples[s][m][path] = value
@@ -88,7 +91,8 @@ public struct Forecaster {
         let slope = model.coefficients[1]
         return ForecastDocument(
             inputs: .init(database: database, firstDay: Timestamp.day(first * 86_400_000_000), lastDay: Timestamp.day(last * 86_400_000_000),
-                          months: months, paths: paths, seed: seed, growth: growth.map { [$0.mean, $0.sd] }, result: resultPath),
+                          months: months, paths: paths, seed: seed, growth: growth.map { [$0.mean, $0.sd] }, result: resultPath,
+                          priceChanges: priceChanges.map { "\($0.month):\($0.change)" }),
             fit: .init(days: series.days.count, weeklySeasonality: seasonal, dailyLogGrowth: slope,
                        monthlyGrowth: exp(slope * Self.daysPerMonth) - 1, residualSD: residualSD, coefficients: model.coefficients),
             months: rows, annual: annualRows, backtest: try? backtest(series), warnings: warnings)

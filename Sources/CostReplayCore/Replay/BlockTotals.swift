@@ -28,7 +28,7 @@ public struct BlockTotals: Sendable {
 
     /// 95% percentile intervals from `resamples` draws of the days with replacement (GSL's MT19937,
     /// seeded); nil with fewer than two days, where resampling days says nothing.
-    public func intervals(resamples: Int, seed: UInt64) -> BootstrapIntervals? {
+    public func intervals(resamples: Int, seed: UInt64, unit: String = "UTC days") -> BootstrapIntervals? {
         let blocks = days.keys.sorted().map { days[$0]! }
         guard blocks.count >= 2, resamples > 0 else { return nil }
         let random = RandomSource(seed: seed)
@@ -51,7 +51,7 @@ public struct BlockTotals: Sendable {
         func interval(_ values: [Double]) -> [Double] {
             [(try? Summary.quantile(values, 0.025)) ?? .nan, (try? Summary.quantile(values, 0.975)) ?? .nan]
         }
-        return BootstrapIntervals(method: "percentile bootstrap over whole UTC days, seed \(seed)", blocks: blocks.count,
+        return BootstrapIntervals(method: "percentile bootstrap over whole \(unit), seed \(seed)", blocks: blocks.count,
                                   resamples: resamples, cost: interval(cost), savings: interval(savings),
                                   savingsShare: interval(share), servedShare: interval(served))
     }

@@ -38,7 +38,8 @@ extension ReplayEngine {
                 label: plan.label, scenario: plan.scenario,
                 steps: plan.steps.map { .init(strategy: $0.strategy, parameters: $0.parameters.values) },
                 totals: full.totals, metrics: metrics, waterfall: waterfall, alone: alone, exactWhenSharded: exact,
-                intervals: options.shard == nil ? fixedShare.intervals(resamples: options.bootstrapResamples, seed: options.seed &+ UInt64(index)) : nil,
+                intervals: options.shard == nil ? fixedShare.intervals(resamples: options.bootstrapResamples, seed: options.seed &+ UInt64(index),
+                                                                              unit: options.bootstrapBySession ? "sessions" : "UTC days") : nil,
                 rates: RateIntervals.of(metrics)))
         }
         var diagnostics: [String] = []

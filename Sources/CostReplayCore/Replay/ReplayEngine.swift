@@ -78,7 +78,8 @@ public final class ReplayEngine {
             assignment[worker].append(chain)
         }
         groups = assignment.filter { !$0.isEmpty }.map {
-            ChainGroup(chains: $0, pricer: pricer, plans: plans, explainID: options.explainID)
+            ChainGroup(chains: $0, pricer: pricer, plans: plans, explainID: options.explainID,
+                       bootstrapBySession: options.bootstrapBySession)
         }
     }
 
@@ -149,13 +150,15 @@ final class ChainGroup: @unchecked Sendable {
     let pricer: Pricer
     let plans: [ScenarioPlan]
     let explainID: String?
+    let bootstrapBySession: Bool
     var explained: [String: [LedgerEntry]] = [:]
 
-    init(chains: [ReplayEngine.Chain], pricer: Pricer, plans: [ScenarioPlan], explainID: String?) {
+    init(chains: [ReplayEngine.Chain], pricer: Pricer, plans: [ScenarioPlan], explainID: String?, bootstrapBySession: Bool) {
         self.chains = chains
         self.pricer = pricer
         self.plans = plans
         self.explainID = explainID
+        self.bootstrapBySession = bootstrapBySession
     }
 
     /// Lets every strategy settle, then adds its fixed costs to its chain.
@@ -176,6 +179,14 @@ final class ChainGroup: @unchecked Sendable {
             for step in chains[index].strategies.indices { chains[index].strategies[step].prepare(requests) }
         }
         for (original, base) in batch { replay(original, base: base) }
+    }
+
+    /// The bootstrap block of a request: its UTC day, or its session (by trace or id when it has none).
+    func blockKey(_ request: ReplayRequest) -> Int64 {
+        if bootstrapBySession {
+            return Int64(bitPattern: StableHash.hash(request.sessionID ?? request.traceID ?? request.id))
+        }
+        return Timestamp.floorDiv(request.startMicros, 86_400_000_000)
     }
 
     /// Feeds one request to every chain of the group.
@@ -202,8 +213,7 @@ final class ChainGroup: @unchecked Sendable {
             if isCall {
                 chains[index].totals.add(request, baseCost: base, cost: cost)
                 if chains[index].role == .full, let base, let cost {
-                    chains[index].blocks.add(day: Timestamp.floorDiv(original.startMicros, 86_400_000_000), baseline: base,
-                                             cost: cost, served: request.served != nil)
+                    chains[index].blocks.add(day: blockKey(original), baseline: base, cost: cost, served: request.served != nil)
                 }
             } else {
                 chains[index].totals.spans += 1
@@ -254,6 +264,8 @@ public struct ReplayOptions: Sendable {
     public var seed: UInt64 = 42
     /// Bootstrap resamples for the intervals; 0 turns them off.
     public var bootstrapResamples = 1000
+    /// Resample whole sessions instead of whole UTC days.
+    public var bootstrapBySession = false
     public var window = TraceStore.TimeWindow()
     public var shard: ShardFilter?
     public var explainID: String?

@@ -105,3 +105,16 @@ import TestSupport
         #expect(abs(estimate.p50 - perMonth * 0.11) < perMonth * 0.05)
     }
 }
+
+@Suite struct ScheduledPriceTests {
+    @Test func aScheduledPriceCutLowersTheMonthsFromItsDate() throws {
+        var f = ForecastTests().forecaster()
+        let plain = try f.forecast(ForecastTests().series(), scenarios: [], database: "t", resultPath: nil)
+        f.priceChanges = [("2026-12", -0.2)]
+        let cut = try f.forecast(ForecastTests().series(), scenarios: [], database: "t", resultPath: nil)
+        let nov = (plain.months.first { $0.month == "2026-11" }!, cut.months.first { $0.month == "2026-11" }!)
+        let dec = (plain.months.first { $0.month == "2026-12" }!, cut.months.first { $0.month == "2026-12" }!)
+        #expect(abs(nov.1.p50 - nov.0.p50) < 1e-9 * nov.0.p50)
+        #expect(abs(dec.1.p50 - 0.8 * dec.0.p50) < 1e-6 * dec.0.p50)
+    }
+}
