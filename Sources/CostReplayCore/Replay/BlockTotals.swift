@@ -12,6 +12,17 @@ public struct BlockTotals: Sendable {
 
     var days: [Int64: Sums] = [:]
 
+    /// The sums per day in day order, with `fixed` spread over the days by their requests.
+    func dailyTotals(fixed: Money) -> [DailyTotal] {
+        let total = days.values.reduce(0) { $0 + $1.requests }
+        return days.keys.sorted().map { day in
+            let sums = days[day]!
+            let share = total > 0 ? fixed.femtos * Int128(sums.requests) / Int128(total) : 0
+            return DailyTotal(day: Timestamp.day(day * 86_400_000_000), baseline: Money(femtos: sums.baseline),
+                              cost: Money(femtos: sums.cost + share), requests: sums.requests)
+        }
+    }
+
     public init() {}
 
     /// Day sums given directly (for studies of the interval itself).

@@ -40,7 +40,8 @@ extension ReplayEngine {
                 totals: full.totals, metrics: metrics, waterfall: waterfall, alone: alone, exactWhenSharded: exact,
                 intervals: options.shard == nil ? fixedShare.intervals(resamples: options.bootstrapResamples, seed: options.seed &+ UInt64(index),
                                                                               unit: options.bootstrapBySession ? "sessions" : "UTC days") : nil,
-                rates: RateIntervals.of(metrics)))
+                rates: RateIntervals.of(metrics),
+                daily: full.daily.dailyTotals(fixed: full.totals.fixedCost)))
         }
         var diagnostics: [String] = []
         if baseline.unpricedRequests > 0 {

@@ -23,8 +23,10 @@ public final class ReplayEngine {
         var role: Role
         var strategies: [any ReplayStrategy]
         var totals = Totals()
-        /// Per-day sums for the bootstrap (full chains only).
+        /// Per-block sums for the bootstrap (full chains only).
         var blocks = BlockTotals()
+        /// Per-day sums (full chains only), whatever the bootstrap block.
+        var daily = BlockTotals()
     }
 
     static let batchSize = 1024
@@ -214,6 +216,8 @@ final class ChainGroup: @unchecked Sendable {
                 chains[index].totals.add(request, baseCost: base, cost: cost)
                 if chains[index].role == .full, let base, let cost {
                     chains[index].blocks.add(day: blockKey(original), baseline: base, cost: cost, served: request.served != nil)
+                    chains[index].daily.add(day: Timestamp.floorDiv(original.startMicros, 86_400_000_000), baseline: base, cost: cost,
+                                            served: request.served != nil)
                 }
             } else {
                 chains[index].totals.spans += 1

@@ -86,6 +86,9 @@ public struct ScenarioResult: Sendable, Codable, Equatable {
     public var intervals: BootstrapIntervals?
     /// Per strategy: exact binomial (Clopper–Pearson) 95% intervals of its observed rates.
     public var rates: [String: [String: RateInterval]]?
+    /// Baseline and scenario cost per UTC day (compared requests; fixed costs spread by requests),
+    /// for paired comparisons such as the CI gate.
+    public var daily: [DailyTotal]?
 
     public struct Step: Sendable, Codable, Equatable {
         public var strategy: String
@@ -119,4 +122,19 @@ public struct RateInterval: Sendable, Codable, Equatable {
     public var rate: Double
     public var lower: Double
     public var upper: Double
+}
+
+/// One UTC day of a scenario: the baseline and scenario cost of the same requests.
+public struct DailyTotal: Sendable, Codable, Equatable {
+    public var day: String
+    public var baseline: Money
+    public var cost: Money
+    public var requests: Int
+
+    public init(day: String, baseline: Money, cost: Money, requests: Int) {
+        self.day = day
+        self.baseline = baseline
+        self.cost = cost
+        self.requests = requests
+    }
 }

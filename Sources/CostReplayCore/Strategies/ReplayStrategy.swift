@@ -51,7 +51,7 @@ public enum ShardKey: String, Sendable, Codable, CaseIterable {
 /// The strategies scenario files may name, in one ordered list.
 public enum StrategyRegistry {
     public static let all: [any ReplayStrategy.Type] = [
-        ExactCache.self, SemanticCache.self, PrefixCache.self, ComponentCache.self, ModelRouter.self, Cascade.self, Truncate.self, BatchOffload.self, LocalGPU.self,
+        ExactCache.self, SemanticCache.self, PrefixCache.self, ComponentCache.self, ModelRouter.self, Cascade.self, Truncate.self, BatchOffload.self, LocalGPU.self, PromptChange.self,
     ]
 
     public static func named(_ name: String) -> (any ReplayStrategy.Type)? { all.first { $0.name == name } }

@@ -12,7 +12,7 @@ import TestSupport
 
     @Test func anUnknownStrategyIsNamedWithASuggestion() {
         #expect(error("scenarios:\n  - name: a\n    strategies:\n      - exact_cach: {ttl: 60}\n")
-                == "s.yaml:4: 'exact_cach': unknown strategy (did you mean 'exact_cache'?); known: exact_cache, semantic_cache, prefix_cache, component_cache, model_router, cascade, truncate, batch_offload, local_gpu")
+                == "s.yaml:4: 'exact_cach': unknown strategy (did you mean 'exact_cache'?); known: exact_cache, semantic_cache, prefix_cache, component_cache, model_router, cascade, truncate, batch_offload, local_gpu, prompt_change")
     }
 
     @Test func aMisspeltParameterIsNamedWithItsLine() {

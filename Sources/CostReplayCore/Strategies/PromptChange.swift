@@ -1,0 +1,49 @@
+/// A prompt change under review: a new system prompt or template whose token count replaces the
+/// recorded one, or a fixed number of tokens added to (or removed from) every prompt; re-priced
+/// over the recorded traffic. The recorded cache split is kept where it still fits the new input.
+public struct PromptChange: ReplayStrategy {
+    public static let name = "prompt_change"
+    public static let summary = "re-price the recorded traffic with a changed system prompt or template"
+    public static let parameters: [ParameterSpec] = [
+        ParameterSpec("system_tokens", .number(min: -1, max: 1e7, integer: true), default: .number(-1),
+                      "new system prompt size in tokens, replacing the recorded system messages; -1 keeps them"),
+        ParameterSpec("add_tokens", .number(min: -1e7, max: 1e7, integer: true), default: .number(0), "tokens added to every prompt"),
+        ParameterSpec("tags", .texts, default: .list([]), "only requests with one of these tags; empty: all"),
+    ]
+
+    let systemTokens: Int64
+    let addTokens: Int64
+    let tags: Set<String>
+    var counters = CacheCounters()
+
+    public init(parameters p: Parameters, context: StrategyContext) {
+        systemTokens = Int64(p.int("system_tokens"))
+        addTokens = Int64(p.int("add_tokens"))
+        tags = Set(p.list("tags"))
+    }
+
+    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool { true }
+    public var metrics: [String: Double] { counters.values }
+
+    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+        guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
+        guard tags.isEmpty || request.tags.contains(where: tags.contains) else { return }
+        var delta = addTokens
+        if systemTokens >= 0 {
+            let recorded = request.messages.filter { $0.role == "system" }.reduce(Int64(0)) { $0 + $1.tokens }
+            if recorded > 0 || !request.messages.isEmpty { delta += systemTokens - recorded }
+        }
+        guard delta != 0 else { return }
+        usage.input = max(0, usage.input + delta)
+        let cached = usage.cacheRead + usage.cacheWrite5m + usage.cacheWrite1h
+        if cached > usage.input {
+            usage.cacheRead = 0
+            usage.cacheWrite5m = 0
+            usage.cacheWrite1h = 0
+        }
+        request.usage = usage
+        counters.add("changed")
+        counters.add("input_tokens_added", Double(delta))
+        if explain { ledger.append(.init(strategy: Self.name, decision: "re-priced", detail: "input \(delta >= 0 ? "+" : "")\(delta) tokens")) }
+    }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import CostReplayCore
+import Foundation
+
+/// The committed baseline: a result document of the current configuration and the prices it used.
+struct BaselineDocument: Codable {
+    var version = "costreplay.baseline/1"
+    var pricesDigest: String
+    var result: ReplayResult
+
+    static func read(_ path: String) throws -> BaselineDocument {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure(message: "error: cannot read baseline \(path)")
+        }
+        do {
+            let document = try JSONDecoder().decode(BaselineDocument.self, from: data)
+            guard document.version == "costreplay.baseline/1" else {
+                throw CommandFailure(message: "error: baseline \(path) has version \(document.version); expected costreplay.baseline/1")
+            }
+            guard document.result.scenarios.first?.daily != nil else {
+                throw CommandFailure(message: "error: baseline \(path) has no daily costs; recreate it with `costreplay baseline create`")
+            }
+            return document
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure(message: "error: baseline \(path) is not a CostReplay baseline document (\(error is DecodingError ? "malformed JSON or missing fields" : "\(error)"))")
+        }
+    }
+}
+
+/// Replays a scenario file (or the trace as recorded) and returns its first scenario's result.
+enum GateReplay {
+    static let asRecorded = "scenarios: [{name: current, strategies: []}]"
+
+    static func run(store: TraceStore, path: String, scenario: String?, catalog: PriceCatalog) throws -> ReplayResult {
+        let file: ScenarioFile
+        do {
+            file = try scenario.map { try ScenarioLoader.load(path: $0) } ?? ScenarioLoader.parse(text: asRecorded, path: "(as recorded)")
+        } catch { throw CommandFailure(message: "error: \(error)") }
+        var options = ReplayOptions()
+        options.bootstrapResamples = 0
+        do { return try Simulation(scenarioFile: file, pricer: Pricer(catalog: catalog), options: options).run(store: store, databasePath: path).0 } catch {
+            throw CommandFailure(message: "error: \(error)")
+        }
+    }
+
+    static func digest(_ catalog: PriceCatalog) -> String { StableHash.hex(catalog.sources.joined(separator: "\n")) }
+}
+
+struct Baseline: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage the committed cost baseline.", subcommands: [Create.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the baseline document: the current configuration's cost over the recorded traffic, with its prices digest.",
+            discussion: "Example:\n  costreplay baseline create --scenario scenarios/current.yaml --out .costreplay/baseline.json")
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var prices: PriceOptions
+        @Option(help: "The current configuration (default: the traffic as recorded).") var scenario: String?
+        @Option(help: "Where to write the baseline.") var out: String
+
+        func run() throws {
+            let catalog = try prices.catalog()
+            let result = try GateReplay.run(store: try store.openExisting(), path: store.path, scenario: scenario, catalog: catalog)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let document = BaselineDocument(pricesDigest: GateReplay.digest(catalog), result: result)
+            do { try encoder.encode(document).write(to: URL(fileURLWithPath: out)) } catch {
+                throw CommandFailure(message: "error: cannot write \(out): \(error.localizedDescription)")
+            }
+            Console.out("baseline: \(result.scenarios.first?.label ?? "?") costs \(MoneyFormat.human(result.scenarios.first?.totals.cost ?? .zero)) over the replayed traffic; written to \(out)\n")
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fail a build on a real cost regression against the committed baseline.",
+        discussion: """
+            The candidate is a scenario file (a new model map, cache or routing setting, or a prompt_change), a result \
+            document, or a new trace window. Fails (exit 1) only when the lower bound of the 95% interval of the monthly \
+            increase is over a limit (--strict: when the point estimate is); an increase over a limit that is not \
+            significant, or a change beyond --warn-increase either way, warns (exit 0). Exit 2: usage or input error.
+
+            Example:
+              costreplay check --baseline .costreplay/baseline.json --scenario scenarios/candidate.yaml --max-increase 5 --markdown comment.md
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var prices: PriceOptions
+    @Option(help: "The committed baseline document.") var baseline: String
+    @Option(help: "Candidate scenario file, replayed over the stored traffic.") var scenario: String?
+    @Option(help: "Candidate result document (its first scenario).") var result: String?
+    @Option(help: "Candidate trace: a new window of traffic, compared as recorded.") var trace: String?
+    @Option(help: "Fail above this monthly increase, in percent.") var maxIncrease: Double?
+    @Option(help: "Fail above this monthly increase, in dollars.") var maxIncreaseUsd: Double?
+    @Option(help: "Warn above this monthly change either way, in percent.") var warnIncrease: Double?
+    @Option(help: "The period limits apply to (month).") var period = "month"
+    @Flag(help: "Fail on the point estimate instead of the interval's lower bound.") var strict = false
+    @Option(help: "Write a markdown summary (pull-request comment, step summary).") var markdown: String?
+    @Option(help: "Write the JSON diff.") var json: String?
+    @Option(help: "Write JUnit XML.") var junit: String?
+
+    func run() throws {
+        guard [scenario, result, trace].compactMap({ $0 }).count == 1 else {
+            throw CommandFailure(message: "error: give exactly one of --scenario, --result and --trace")
+        }
+        guard period == "month" else { throw CommandFailure(message: "error: --period supports month") }
+        let base = try BaselineDocument.read(baseline)
+        let catalog = try prices.catalog()
+        let candidate: ReplayResult
+        var label = "candidate"
+        if let result {
+            do { candidate = try ResultFile.read(path: result) } catch { throw CommandFailure(message: "error: \(error)") }
+            label = result
+        } else if let trace {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("costreplay-check-\(ProcessInfo.processInfo.processIdentifier)")
+            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let path = directory.appendingPathComponent("candidate.db").path
+            let temporary: TraceStore
+            do {
+                temporary = try TraceStore(path: path)
+                let summary = try Ingestor(store: temporary, options: IngestOptions()).ingest(paths: [trace])
+                guard summary.totals.stored > 0 else { throw CommandFailure(message: "error: nothing could be read from \(trace)") }
+            } catch let failure as CommandFailure { throw failure } catch { throw CommandFailure(message: "error: \(error)") }
+            candidate = try GateReplay.run(store: temporary, path: path, scenario: nil, catalog: catalog)
+            label = trace
+        } else {
+            candidate = try GateReplay.run(store: try store.openExisting(), path: store.path, scenario: scenario, catalog: catalog)
+            label = scenario!
+        }
+        guard let current = candidate.scenarios.first?.daily, let past = base.result.scenarios.first?.daily else {
+            throw CommandFailure(message: "error: the candidate has no daily costs")
+        }
+        var options = CostGate.Options()
+        options.maxIncreasePercent = maxIncrease
+        options.maxIncreaseUSD = maxIncreaseUsd
+        options.warnIncreasePercent = warnIncrease
+        options.strict = strict
+        var verdict = CostGate.compare(past: past, current: current, options: options)
+        if base.pricesDigest != GateReplay.digest(catalog) {
+            verdict.reasons.append("note: the prices differ from the baseline's (digest \(base.pricesDigest)); part of the change may be prices")
+        }
+        let text = CostGate.markdown(verdict, pastLabel: base.result.scenarios.first?.label ?? "baseline", currentLabel: label)
+        do {
+            if let markdown { try Data(text.utf8).write(to: URL(fileURLWithPath: markdown)) }
+            if let json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(verdict).write(to: URL(fileURLWithPath: json))
+            }
+            if let junit { try Data(CostGate.junit(verdict).utf8).write(to: URL(fileURLWithPath: junit)) }
+        } catch { throw CommandFailure(message: "error: cannot write an output: \(error.localizedDescription)") }
+        Console.out(text)
+        if verdict.status == .fail { throw CommandFailure(message: "cost check failed", code: 1) }
+    }
+}
