@@ -12,5 +12,5 @@ rm -f reports/sample.db reports/sample.db-wal reports/sample.db-shm
 "$bin" cost --db reports/sample.db --by day --format csv > reports/sample-cost-by-day.csv
 "$bin" cost --db reports/sample.db --by model --format json > reports/sample-cost.json
 "$bin" simulate --db reports/sample.db --scenario scenarios/caching.yaml --out reports/sample-caching | tee reports/sample-caching.txt
-"$bin" simulate --db reports/sample.db --scenario scenarios/levers.yaml --out reports/sample-levers | tee reports/sample-levers.txt
-echo "wrote reports/sample-cost-by-model.txt, reports/sample-cost-by-day.csv, reports/sample-cost.json, reports/sample-caching/, reports/sample-levers/" >&2
+"$bin" simulate --db reports/sample.db --scenario scenarios/levers.yaml --out reports/sample-levers --html reports/sample-levers.html | tee reports/sample-levers.txt
+echo "wrote reports/sample-cost-by-model.txt, reports/sample-cost-by-day.csv, reports/sample-cost.json, reports/sample-caching/, reports/sample-levers/, reports/sample-levers.html" >&2

@@ -57,6 +57,7 @@ struct Simulate: ParsableCommand {
     @OptionGroup var replay: ReplayArguments
     @Option(help: "Directory for result.json and the CSV files.") var out: String?
     @Option(help: "table or json.") var format: OutputFormat = .table
+    @Option(help: "Also write a self-contained HTML report here.") var html: String?
 
     func run() throws {
         let file = try replay.load()
@@ -68,6 +69,11 @@ struct Simulate: ParsableCommand {
             throw CommandFailure(message: "error: \(error)")
         }
         if let out { try ResultWriter.write(result, to: out) }
+        if let html {
+            do { try Data(HTMLReport.render(result).utf8).write(to: URL(fileURLWithPath: html)) } catch {
+                throw CommandFailure(message: "error: cannot write \(html): \(error.localizedDescription)")
+            }
+        }
         Console.out(format == .json ? String(decoding: try ResultFile.encode(result), as: UTF8.self) + "\n"
                     : ReplayResultRenderer.table(result))
     }
@@ -142,5 +148,27 @@ enum ResultWriter {
             try Data(ReplayResultRenderer.metricsCSV(result).utf8).write(to: base.appendingPathComponent("metrics.csv"))
             try Data(ReplayResultRenderer.ratesCSV(result).utf8).write(to: base.appendingPathComponent("rates.csv"))
         } catch { throw CommandFailure(message: "error: cannot write results to \(directory): \(error.localizedDescription)") }
+    }
+}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render a result document as self-contained HTML and tidy CSV, without replaying.",
+        discussion: "Example:\n  costreplay report reports/sample-levers/result.json --html reports/sample-levers.html --csv reports/sample-levers")
+
+    @Argument(help: "A simulate result document.") var result: String
+    @Option(help: "Write a self-contained HTML report here.") var html: String?
+    @Option(help: "Write the tidy CSV files into this directory.") var csv: String?
+
+    func run() throws {
+        let document: ReplayResult
+        do { document = try ResultFile.read(path: result) } catch { throw CommandFailure(message: "error: \(error)") }
+        guard html != nil || csv != nil else { throw CommandFailure(message: "error: give --html FILE and/or --csv DIR") }
+        if let html {
+            do { try Data(HTMLReport.render(document).utf8).write(to: URL(fileURLWithPath: html)) } catch {
+                throw CommandFailure(message: "error: cannot write \(html): \(error.localizedDescription)")
+            }
+        }
+        if let csv { try ResultWriter.write(document, to: csv) }
     }
 }

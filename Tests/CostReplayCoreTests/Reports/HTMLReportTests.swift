@@ -1,0 +1,79 @@
+import CostReplayCore
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct HTMLReportTests {
+    static let golden = Fixtures.root.appendingPathComponent("Tests/CostReplayCoreTests/Reports/Golden/sample-levers.html")
+
+    /// Golden file: the committed sample result rendered. Regenerate with UPDATE_GOLDEN=1 swift test.
+    @Test func theSampleReportMatchesItsGoldenFile() throws {
+        let result = try ResultFile.read(path: Fixtures.root.appendingPathComponent("reports/sample-levers/result.json").path)
+        let html = HTMLReport.render(result)
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try Data(html.utf8).write(to: Self.golden)
+        }
+        #expect(html == (try String(contentsOf: Self.golden, encoding: .utf8)))
+    }
+
+    @Test func theReportIsSelfContained() throws {
+        let result = try ResultFile.read(path: Fixtures.root.appendingPathComponent("reports/sample-levers/result.json").path)
+        let html = HTMLReport.render(result)
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("http://") && !html.contains("https://") || !html.contains("src="))
+        #expect(!html.contains(" src="))
+        #expect(html.contains("<svg"))
+    }
+
+    @Test func textFromScenarioFilesIsEscaped() throws {
+        let records = [Replays.request("a", at: 0, prompt: "hi"), Replays.request("b", at: 90_000, prompt: "hi")]
+        let (result, _) = try Replays.run(records, scenario: """
+            scenarios: [{name: "<script>alert('x')</script>=HYPERLINK(\\"http://evil\\")", strategies: [exact_cache]}]
+            """)
+        let html = HTMLReport.render(result)
+        #expect(!html.contains("<script>"))
+        #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
+        let csv = ReplayResultRenderer.scenariosCSV(result)
+        #expect(csv.contains("\"'<script>alert('x')</script>=HYPERLINK(\"\"http://evil\"\")\"") || csv.contains("<script>alert('x')</script>=HYPERLINK"))
+    }
+}
+
+/// The report opened in a real browser: Debian's headless Chromium renders it to PNG.
+@Suite(.serialized) struct HTMLInChromiumTests {
+    func run(_ executable: String, _ arguments: [String]) throws -> (out: String, err: String, status: Int32) {
+        let dir = Fixtures.temporaryDirectory()
+        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + arguments
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        process.waitUntilExit()
+        return (try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8), process.terminationStatus)
+    }
+
+    @Test func theSampleReportRendersWithoutErrors() throws {
+        let result = try ResultFile.read(path: Fixtures.root.appendingPathComponent("reports/sample-levers/result.json").path)
+        let dir = Fixtures.temporaryDirectory()
+        let html = dir.appendingPathComponent("report.html")
+        try Data(HTMLReport.render(result).utf8).write(to: html)
+        let png = dir.appendingPathComponent("report.png").path
+        let shot = try run("chromium-headless-shell", ["--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=0.5",
+                                                       "--screenshot=\(png)", "--window-size=1100,8000", html.absoluteString])
+        #expect(shot.status == 0)
+        let measured = try run("python3", [Fixtures.root.appendingPathComponent("scripts/png-content-height.py").path, png])
+        let numbers = measured.out.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(numbers.count == 4)
+        guard numbers.count == 4 else { return }
+        // 1,100 CSS px wide at half scale; the page is 1,000–7,800 CSS px tall; charts and tables give many colours.
+        #expect(numbers[0] == 550)
+        #expect((500...3900).contains(numbers[2]), "content height \(numbers[2]) device px")
+        #expect(numbers[3] > 20, "a blank page has one colour")
+        let dom = try run("chromium-headless-shell", ["--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0", "--dump-dom", html.absoluteString])
+        #expect(dom.out.contains("Executive summary"))
+        #expect(!dom.err.contains("CONSOLE"), "console messages: \(dom.err.prefix(400))")
+    }
+}
