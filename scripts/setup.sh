@@ -11,9 +11,9 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-# Python packages used by the cross-check tests (SciPy/NumPy references).
+# Python packages used by the tests: SciPy/NumPy references, and Jupyter's own tools for the exported notebook.
 if [ "${COSTREPLAY_SKIP_PIP:-0}" != "1" ]; then
-  python3 - <<'PY' || pip install -q numpy scipy
-import numpy, scipy
+  python3 - <<'PY' 2>/dev/null || pip install -q numpy scipy nbformat nbclient ipykernel pandas matplotlib
+import numpy, scipy, nbformat, nbclient, ipykernel, pandas, matplotlib
 PY
 fi

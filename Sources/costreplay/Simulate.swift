@@ -147,6 +147,7 @@ enum ResultWriter {
             try Data(ReplayResultRenderer.leversCSV(result).utf8).write(to: base.appendingPathComponent("levers.csv"))
             try Data(ReplayResultRenderer.metricsCSV(result).utf8).write(to: base.appendingPathComponent("metrics.csv"))
             try Data(ReplayResultRenderer.ratesCSV(result).utf8).write(to: base.appendingPathComponent("rates.csv"))
+            try Data(ReplayResultRenderer.dailyCSV(result).utf8).write(to: base.appendingPathComponent("daily.csv"))
         } catch { throw CommandFailure(message: "error: cannot write results to \(directory): \(error.localizedDescription)") }
     }
 }
@@ -159,6 +160,7 @@ struct Report: ParsableCommand {
     @Argument(help: "A simulate result document.") var result: String
     @Option(help: "Write a self-contained HTML report here.") var html: String?
     @Option(help: "Write the tidy CSV files into this directory.") var csv: String?
+    @Option(help: "Write a Jupyter notebook that loads the CSV files (needs --csv).") var notebook: String?
 
     func run() throws {
         let document: ReplayResult
@@ -170,5 +172,12 @@ struct Report: ParsableCommand {
             }
         }
         if let csv { try ResultWriter.write(document, to: csv) }
+        if let notebook {
+            guard let csv else { throw CommandFailure(message: "error: --notebook needs --csv DIR for the data it loads") }
+            let folder = URL(fileURLWithPath: csv).standardizedFileURL.path
+            do { try Data(NotebookExport.notebook(csvDirectory: folder, title: "CostReplay: \(result)").utf8).write(to: URL(fileURLWithPath: notebook)) } catch {
+                throw CommandFailure(message: "error: cannot write \(notebook): \(error.localizedDescription)")
+            }
+        }
     }
 }

@@ -104,6 +104,18 @@ public enum ReplayResultRenderer {
         return writer.text
     }
 
+    /// `daily.csv`: one row per (point, UTC day): baseline and scenario cost of the same requests.
+    public static func dailyCSV(_ result: ReplayResult) -> String {
+        var writer = CSVWriter(header: ["point", "day", "requests", "baseline_usd", "cost_usd"])
+        for scenario in result.scenarios {
+            for day in scenario.daily ?? [] {
+                writer.row([.text(scenario.label), .text(day.day), .number(String(day.requests)),
+                            .number(MoneyFormat.plain(day.baseline, decimals: 9)), .number(MoneyFormat.plain(day.cost, decimals: 9))])
+            }
+        }
+        return writer.text
+    }
+
     /// `metrics.csv`: one row per (point, strategy, counter).
     public static func metricsCSV(_ result: ReplayResult) -> String {
         var writer = CSVWriter(header: ["point", "strategy", "metric", "value"])

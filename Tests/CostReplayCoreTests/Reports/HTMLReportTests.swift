@@ -77,3 +77,34 @@ import TestSupport
         #expect(!dom.err.contains("CONSOLE"), "console messages: \(dom.err.prefix(400))")
     }
 }
+
+@Suite(.serialized) struct NotebookExportTests {
+    /// nbformat validates the exported notebook and nbclient executes it with a real kernel.
+    @Test func theExportedNotebookValidatesAndExecutes() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let csv = dir.appendingPathComponent("csv").path, notebook = dir.appendingPathComponent("report.ipynb").path
+        let result = try CLI.run(["report", Fixtures.root.appendingPathComponent("reports/sample-levers/result.json").path,
+                                  "--csv", csv, "--notebook", notebook])
+        #expect(result.status == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import nbformat, nbclient
+            nb = nbformat.read('\(notebook)', as_version=4)
+            nbformat.validate(nb)
+            nbclient.NotebookClient(nb, timeout=180, kernel_name='python3').execute()
+            images = sum(1 for c in nb.cells for o in c.get('outputs', []) if 'image/png' in o.get('data', {}))
+            errors = sum(1 for c in nb.cells for o in c.get('outputs', []) if o.get('output_type') == 'error')
+            print(images, errors)
+            """]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0)
+        let counts = text.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(counts.count == 2 && counts[0] >= 3 && counts[1] == 0, "images and errors: \(text)")
+    }
+}
