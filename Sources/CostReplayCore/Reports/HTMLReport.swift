@@ -11,6 +11,10 @@ public enum HTMLReport {
         body += summary(result)
         body += levers(result)
         body += daily(result)
+        body += forecast(result)
+        body += thresholds(result)
+        body += localServing(result)
+        body += tornado(result)
         body += rates(result)
         body += assumptions(result)
         return """
