@@ -41,7 +41,8 @@ extension ReplayEngine {
                 intervals: options.shard == nil ? fixedShare.intervals(resamples: options.bootstrapResamples, seed: options.seed &+ UInt64(index),
                                                                               unit: options.bootstrapBySession ? "sessions" : "UTC days") : nil,
                 rates: RateIntervals.of(metrics),
-                daily: full.daily.dailyTotals(fixed: full.totals.fixedCost)))
+                daily: full.daily.dailyTotals(fixed: full.totals.fixedCost),
+                byModel: full.byModel.merging(full.totals.fixedCost == .zero ? [:] : ["(local servers)": full.totals.fixedCost]) { $0 + $1 }))
         }
         var diagnostics: [String] = []
         if baseline.unpricedRequests > 0 {

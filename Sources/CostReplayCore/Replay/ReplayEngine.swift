@@ -27,6 +27,8 @@ public final class ReplayEngine {
         var blocks = BlockTotals()
         /// Per-day sums (full chains only), whatever the bootstrap block.
         var daily = BlockTotals()
+        /// Cost by final model (full chains only).
+        var byModel: [String: Money] = [:]
     }
 
     static let batchSize = 1024
@@ -218,6 +220,7 @@ final class ChainGroup: @unchecked Sendable {
                     chains[index].blocks.add(day: blockKey(original), baseline: base, cost: cost, served: request.served != nil)
                     chains[index].daily.add(day: Timestamp.floorDiv(original.startMicros, 86_400_000_000), baseline: base, cost: cost,
                                             served: request.served != nil)
+                    chains[index].byModel[request.served == nil ? (request.model ?? "(none)") : "(served)", default: .zero] += cost
                 }
             } else {
                 chains[index].totals.spans += 1

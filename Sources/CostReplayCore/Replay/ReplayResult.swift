@@ -7,6 +7,8 @@ public struct ReplayResult: Sendable, Codable, Equatable {
     public var baseline: Totals
     public var scenarios: [ScenarioResult]
     public var diagnostics: [String]
+    /// The store's own health: rejected records and the billed-versus-computed gap of the replayed requests.
+    public var store: StoreHealth?
 
     public struct Inputs: Sendable, Codable, Equatable {
         public var database: String
@@ -89,6 +91,8 @@ public struct ScenarioResult: Sendable, Codable, Equatable {
     /// Baseline and scenario cost per UTC day (compared requests; fixed costs spread by requests),
     /// for paired comparisons such as the CI gate.
     public var daily: [DailyTotal]?
+    /// Cost by the model each request was finally sent to ("(served)" when a strategy answered it).
+    public var byModel: [String: Money]?
 
     public struct Step: Sendable, Codable, Equatable {
         public var strategy: String
@@ -137,4 +141,14 @@ public struct DailyTotal: Sendable, Codable, Equatable {
         self.cost = cost
         self.requests = requests
     }
+}
+
+/// What the report's diagnostics show about the trace itself.
+public struct StoreHealth: Sendable, Codable, Equatable {
+    public var rejectedRecords: Int
+    public var billedRequests: Int
+    public var billedCost: Money
+    public var computedOnBilled: Money
+    public var gap: Money { computedOnBilled - billedCost }
+    public var unpricedModels: [String]
 }

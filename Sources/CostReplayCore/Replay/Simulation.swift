@@ -23,8 +23,19 @@ public struct Simulation {
             shard: options.shard.map { .init(key: $0.key, indices: [$0.index], count: $0.count) },
             scenarioFile: scenarioFile.path, scenarioDigest: StableHash.hex(scenarioFile.text),
             priceSources: pricer.catalog.sources)
-        let result = try engine.run(store: store, inputs: inputs)
+        var result = try engine.run(store: store, inputs: inputs)
+        result.store = try health(store: store, window: options.window)
         return (result, engine.explained)
+    }
+}
+
+extension Simulation {
+    /// Rejected records, billed-versus-computed gap and unpriced models of the replayed window.
+    func health(store: TraceStore, window: TraceStore.TimeWindow) throws -> StoreHealth {
+        let report = try CostCalculator(pricer: pricer).report(store: store, by: .model, window: window)
+        return StoreHealth(rejectedRecords: Int(store.rejectCount), billedRequests: report.total.billedRequests,
+                           billedCost: report.total.billedCost, computedOnBilled: report.total.computedOnBilled,
+                           unpricedModels: report.unpriced.map { "\($0.model) (\($0.requests), \($0.reason))" })
     }
 }
 

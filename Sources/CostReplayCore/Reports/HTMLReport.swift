@@ -10,11 +10,13 @@ public enum HTMLReport {
             + (result.inputs.window.from.map { ", from \(e($0))" } ?? "") + (result.inputs.window.to.map { ", to \(e($0))" } ?? "") + ".</p>"
         body += summary(result)
         body += levers(result)
+        body += models(result)
         body += daily(result)
         body += forecast(result)
         body += thresholds(result)
         body += localServing(result)
         body += tornado(result)
+        body += quality(result)
         body += rates(result)
         body += assumptions(result)
         return """
@@ -30,18 +32,27 @@ public enum HTMLReport {
     static func pct(_ value: Double) -> String { MoneyFormat.fixed(value * 100, decimals: 1) + "%" }
 
     static func summary(_ result: ReplayResult) -> String {
-        var rows: [[String]] = [["baseline", MoneyFormat.count(result.baseline.requests), money(result.baseline.cost), "", "", ""]]
+        // Monthly figures scale the replayed days to 30.44.
+        let days = Double(max(result.scenarios.first?.daily?.count ?? 0, 1))
+        func monthly(_ value: Money) -> String { money(Money(dollars: value.dollars / days * 30.436875)) }
+        var rows: [[String]] = [["baseline", MoneyFormat.count(result.baseline.requests), money(result.baseline.cost), monthly(result.baseline.cost),
+                                 "", "", "", ""]]
         for s in result.scenarios {
             let interval = s.intervals.map { "\(money(Money(dollars: $0.savings[0]))) to \(money(Money(dollars: $0.savings[1])))" } ?? "n/a"
-            rows.append([s.label, MoneyFormat.count(s.totals.requests), money(s.totals.cost), money(s.totals.savings),
-                         pct(s.totals.savingsShare), interval])
+            let risk = QualityRisk.estimate(s, paths: 20_000, seed: result.inputs.seed).map {
+                "\(MoneyFormat.count(Int($0.p50))) (\(MoneyFormat.count(Int($0.p10)))–\(MoneyFormat.count(Int($0.p90))))"
+            } ?? "–"
+            rows.append([s.label, MoneyFormat.count(s.totals.requests), money(s.totals.cost), monthly(s.totals.cost), money(s.totals.savings),
+                         pct(s.totals.savingsShare), interval, risk])
         }
         let chart = HTML.bars(result.scenarios.map { ($0.label, $0.totals.savings.dollars) }, format: { MoneyFormat.human(Money(dollars: $0)) },
                               title: "Savings by scenario")
         return "<h2>Executive summary</h2><p>Cost of the replayed traffic as it ran (re-priced at catalog rates) and under each "
             + "scenario, with the 95% bootstrap interval of the saving (whole days resampled).</p>"
             + "<figure>\(chart)</figure>"
-            + HTML.table(["scenario", "requests", "cost", "savings", "share", "95% interval of savings"], rows, numeric: [1, 2, 3, 4])
+            + HTML.table(["scenario", "requests", "cost", "a month", "savings", "share", "95% interval of savings",
+                          "degraded answers a month (P50, P10–P90)"], rows, numeric: [1, 2, 3, 4, 5])
+            + "<p class=\"muted\">Quality risk where the scenario has quality priors or recorded outcomes (Monte Carlo over their Beta distributions).</p>"
     }
 
     static func levers(_ result: ReplayResult) -> String {
@@ -57,6 +68,29 @@ public enum HTMLReport {
                               numeric: [1, 2])
         }
         return out
+    }
+
+    /// Cost against quality for the scenarios whose quality is known (recorded outcomes).
+    static func quality(_ result: ReplayResult) -> String {
+        let points: [(String, Double, Double)] = result.scenarios.compactMap { s in
+            guard let accuracy = s.rates?.values.compactMap({ $0["accuracy"] }).first else { return nil }
+            return (s.label, s.totals.cost.dollars, accuracy.rate)
+        }
+        guard !points.isEmpty else { return "" }
+        return "<h2>Cost against quality</h2><p>Scenarios whose quality is measured from recorded per-model outcomes.</p>"
+            + HTML.table(["scenario", "cost", "accuracy"], points.sorted { $0.1 < $1.1 }.map { [$0.0, money(Money(dollars: $0.1)), pct($0.2)] },
+                         numeric: [1, 2])
+    }
+
+    /// Cost by the model requests were finally sent to, per scenario.
+    static func models(_ result: ReplayResult) -> String {
+        let scenarios = result.scenarios.filter { $0.byModel != nil }
+        guard !scenarios.isEmpty else { return "" }
+        let models = Array(Set(scenarios.flatMap { $0.byModel!.keys })).sorted()
+        let rows = models.map { model in [model] + scenarios.map { money($0.byModel![model] ?? .zero) } }
+        return "<h2>Cost by model</h2><p>Where each scenario's money goes: the model a request was finally sent to, "
+            + "\"(served)\" for requests a cache answered, and fixed server costs.</p>"
+            + HTML.table(["model"] + scenarios.map(\.label), rows, numeric: Set(1...scenarios.count))
     }
 
     static func daily(_ result: ReplayResult) -> String {
@@ -99,7 +133,16 @@ public enum HTMLReport {
         })
         out += "<h3>Prices</h3><ul>" + result.inputs.priceSources.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
         out += "<h3>Diagnostics</h3>"
-        out += result.diagnostics.isEmpty ? "<p>None.</p>" : "<ul>" + result.diagnostics.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+        var lines = result.diagnostics
+        if let store = result.store {
+            lines.append("\(store.rejectedRecords) rejected input records are kept in the store (costreplay rejects)")
+            if store.billedRequests > 0 {
+                lines.append("billed cost recorded for \(store.billedRequests) requests: \(money(store.billedCost)) billed, "
+                             + "\(money(store.computedOnBilled)) at catalog prices, gap \(money(store.gap))")
+            }
+            lines += store.unpricedModels.map { "unpriced model: \($0)" }
+        }
+        out += lines.isEmpty ? "<p>None.</p>" : "<ul>" + lines.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
         return out
     }
 }

@@ -108,3 +108,26 @@ import TestSupport
         #expect(counts.count == 2 && counts[0] >= 3 && counts[1] == 0, "images and errors: \(text)")
     }
 }
+
+@Suite struct HostileTraceTests {
+    /// Prompts, model names and tags full of markup and spreadsheet formulas render inert in HTML and CSV.
+    @Test func hostileTraceTextRendersInert() throws {
+        var a = Replays.request("a", at: 0, model: "<script>alert(1)</script>", prompt: "<img src=x onerror=alert(1)>")
+        a.tags = ["=HYPERLINK(\"http://evil\",\"click\")", "\"quoted\""]
+        var b = Replays.request("b", at: 90_000, prompt: "<img src=x onerror=alert(1)>")
+        b.tags = ["+cmd|' /C calc'!A0"]
+        let (result, _) = try Replays.run([a, b], scenario: "scenarios: [{name: s, strategies: [exact_cache]}]")
+        let html = HTMLReport.render(result)
+        #expect(!html.contains("<script>"))
+        #expect(!html.contains("<img"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let (store, _) = try Fixtures.ingest([Fixtures.write([a, b].map(CanonicalEncoder.line).joined(separator: "\n") + "\n")])
+        let report = try CostCalculator(pricer: Pricer(catalog: sharedCatalog)).report(store: store, by: .tag, window: .init())
+        let csv = CostReportRenderer.csv(report)
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"click\"\")\""))
+        #expect(csv.contains("'+cmd|' /C calc'!A0"))
+        #expect(!csv.contains(",=HYPERLINK"))
+        let byModel = CostReportRenderer.csv(try CostCalculator(pricer: Pricer(catalog: sharedCatalog)).report(store: store, by: .model, window: .init()))
+        #expect(byModel.contains("<script>alert(1)</script>"))
+    }
+}
