@@ -1,4 +1,10 @@
 extension ReplayEngine {
+    static func modelDays(_ sums: [String: [Int64: Money]]) -> [ModelDay] {
+        sums.keys.sorted().flatMap { model in
+            sums[model]!.keys.sorted().map { ModelDay(model: model, day: Timestamp.day($0 * 86_400_000_000), cost: sums[model]![$0]!) }
+        }
+    }
+
     /// Assembles the result document from the chains' totals.
     func document(inputs: ReplayResult.Inputs) -> ReplayResult {
         for group in groups { group.finish() }
@@ -42,7 +48,8 @@ extension ReplayEngine {
                                                                               unit: options.bootstrapBySession ? "sessions" : "UTC days") : nil,
                 rates: RateIntervals.of(metrics),
                 daily: full.daily.dailyTotals(fixed: full.totals.fixedCost),
-                byModel: full.byModel.merging(full.totals.fixedCost == .zero ? [:] : ["(local servers)": full.totals.fixedCost]) { $0 + $1 }))
+                byModel: full.byModel.merging(full.totals.fixedCost == .zero ? [:] : ["(local servers)": full.totals.fixedCost]) { $0 + $1 },
+                byModelDaily: Self.modelDays(full.byModelDaily), baselineByModelDaily: Self.modelDays(full.baselineByModelDaily)))
         }
         var diagnostics: [String] = []
         if baseline.unpricedRequests > 0 {

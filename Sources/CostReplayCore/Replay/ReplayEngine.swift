@@ -27,8 +27,10 @@ public final class ReplayEngine {
         var blocks = BlockTotals()
         /// Per-day sums (full chains only), whatever the bootstrap block.
         var daily = BlockTotals()
-        /// Cost by final model (full chains only).
+        /// Cost by final model (full chains only), in total and per day.
         var byModel: [String: Money] = [:]
+        var byModelDaily: [String: [Int64: Money]] = [:]
+        var baselineByModelDaily: [String: [Int64: Money]] = [:]
     }
 
     static let batchSize = 1024
@@ -220,7 +222,11 @@ final class ChainGroup: @unchecked Sendable {
                     chains[index].blocks.add(day: blockKey(original), baseline: base, cost: cost, served: request.served != nil)
                     chains[index].daily.add(day: Timestamp.floorDiv(original.startMicros, 86_400_000_000), baseline: base, cost: cost,
                                             served: request.served != nil)
-                    chains[index].byModel[request.served == nil ? (request.model ?? "(none)") : "(served)", default: .zero] += cost
+                    let model = request.served == nil ? (request.model ?? "(none)") : "(served)"
+                    let day = Timestamp.floorDiv(original.startMicros, 86_400_000_000)
+                    chains[index].byModel[model, default: .zero] += cost
+                    chains[index].byModelDaily[model, default: [:]][day, default: .zero] += cost
+                    chains[index].baselineByModelDaily[original.model ?? "(none)", default: [:]][day, default: .zero] += base
                 }
             } else {
                 chains[index].totals.spans += 1

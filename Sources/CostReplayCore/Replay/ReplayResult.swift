@@ -93,6 +93,9 @@ public struct ScenarioResult: Sendable, Codable, Equatable {
     public var daily: [DailyTotal]?
     /// Cost by the model each request was finally sent to ("(served)" when a strategy answered it).
     public var byModel: [String: Money]?
+    /// The same per UTC day, for cost by model over time (baseline: the recorded model).
+    public var byModelDaily: [ModelDay]?
+    public var baselineByModelDaily: [ModelDay]?
 
     public struct Step: Sendable, Codable, Equatable {
         public var strategy: String
@@ -151,4 +154,11 @@ public struct StoreHealth: Sendable, Codable, Equatable {
     public var computedOnBilled: Money
     public var gap: Money { computedOnBilled - billedCost }
     public var unpricedModels: [String]
+}
+
+/// Cost of one model on one UTC day.
+public struct ModelDay: Sendable, Codable, Equatable {
+    public var model: String
+    public var day: String
+    public var cost: Money
 }

@@ -130,6 +130,8 @@ public enum ResultFile {
             // Days straddle shards, so per-shard bootstrap intervals cannot be combined; rates can.
             merged.scenarios[index].intervals = nil
             merged.scenarios[index].daily = nil
+            merged.scenarios[index].byModelDaily = nil
+            merged.scenarios[index].baselineByModelDaily = nil
             merged.scenarios[index].rates = RateIntervals.of(merged.scenarios[index].metrics)
         }
         if let shard = merged.inputs.shard, indices.count < shard.count {

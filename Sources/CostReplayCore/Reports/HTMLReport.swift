@@ -88,9 +88,29 @@ public enum HTMLReport {
         guard !scenarios.isEmpty else { return "" }
         let models = Array(Set(scenarios.flatMap { $0.byModel!.keys })).sorted()
         let rows = models.map { model in [model] + scenarios.map { money($0.byModel![model] ?? .zero) } }
-        return "<h2>Cost by model</h2><p>Where each scenario's money goes: the model a request was finally sent to, "
+        var out = "<h2>Cost by model</h2><p>Where each scenario's money goes: the model a request was finally sent to, "
             + "\"(served)\" for requests a cache answered, and fixed server costs.</p>"
             + HTML.table(["model"] + scenarios.map(\.label), rows, numeric: Set(1...scenarios.count))
+        if let first = result.scenarios.first, let baseline = first.baselineByModelDaily {
+            out += "<h3>Over time: the baseline, by recorded model</h3>" + modelLines(baseline, title: "Baseline cost by model per day")
+        }
+        if let scenario = result.scenarios.first(where: { $0.waterfall.count > 1 }) ?? result.scenarios.first, let days = scenario.byModelDaily {
+            out += "<h3>Over time: \(HTML.escape(scenario.label)), by final model</h3>" + modelLines(days, title: "Cost by model per day")
+        }
+        return out
+    }
+
+    /// Lines of the four costliest models per day.
+    static func modelLines(_ days: [ModelDay], title: String) -> String {
+        let labels = Array(Set(days.map(\.day))).sorted()
+        guard labels.count > 1 else { return "" }
+        let totals = Dictionary(grouping: days, by: \.model).mapValues { $0.reduce(Money.zero) { $0 + $1.cost } }
+        let top = totals.keys.sorted { (totals[$0]!, $1) > (totals[$1]!, $0) }.prefix(4)
+        let series = top.map { model -> (name: String, values: [Double]) in
+            let byDay = Dictionary(days.filter { $0.model == model }.map { ($0.day, $0.cost.dollars) }, uniquingKeysWith: +)
+            return (model, labels.map { byDay[$0] ?? 0 })
+        }
+        return "<figure>\(HTML.lines(series, labels: labels, title: title))</figure>"
     }
 
     static func daily(_ result: ReplayResult) -> String {

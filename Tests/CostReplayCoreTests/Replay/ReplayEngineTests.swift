@@ -40,6 +40,19 @@ import TestSupport
         #expect(scenario.totals.savings > .zero)
     }
 
+    @Test func costByModelOverTimeReconcilesWithTheTotals() throws {
+        let result = try simulate(Self.twoLevers).0
+        let scenario = result.scenarios[0]
+        let perDay = try #require(scenario.byModelDaily)
+        let baselinePerDay = try #require(scenario.baselineByModelDaily)
+        #expect(Set(perDay.map(\.day)).count == 3)
+        #expect(perDay.reduce(Money.zero) { $0 + $1.cost } == scenario.totals.cost - scenario.totals.fixedCost)
+        #expect(baselinePerDay.reduce(Money.zero) { $0 + $1.cost } == result.baseline.cost)
+        for (model, cost) in try #require(scenario.byModel) {
+            #expect(perDay.filter { $0.model == model }.reduce(Money.zero) { $0 + $1.cost } == cost)
+        }
+    }
+
     @Test func tenantScopedCachesMergeFromShardsExactly() throws {
         let whole = try simulate(Self.twoLevers).0
         var parts: [ReplayResult] = []
