@@ -148,6 +148,7 @@ enum ResultWriter {
             try Data(ReplayResultRenderer.metricsCSV(result).utf8).write(to: base.appendingPathComponent("metrics.csv"))
             try Data(ReplayResultRenderer.ratesCSV(result).utf8).write(to: base.appendingPathComponent("rates.csv"))
             try Data(ReplayResultRenderer.dailyCSV(result).utf8).write(to: base.appendingPathComponent("daily.csv"))
+            try Data(ReplayResultRenderer.modelsDailyCSV(result).utf8).write(to: base.appendingPathComponent("models_daily.csv"))
         } catch { throw CommandFailure(message: "error: cannot write results to \(directory): \(error.localizedDescription)") }
     }
 }

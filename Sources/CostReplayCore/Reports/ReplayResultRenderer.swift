@@ -116,6 +116,21 @@ public enum ReplayResultRenderer {
         return writer.text
     }
 
+    /// `models_daily.csv`: one row per (point, side, UTC day, model): cost by model over time, the recorded
+    /// model on the baseline side and the model finally sent to on the scenario side.
+    public static func modelsDailyCSV(_ result: ReplayResult) -> String {
+        var writer = CSVWriter(header: ["point", "side", "day", "model", "cost_usd"])
+        for scenario in result.scenarios {
+            for (side, rows) in [("baseline", scenario.baselineByModelDaily ?? []), ("scenario", scenario.byModelDaily ?? [])] {
+                for row in rows {
+                    writer.row([.text(scenario.label), .text(side), .text(row.day), .text(row.model),
+                                .number(MoneyFormat.plain(row.cost, decimals: 9))])
+                }
+            }
+        }
+        return writer.text
+    }
+
     /// `metrics.csv`: one row per (point, strategy, counter).
     public static func metricsCSV(_ result: ReplayResult) -> String {
         var writer = CSVWriter(header: ["point", "strategy", "metric", "value"])

@@ -53,6 +53,18 @@ import TestSupport
         }
     }
 
+    @Test func theModelsDailyCSVCarriesEveryModelDayOnBothSides() throws {
+        let result = try simulate(Self.twoLevers).0
+        let scenario = result.scenarios[0]
+        let lines = ReplayResultRenderer.modelsDailyCSV(result).split(separator: "\r\n").map(String.init)
+        #expect(lines.first == "point,side,day,model,cost_usd")
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.filter { $0[1] == "baseline" }.count == scenario.baselineByModelDaily?.count)
+        #expect(rows.filter { $0[1] == "scenario" }.count == scenario.byModelDaily?.count)
+        let baselineSum = rows.filter { $0[1] == "baseline" }.compactMap { Double($0[4]) }.reduce(0, +)
+        #expect(abs(baselineSum - result.baseline.cost.dollars) < 1e-6)
+    }
+
     @Test func tenantScopedCachesMergeFromShardsExactly() throws {
         let whole = try simulate(Self.twoLevers).0
         var parts: [ReplayResult] = []
