@@ -38,6 +38,24 @@ public enum CostGate {
         public var interval: [Double]
         public var groupBy = "day"
         public var groups: [Group]
+        /// Monthly cost by the model requests were finally sent to, over the compared days (when both sides have it).
+        public var models: [Group]?
+    }
+
+    /// Per-model monthly costs over the given days (all days when `days` is empty), largest change first.
+    public static func modelGroups(past: [ModelDay], current: [ModelDay], days: Set<String>) -> [Group] {
+        let month = 30.436875
+        // Each side's daily average: over the shared days, or over its own days when the periods differ.
+        func monthly(_ rows: [ModelDay]) -> [String: Double] {
+            let kept = rows.filter { days.isEmpty || days.contains($0.day) }
+            let count = Double(max(days.isEmpty ? Set(kept.map(\.day)).count : days.count, 1))
+            return Dictionary(kept.map { ($0.model, $0.cost.dollars / count * month) }, uniquingKeysWith: +)
+        }
+        let p = monthly(past), c = monthly(current)
+        return Set(p.keys).union(c.keys).map { model in
+            let before = p[model] ?? 0, after = c[model] ?? 0
+            return Group(group: model, past: before, current: after, diff: after - before)
+        }.sorted { abs($0.diff) != abs($1.diff) ? abs($0.diff) > abs($1.diff) : $0.group < $1.group }
     }
 
     /// Compares per-day costs; days present in both are paired, otherwise the two periods' daily
@@ -125,7 +143,17 @@ public enum CostGate {
             Over \(v.days) recorded days\(v.paired ? ", the same requests replayed both ways" : " (different periods compared)"); \
             monthly = daily average × 30.44.
 
-            """
+            """ + modelTable(v.models)
+    }
+
+    public static func modelTable(_ groups: [Group]?) -> String {
+        guard let groups, !groups.isEmpty else { return "" }
+        func money(_ value: Double) -> String { MoneyFormat.human(Money(dollars: value)) }
+        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        let shown = groups.prefix(10)
+        return "\n| model | baseline / month | this change / month | difference |\n|---|---:|---:|---:|\n"
+            + shown.map { "| \(cell($0.group)) | \(money($0.past)) | \(money($0.current)) | \(money($0.diff)) |" }.joined(separator: "\n")
+            + (groups.count > shown.count ? "\n\n\(groups.count - shown.count) more models in the JSON diff." : "") + "\n"
     }
 
     public static func junit(_ v: Verdict) -> String {

@@ -161,4 +161,10 @@ public struct ModelDay: Sendable, Codable, Equatable {
     public var model: String
     public var day: String
     public var cost: Money
+
+    public init(model: String, day: String, cost: Money) {
+        self.model = model
+        self.day = day
+        self.cost = cost
+    }
 }

@@ -60,6 +60,18 @@ import TestSupport
         #expect(v.reasons[0].hasPrefix("cost drops 50.0%"))
     }
 
+    @Test func modelGroupsAreMonthlyAndLargestChangeFirst() {
+        func row(_ model: String, _ day: String, _ cost: Double) -> ModelDay { ModelDay(model: model, day: day, cost: Money(dollars: cost)) }
+        let past = [row("big", "2026-01-01", 10), row("big", "2026-01-02", 10), row("small", "2026-01-01", 1)]
+        let current = [row("big", "2026-01-01", 2), row("small", "2026-01-01", 3), row("small", "2026-01-02", 3), row("big", "2026-01-03", 99)]
+        let groups = CostGate.modelGroups(past: past, current: current, days: ["2026-01-01", "2026-01-02"])
+        #expect(groups.map(\.group) == ["big", "small"])
+        #expect(abs(groups[0].past - 10 * 30.436875) < 1e-9)
+        #expect(abs(groups[0].current - 1 * 30.436875) < 1e-9)
+        #expect(abs(groups[1].diff - 2.5 * 30.436875) < 1e-9)
+        #expect(CostGate.modelTable(groups).contains("| big |"))
+    }
+
     @Test func junitReportsAFailure() {
         var options = CostGate.Options()
         options.maxIncreaseUSD = 1
@@ -86,8 +98,17 @@ import TestSupport
         let over = try CLI.run(["check", "--db", db, "--baseline", baseline, "--scenario", longer, "--max-increase", "5", "--markdown", markdown])
         #expect(over.status == 1)
         #expect(try String(contentsOfFile: markdown, encoding: .utf8).contains("over budget"))
-        let within = try CLI.run(["check", "--db", db, "--baseline", baseline, "--scenario", longer, "--max-increase", "10"])
+        let json = dir.appendingPathComponent("diff.json").path
+        let within = try CLI.run(["check", "--db", db, "--baseline", baseline, "--scenario", longer, "--max-increase", "10", "--json", json])
         #expect(within.status == 0)
+        // The per-model diff adds up to the monthly totals; longer prompts raise every model's cost.
+        let diff = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+        let models = try #require(diff["models"] as? [[String: Any]])
+        #expect(models.count > 1)
+        #expect(abs(models.reduce(0.0) { $0 + ($1["current"] as! Double) } - (diff["current"] as! Double)) < 1e-6)
+        #expect(abs(models.reduce(0.0) { $0 + ($1["past"] as! Double) } - (diff["past"] as! Double)) < 1e-6)
+        #expect(models.allSatisfy { ($0["diff"] as! Double) >= 0 })
+        #expect(within.stdout.contains("| model | baseline / month |"))
     }
 
     @Test func aMalformedBaselineIsAnInputError() throws {
