@@ -1,8 +1,11 @@
 extension ReplayEngine {
-    static func modelDays(_ sums: [String: [Int64: Money]]) -> [ModelDay] {
-        sums.keys.sorted().flatMap { model in
-            sums[model]!.keys.sorted().map { ModelDay(model: model, day: Timestamp.day($0 * 86_400_000_000), cost: sums[model]![$0]!) }
-        }
+    static func modelDays(_ sums: [ModelDayKey: Money]) -> [ModelDay] {
+        sums.sorted { ($0.key.model, $0.key.day) < ($1.key.model, $1.key.day) }
+            .map { ModelDay(model: $0.key.model, day: Timestamp.day($0.key.day * 86_400_000_000), cost: $0.value) }
+    }
+
+    static func byModel(_ sums: [ModelDayKey: Money]) -> [String: Money] {
+        sums.reduce(into: [:]) { $0[$1.key.model, default: .zero] += $1.value }
     }
 
     /// Assembles the result document from the chains' totals.
@@ -48,7 +51,7 @@ extension ReplayEngine {
                                                                               unit: options.bootstrapBySession ? "sessions" : "UTC days") : nil,
                 rates: RateIntervals.of(metrics),
                 daily: full.daily.dailyTotals(fixed: full.totals.fixedCost),
-                byModel: full.byModel.merging(full.totals.fixedCost == .zero ? [:] : ["(local servers)": full.totals.fixedCost]) { $0 + $1 },
+                byModel: Self.byModel(full.byModelDaily).merging(full.totals.fixedCost == .zero ? [:] : ["(local servers)": full.totals.fixedCost]) { $0 + $1 },
                 byModelDaily: Self.modelDays(full.byModelDaily), baselineByModelDaily: Self.modelDays(full.baselineByModelDaily)))
         }
         var diagnostics: [String] = []
@@ -72,4 +75,10 @@ extension ReplayEngine {
         }
         return ReplayResult(inputs: inputs, baseline: baseline, scenarios: results, diagnostics: diagnostics)
     }
+}
+
+/// A (model, UTC day number) pair: the key of the per-model daily sums.
+struct ModelDayKey: Hashable, Sendable {
+    var model: String
+    var day: Int64
 }

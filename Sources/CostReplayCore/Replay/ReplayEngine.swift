@@ -27,10 +27,9 @@ public final class ReplayEngine {
         var blocks = BlockTotals()
         /// Per-day sums (full chains only), whatever the bootstrap block.
         var daily = BlockTotals()
-        /// Cost by final model (full chains only), in total and per day.
-        var byModel: [String: Money] = [:]
-        var byModelDaily: [String: [Int64: Money]] = [:]
-        var baselineByModelDaily: [String: [Int64: Money]] = [:]
+        /// Cost by final model and by recorded model per day (full chains only); totals by model are summed from it.
+        var byModelDaily: [ModelDayKey: Money] = [:]
+        var baselineByModelDaily: [ModelDayKey: Money] = [:]
     }
 
     static let batchSize = 1024
@@ -220,13 +219,11 @@ final class ChainGroup: @unchecked Sendable {
                 chains[index].totals.add(request, baseCost: base, cost: cost)
                 if chains[index].role == .full, let base, let cost {
                     chains[index].blocks.add(day: blockKey(original), baseline: base, cost: cost, served: request.served != nil)
-                    chains[index].daily.add(day: Timestamp.floorDiv(original.startMicros, 86_400_000_000), baseline: base, cost: cost,
-                                            served: request.served != nil)
-                    let model = request.served == nil ? (request.model ?? "(none)") : "(served)"
                     let day = Timestamp.floorDiv(original.startMicros, 86_400_000_000)
-                    chains[index].byModel[model, default: .zero] += cost
-                    chains[index].byModelDaily[model, default: [:]][day, default: .zero] += cost
-                    chains[index].baselineByModelDaily[original.model ?? "(none)", default: [:]][day, default: .zero] += base
+                    chains[index].daily.add(day: day, baseline: base, cost: cost, served: request.served != nil)
+                    let model = request.served == nil ? (request.model ?? "(none)") : "(served)"
+                    chains[index].byModelDaily[ModelDayKey(model: model, day: day), default: .zero] += cost
+                    chains[index].baselineByModelDaily[ModelDayKey(model: original.model ?? "(none)", day: day), default: .zero] += base
                 }
             } else {
                 chains[index].totals.spans += 1
