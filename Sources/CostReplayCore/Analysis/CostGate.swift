@@ -157,10 +157,8 @@ public enum CostGate {
     }
 
     public static func junit(_ v: Verdict) -> String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        // XML text and attribute escaping is the same as HTML's.
+        let escape = HTML.escape
         let failure = v.status == .fail ? "<failure message=\"\(escape(v.reasons.joined(separator: "; ")))\"/>" : ""
         return """
             <?xml version="1.0" encoding="UTF-8"?>
