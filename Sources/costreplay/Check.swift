@@ -139,11 +139,8 @@ struct Check: ParsableCommand {
         options.maxIncreaseUSD = maxIncreaseUsd
         options.warnIncreasePercent = warnIncrease
         options.strict = strict
-        var verdict = CostGate.compare(past: past, current: current, options: options)
-        if let pastModels = base.result.scenarios.first?.byModelDaily, let currentModels = candidate.scenarios.first?.byModelDaily {
-            let shared = verdict.paired ? Set(past.map(\.day)).intersection(current.map(\.day)) : []
-            verdict.models = CostGate.modelGroups(past: pastModels, current: currentModels, days: shared)
-        }
+        var verdict = CostGate.compare(past: past, current: current, options: options, pastModels: base.result.scenarios.first?.byModelDaily,
+                                       currentModels: candidate.scenarios.first?.byModelDaily)
         if base.pricesDigest != GateReplay.digest(catalog) {
             verdict.reasons.append("note: the prices differ from the baseline's (digest \(base.pricesDigest)); part of the change may be prices")
         }

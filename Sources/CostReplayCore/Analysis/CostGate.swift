@@ -60,7 +60,9 @@ public enum CostGate {
 
     /// Compares per-day costs; days present in both are paired, otherwise the two periods' daily
     /// means are compared with independent bootstraps.
-    public static func compare(past: [DailyTotal], current: [DailyTotal], options: Options) -> Verdict {
+    /// With both sides' per-model days, the verdict also carries the per-model monthly diff over the same days.
+    public static func compare(past: [DailyTotal], current: [DailyTotal], options: Options,
+                               pastModels: [ModelDay]? = nil, currentModels: [ModelDay]? = nil) -> Verdict {
         let pastByDay = Dictionary(past.map { ($0.day, $0.cost.dollars) }, uniquingKeysWith: +)
         let currentByDay = Dictionary(current.map { ($0.day, $0.cost.dollars) }, uniquingKeysWith: +)
         let shared = Set(pastByDay.keys).intersection(currentByDay.keys).sorted()
@@ -121,8 +123,12 @@ public enum CostGate {
         let groups = Array(Set(pastByDay.keys).union(currentByDay.keys)).sorted().map { day in
             Group(group: day, past: pastByDay[day] ?? 0, current: currentByDay[day] ?? 0, diff: (currentByDay[day] ?? 0) - (pastByDay[day] ?? 0))
         }
+        var models: [Group]?
+        if let pastModels, let currentModels {
+            models = modelGroups(past: pastModels, current: currentModels, days: Set(shared))
+        }
         return Verdict(status: status, reasons: reasons, days: days, paired: paired, past: pastMonthly, current: currentMonthly,
-                       diff: diff, diffPercent: percent, interval: interval, groups: groups)
+                       diff: diff, diffPercent: percent, interval: interval, groups: groups, models: models)
     }
 
     public static func markdown(_ v: Verdict, pastLabel: String, currentLabel: String) -> String {
