@@ -20,10 +20,12 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
+        // RE2: linear-time regular expressions for patterns from users' scenario and price files.
+        .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
         .target(name: "Statistics", dependencies: ["CGSL"]),
         .target(
             name: "CostReplayCore",
-            dependencies: ["CSQLite", "CSimdJSON", "Statistics", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CSQLite", "CSimdJSON", "CRE2", "Statistics", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")],
             // Replays touch every request many times; optimise even debug builds so tests on real traces stay fast.
             swiftSettings: [

@@ -2,7 +2,7 @@
 # Installs what CostReplay needs to build and test, only when missing (Debian 12).
 set -euo pipefail
 need=()
-for pkg in pkg-config libgsl-dev libsqlite3-dev libsimdjson-dev chromium-headless-shell; do
+for pkg in pkg-config libgsl-dev libsqlite3-dev libsimdjson-dev libre2-dev chromium-headless-shell; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -9,8 +9,9 @@ struct BaselineDocument: Codable {
     var result: ReplayResult
 
     static func read(_ path: String) throws -> BaselineDocument {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure(message: "error: cannot read baseline \(path)")
+        let data: Data
+        do { data = Data(try BoundedFile.bytes(path: path, limit: 512 << 20, what: "baseline")) } catch {
+            throw CommandFailure(message: "error: cannot read baseline \(error)")
         }
         do {
             let document = try JSONDecoder().decode(BaselineDocument.self, from: data)
@@ -36,7 +37,7 @@ enum GateReplay {
     static func run(store: TraceStore, path: String, scenario: String?, catalog: PriceCatalog) throws -> ReplayResult {
         let file: ScenarioFile
         do {
-            file = try scenario.map { try ScenarioLoader.load(path: $0) } ?? ScenarioLoader.parse(text: asRecorded, path: "(as recorded)")
+            file = try scenario.map { try ScenarioLoader.load(path: $0, catalog: catalog) } ?? ScenarioLoader.parse(text: asRecorded, path: "(as recorded)")
         } catch { throw CommandFailure(message: "error: \(error)") }
         var options = ReplayOptions()
         options.bootstrapResamples = 0
@@ -67,9 +68,7 @@ struct Baseline: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let document = BaselineDocument(pricesDigest: GateReplay.digest(catalog), result: result)
-            do { try encoder.encode(document).write(to: URL(fileURLWithPath: out)) } catch {
-                throw CommandFailure(message: "error: cannot write \(out): \(error.localizedDescription)")
-            }
+            try writeOutput(try encoder.encode(document), to: out, kind: .json, inputs: [store.path] + (scenario.map { [$0] } ?? []) + prices.priceFiles)
             Console.out("baseline: \(result.scenarios.first?.label ?? "?") costs \(MoneyFormat.human(result.scenarios.first?.totals.cost ?? .zero)) over the replayed traffic; written to \(out)\n")
         }
     }
@@ -145,15 +144,14 @@ struct Check: ParsableCommand {
             verdict.reasons.append("note: the prices differ from the baseline's (digest \(base.pricesDigest)); part of the change may be prices")
         }
         let text = CostGate.markdown(verdict, pastLabel: base.result.scenarios.first?.label ?? "baseline", currentLabel: label)
-        do {
-            if let markdown { try Data(text.utf8).write(to: URL(fileURLWithPath: markdown)) }
-            if let json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(verdict).write(to: URL(fileURLWithPath: json))
-            }
-            if let junit { try Data(CostGate.junit(verdict).utf8).write(to: URL(fileURLWithPath: junit)) }
-        } catch { throw CommandFailure(message: "error: cannot write an output: \(error.localizedDescription)") }
+        let inputs = [baseline, store.path] + [scenario, result, trace].compactMap { $0 } + prices.priceFiles
+        if let markdown { try writeOutput(text, to: markdown, kind: .markdown, inputs: inputs) }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try writeOutput(try encoder.encode(verdict), to: json, kind: .json, inputs: inputs)
+        }
+        if let junit { try writeOutput(CostGate.junit(verdict), to: junit, kind: .xml, inputs: inputs) }
         Console.out(text)
         if verdict.status == .fail { throw CommandFailure(message: "cost check failed", code: 1) }
     }

@@ -1,3 +1,4 @@
+import CostReplayCore
 import Foundation
 
 /// Standard output and error, with colour only on a terminal and never under NO_COLOR.
@@ -5,12 +6,17 @@ enum Console {
     static let colour: Bool = isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     static let errorIsTerminal: Bool = isatty(2) == 1
 
+    static let outIsTerminal: Bool = isatty(1) == 1
+
+    /// Results; on a terminal, control bytes from trace text are shown escaped, never obeyed.
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(Data((outIsTerminal ? TerminalText.sanitised(text) : text).utf8))
     }
 
+    /// Messages for people: control bytes (which may come from a user's file) always escaped.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        let line = text.hasSuffix("\n") ? String(text.dropLast()) : text
+        FileHandle.standardError.write(Data((TerminalText.sanitised(line) + "\n").utf8))
     }
 
     static func bold(_ text: String) -> String { colour ? "\u{1B}[1m\(text)\u{1B}[0m" : text }

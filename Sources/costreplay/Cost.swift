@@ -78,9 +78,9 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let opened = try store.openExisting()
-        let sink = try OutputSink(path: out)
+        let sink = try OutputSink(path: out, kind: .jsonl, inputs: [store.path])
         try opened.forEachRecord(in: try window.window()) { record, _ in sink.write(CanonicalEncoder.line(record) + "\n") }
-        sink.close()
+        try sink.close()
     }
 }
 
@@ -116,25 +116,23 @@ struct Synth: ParsableCommand {
         guard let origin = Timestamp.parseISO(start) else { throw CommandFailure(message: "error: --start \"\(start)\" is not a date") }
         options.startMicros = origin
         guard requests > 0, days > 0 else { throw CommandFailure(message: "error: --requests and --days must be positive") }
-        let sink = try OutputSink(path: out)
+        let sink = try OutputSink(path: out, kind: .jsonl, inputs: prices.priceFiles)
         TraceSynthesizer(options: options, pricer: Pricer(catalog: try prices.catalog())).generate { record in
             sink.write(CanonicalEncoder.line(record) + "\n")
         }
-        sink.close()
+        try sink.close()
     }
 }
 
-/// Buffered writing to a file or standard output.
+/// Buffered writing to a file (through ``OutputFile``: never an input, never through a link,
+/// replaced only when complete) or to standard output.
 final class OutputSink {
-    let handle: FileHandle
+    let file: OutputFile?
     var buffer = ""
 
-    init(path: String?) throws {
-        guard let path else { handle = .standardOutput; return }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw CommandFailure(message: "error: cannot write \(path)")
-        }
-        self.handle = handle
+    init(path: String?, kind: OutputKind, inputs: [String]) throws {
+        guard let path else { file = nil; return }
+        do { file = try OutputFile(path: path, kind: kind, inputs: inputs) } catch { throw CommandFailure(message: "error: \(error)") }
     }
 
     func write(_ text: String) {
@@ -143,12 +141,26 @@ final class OutputSink {
     }
 
     func flush() {
-        handle.write(Data(buffer.utf8))
+        if let file { file.write(buffer) } else { FileHandle.standardOutput.write(Data(buffer.utf8)) }
         buffer = ""
     }
 
-    func close() {
+    func close() throws {
         flush()
-        if handle !== FileHandle.standardOutput { try? handle.close() }
+        do { try file?.commit() } catch { throw CommandFailure(message: "error: \(error)") }
     }
+}
+
+/// Refuses an output path before any work is done (see ``OutputFile/check(path:kind:inputs:)``).
+func checkOutput(_ path: String, kind: OutputKind, inputs: [String]) throws {
+    do { try OutputFile.check(path: path, kind: kind, inputs: inputs) } catch { throw CommandFailure(message: "error: \(error)") }
+}
+
+/// Writes one whole output file under ``OutputFile``'s rules, as a command failure when refused.
+func writeOutput(_ text: String, to path: String, kind: OutputKind, inputs: [String]) throws {
+    do { try OutputFile.write(text, to: path, kind: kind, inputs: inputs) } catch { throw CommandFailure(message: "error: \(error)") }
+}
+
+func writeOutput(_ data: Data, to path: String, kind: OutputKind, inputs: [String]) throws {
+    do { try OutputFile.write(data, to: path, kind: kind, inputs: inputs) } catch { throw CommandFailure(message: "error: \(error)") }
 }

@@ -28,6 +28,11 @@ struct CostReplayCommand: ParsableCommand {
                 Console.error(fullMessage(for: error))
                 Foundation.exit(2)
             }
+            if code == .failure && !(error is ExitCode) {
+                // A library error (store, output, input) that a subcommand did not map: an input error.
+                Console.error("error: \(error)")
+                Foundation.exit(2)
+            }
             exit(withError: error)
         }
     }

@@ -43,6 +43,11 @@ struct Ingest: ParsableCommand {
             }
             options.timeOrigin = micros
         }
+        if let rejects {
+            do { try OutputFile.check(path: rejects, kind: .jsonl, inputs: files + [store.path] + (mapping.map { [$0] } ?? [])) } catch {
+                throw CommandFailure(message: "error: \(error)")
+            }
+        }
         let opened: TraceStore
         do { opened = try TraceStore(path: store.path) } catch { throw CommandFailure(message: "error: \(error)") }
         let ingestor = try Ingestor(store: opened, options: options)
@@ -64,9 +69,8 @@ struct Ingest: ParsableCommand {
     func writeRejects(summary: IngestSummary, store: TraceStore, to path: String) throws {
         let paths = Set(summary.files.map(\.path))
         let lines = try store.rejections().filter { paths.contains($0.location.file) }.map(RejectRenderer.jsonLine)
-        do { try Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8).write(to: URL(fileURLWithPath: path)) } catch {
-            throw CommandFailure(message: "error: cannot write \(path): \(error.localizedDescription)")
-        }
+        try writeOutput(lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"), to: path, kind: .jsonl,
+                        inputs: files + [self.store.path] + (mapping.map { [$0] } ?? []))
     }
 }
 

@@ -12,8 +12,8 @@ struct ReplayArguments: ParsableArguments {
     @Option(help: "Bootstrap resamples for the 95% intervals; 0 turns them off.") var bootstrap = 1000
     @Option(help: "Resample whole days or whole sessions: day or session.") var bootstrapBy = "day"
 
-    func load() throws -> ScenarioFile {
-        do { return try ScenarioLoader.load(path: scenario, maxPoints: maxPoints) } catch {
+    func load(catalog: PriceCatalog) throws -> ScenarioFile {
+        do { return try ScenarioLoader.load(path: scenario, maxPoints: maxPoints, catalog: catalog) } catch {
             throw CommandFailure(message: "error: \(error)")
         }
     }
@@ -60,20 +60,20 @@ struct Simulate: ParsableCommand {
     @Option(help: "Also write a self-contained HTML report here.") var html: String?
 
     func run() throws {
-        let file = try replay.load()
+        let inputs = [store.path, replay.scenario] + prices.priceFiles
+        if let html { try checkOutput(html, kind: .html, inputs: inputs) }
+        if let out { try ResultWriter.check(out, inputs: inputs) }
+        let catalog = try prices.catalog()
+        let file = try replay.load(catalog: catalog)
         let opened = try store.openExisting()
-        let simulation = Simulation(scenarioFile: file, pricer: Pricer(catalog: try prices.catalog()),
+        let simulation = Simulation(scenarioFile: file, pricer: Pricer(catalog: catalog),
                                     options: try replay.options(window: try window.window()))
         let result: ReplayResult
         do { result = try simulation.run(store: opened, databasePath: store.path).0 } catch let error as SimulationError {
             throw CommandFailure(message: "error: \(error)")
         }
-        if let out { try ResultWriter.write(result, to: out) }
-        if let html {
-            do { try Data(HTMLReport.render(result).utf8).write(to: URL(fileURLWithPath: html)) } catch {
-                throw CommandFailure(message: "error: cannot write \(html): \(error.localizedDescription)")
-            }
-        }
+        if let out { try ResultWriter.write(result, to: out, inputs: inputs) }
+        if let html { try writeOutput(HTMLReport.render(result), to: html, kind: .html, inputs: inputs) }
         Console.out(format == .json ? String(decoding: try ResultFile.encode(result), as: UTF8.self) + "\n"
                     : ReplayResultRenderer.table(result))
     }
@@ -95,11 +95,12 @@ struct Explain: ParsableCommand {
     @OptionGroup var replay: ReplayArguments
 
     func run() throws {
-        let file = try replay.load()
+        let catalog = try prices.catalog()
+        let file = try replay.load(catalog: catalog)
         let opened = try store.openExisting()
         var options = try replay.options(window: .init())
         options.explainID = requestID
-        let (_, ledgers) = try Simulation(scenarioFile: file, pricer: Pricer(catalog: try prices.catalog()), options: options)
+        let (_, ledgers) = try Simulation(scenarioFile: file, pricer: Pricer(catalog: catalog), options: options)
             .run(store: opened, databasePath: store.path)
         guard !ledgers.isEmpty else { throw CommandFailure(message: "error: no request '\(requestID)' in \(store.path)", code: 1) }
         for label in file.plans.map(\.label) {
@@ -130,7 +131,7 @@ struct Merge: ParsableCommand {
         do { merged = try ResultFile.merge(try documents.map(ResultFile.read)) } catch let error as SimulationError {
             throw CommandFailure(message: "error: \(error)")
         }
-        if let out { try ResultWriter.write(merged, to: out) }
+        if let out { try ResultWriter.write(merged, to: out, inputs: documents) }
         Console.out(format == .json ? String(decoding: try ResultFile.encode(merged), as: UTF8.self) + "\n"
                     : ReplayResultRenderer.table(merged))
     }
@@ -138,18 +139,31 @@ struct Merge: ParsableCommand {
 
 /// Writes result.json and the tidy CSV files into a directory.
 enum ResultWriter {
-    static func write(_ result: ReplayResult, to directory: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let base = URL(fileURLWithPath: directory)
-            try ResultFile.encode(result).write(to: base.appendingPathComponent("result.json"))
-            try Data(ReplayResultRenderer.scenariosCSV(result).utf8).write(to: base.appendingPathComponent("scenarios.csv"))
-            try Data(ReplayResultRenderer.leversCSV(result).utf8).write(to: base.appendingPathComponent("levers.csv"))
-            try Data(ReplayResultRenderer.metricsCSV(result).utf8).write(to: base.appendingPathComponent("metrics.csv"))
-            try Data(ReplayResultRenderer.ratesCSV(result).utf8).write(to: base.appendingPathComponent("rates.csv"))
-            try Data(ReplayResultRenderer.dailyCSV(result).utf8).write(to: base.appendingPathComponent("daily.csv"))
-            try Data(ReplayResultRenderer.modelsDailyCSV(result).utf8).write(to: base.appendingPathComponent("models_daily.csv"))
-        } catch { throw CommandFailure(message: "error: cannot write results to \(directory): \(error.localizedDescription)") }
+    nonisolated(unsafe) static let files: [(name: String, kind: OutputKind, render: (ReplayResult) throws -> String)] = [
+        ("result.json", .json, { String(decoding: try ResultFile.encode($0), as: UTF8.self) }),
+        ("scenarios.csv", .csv, ReplayResultRenderer.scenariosCSV),
+        ("levers.csv", .csv, ReplayResultRenderer.leversCSV),
+        ("metrics.csv", .csv, ReplayResultRenderer.metricsCSV),
+        ("rates.csv", .csv, ReplayResultRenderer.ratesCSV),
+        ("daily.csv", .csv, ReplayResultRenderer.dailyCSV),
+        ("models_daily.csv", .csv, ReplayResultRenderer.modelsDailyCSV),
+    ]
+
+    /// Refuses, before any work, a folder or a file in it that may not be written.
+    static func check(_ directory: String, inputs: [String]) throws {
+        var info = stat()
+        guard lstat(directory, &info) == 0 else { return }
+        guard (info.st_mode & S_IFMT) != S_IFLNK else {
+            throw CommandFailure(message: "error: \(OutputError(path: directory, reason: "is a symbolic link; CostReplay does not write through links"))")
+        }
+        for file in files { try checkOutput(directory + "/" + file.name, kind: file.kind, inputs: inputs) }
+    }
+
+    static func write(_ result: ReplayResult, to directory: String, inputs: [String]) throws {
+        do { try OutputFile.prepareDirectory(directory) } catch { throw CommandFailure(message: "error: \(error)") }
+        for file in files {
+            try writeOutput(try file.render(result), to: directory + "/" + file.name, kind: file.kind, inputs: inputs)
+        }
     }
 }
 
@@ -167,18 +181,17 @@ struct Report: ParsableCommand {
         let document: ReplayResult
         do { document = try ResultFile.read(path: result) } catch { throw CommandFailure(message: "error: \(error)") }
         guard html != nil || csv != nil else { throw CommandFailure(message: "error: give --html FILE and/or --csv DIR") }
-        if let html {
-            do { try Data(HTMLReport.render(document).utf8).write(to: URL(fileURLWithPath: html)) } catch {
-                throw CommandFailure(message: "error: cannot write \(html): \(error.localizedDescription)")
-            }
-        }
-        if let csv { try ResultWriter.write(document, to: csv) }
-        if let notebook {
-            guard let csv else { throw CommandFailure(message: "error: --notebook needs --csv DIR for the data it loads") }
+        if notebook != nil && csv == nil { throw CommandFailure(message: "error: --notebook needs --csv DIR for the data it loads") }
+        let inputs = [result]
+        if let html { try checkOutput(html, kind: .html, inputs: inputs) }
+        if let csv { try ResultWriter.check(csv, inputs: inputs) }
+        if let notebook { try checkOutput(notebook, kind: .notebook, inputs: inputs) }
+        if let html { try writeOutput(HTMLReport.render(document), to: html, kind: .html, inputs: inputs) }
+        if let csv { try ResultWriter.write(document, to: csv, inputs: inputs) }
+        if let notebook, let csv {
             let folder = URL(fileURLWithPath: csv).standardizedFileURL.path
-            do { try Data(NotebookExport.notebook(csvDirectory: folder, title: "CostReplay: \(result)").utf8).write(to: URL(fileURLWithPath: notebook)) } catch {
-                throw CommandFailure(message: "error: cannot write \(notebook): \(error.localizedDescription)")
-            }
+            try writeOutput(NotebookExport.notebook(csvDirectory: folder, title: "CostReplay: \(result)"), to: notebook, kind: .notebook,
+                            inputs: inputs)
         }
     }
 }

@@ -8,7 +8,7 @@ enum FieldReading {
         case .int64:
             return try nonNegative(value.int64!, field: field)
         case .uint64:
-            throw RecordError(field: field, "token count \(value.json) is too large")
+            throw RecordError(field: field, "\(value.json) tokens in one request is out of range (at most \(TokenUsage.maximum))")
         case .double:
             let number = value.double!
             guard number.rounded() == number, abs(number) < 9e15 else {
@@ -34,6 +34,9 @@ enum FieldReading {
 
     static func nonNegative(_ number: Int64, field: String) throws(RecordError) -> Int64 {
         guard number >= 0 else { throw RecordError(field: field, "must not be negative, found \(number)") }
+        guard number <= TokenUsage.maximum else {
+            throw RecordError(field: field, "\(number) tokens in one request is out of range (at most \(TokenUsage.maximum))")
+        }
         return number
     }
 
@@ -73,7 +76,10 @@ enum FieldReading {
             if let micros = value.withStringBytes({ Timestamp.parseISO(bytes: $0) }) ?? nil { return micros }
             return try instant(text: value.string!, field: field)
         }
-        if let number = value.double, let micros = Timestamp.fromEpoch(number) { return micros }
+        if let number = value.double, value.type != .bool {
+            if let micros = Timestamp.fromEpoch(number) { return micros }
+            throw outOfRange(value.json, field: field)
+        }
         throw RecordError(field: field, "expected a timestamp, found \(value.json)")
     }
 
@@ -81,8 +87,40 @@ enum FieldReading {
         let trimmed = text.trimmingSpaces
         if trimmed.isEmpty { return nil }
         if let micros = Timestamp.parseISO(trimmed) { return micros }
-        if let number = Double(trimmed), let micros = Timestamp.fromEpoch(number) { return micros }
+        if let number = Double(trimmed) {
+            if let micros = Timestamp.fromEpoch(number) { return micros }
+            throw outOfRange("\"\(trimmed.prefix(40))\"", field: field)
+        }
         throw RecordError(field: field, "expected a timestamp, found \"\(text.prefix(40))\"")
+    }
+
+    static func outOfRange(_ shown: String, field: String) -> RecordError {
+        RecordError(field: field, "timestamp \(shown) is out of range (an epoch number from 0 to the year 9999 in s, ms, µs or ns)")
+    }
+
+    /// A text field: absent and null give nil; any other type than a string is an error, never a
+    /// silent null.
+    static func string(_ value: JSONValue?, field: String) throws(RecordError) -> String? {
+        guard let value, !value.isNull else { return nil }
+        guard let text = value.string else { throw RecordError(field: field, "expected a string, found \(value.json.prefix(40))") }
+        return text
+    }
+
+    /// A true/false field: absent and null give false; anything but a boolean is an error.
+    static func flag(_ value: JSONValue?, field: String) throws(RecordError) -> Bool {
+        guard let value, !value.isNull else { return false }
+        guard let flag = value.bool else { throw RecordError(field: field, "expected true or false, found \(value.json.prefix(40))") }
+        return flag
+    }
+
+    /// A list of strings (tags): absent and null give an empty list.
+    static func strings(_ value: JSONValue?, field: String) throws(RecordError) -> [String] {
+        guard let value, !value.isNull else { return [] }
+        guard value.isArray else { throw RecordError(field: field, "expected a list of strings, found \(value.json.prefix(40))") }
+        return try value.elements.map { item throws(RecordError) in
+            guard let text = item.text else { throw RecordError(field: field, "expected a list of strings, found \(item.json.prefix(40)) in it") }
+            return text
+        }
     }
 
     /// A non-empty identifier from a string or number.

@@ -121,7 +121,15 @@ extension Ingestor {
                 if record.model == nil { record.model = options.defaultModel }
                 if record.provider == nil { record.provider = options.defaultProvider }
             }
-            if try writer.write(record, source: location) { counts.stored += 1 } else { counts.duplicates += 1 }
+            switch try writer.write(record, source: location) {
+            case .stored: counts.stored += 1
+            case .duplicate: counts.duplicates += 1
+            case let .conflict(field, stored, found):
+                // Counted as read above; the rejection must not count it twice.
+                counts.read -= 1
+                try reject(location, RecordError(field: "id", "id '\(record.id.prefix(80))' is already stored with another \(field) (stored \(stored.prefix(40)), here \(found.prefix(40))); ids must be unique"),
+                           raw: raw, item: item)
+            }
         }
         for (index, error) in output.itemErrors {
             try reject(location, error, raw: raw, item: item > 0 ? item : index)

@@ -21,9 +21,11 @@ public final class LineReader {
         }
         var info = stat()
         fstat(descriptor, &info)
-        if (info.st_mode & S_IFMT) == S_IFDIR {
+        let type = info.st_mode & S_IFMT
+        if type != S_IFREG {
             close(descriptor)
-            throw IngestError.unreadable(path: path, reason: "is a directory")
+            let kind = type == S_IFDIR ? "is a directory" : type == S_IFIFO ? "is a pipe" : type == S_IFCHR ? "is a device" : "is not a regular file"
+            throw IngestError.unreadable(path: path, reason: kind + "; give a regular file")
         }
         fileSize = Int(info.st_size)
         self.path = path
@@ -31,7 +33,8 @@ public final class LineReader {
 
     deinit { close(descriptor) }
 
-    /// Calls `body(lineNumber, bytes, terminated)` for every line, including empty ones.
+    /// Calls `body(lineNumber, bytes, terminated)` for every line, including empty ones. A UTF-8
+    /// byte-order mark at the start of the file is not part of the first line.
     public func forEachLine(
         chunkSize: Int = 1 << 20, _ body: (Int, UnsafeRawBufferPointer, Bool) throws -> Void
     ) throws {
@@ -50,6 +53,7 @@ public final class LineReader {
             var consumed = 0
             try buffer.withUnsafeBytes { raw in
                 var start = 0
+                if lineNumber == 0 && filled >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF { start = 3 }
                 while start < filled {
                     guard let newline = memchr(raw.baseAddress! + start, 10, filled - start) else { break }
                     let end = raw.baseAddress!.distance(to: UnsafeRawPointer(newline))
@@ -74,18 +78,23 @@ public final class LineReader {
         }
     }
 
-    /// The whole file, for formats that are one JSON document.
-    public func readAll() throws(IngestError) -> [UInt8] {
+    /// The whole file without a leading byte-order mark, for formats that are one JSON document;
+    /// refused past `limit` bytes.
+    public func readAll(limit: Int = Int.max) throws(IngestError) -> [UInt8] {
+        guard fileSize <= limit else { throw IngestError.unreadable(path: path, reason: "\(fileSize) bytes; at most \(limit) are read") }
         var result: [UInt8] = []
         result.reserveCapacity(fileSize + 64)
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
             if count < 0 { throw IngestError.unreadable(path: path, reason: String(cString: strerror(errno))) }
-            if count == 0 { return result }
+            if count == 0 { break }
             bytesRead += count
+            guard result.count + count <= limit else { throw IngestError.unreadable(path: path, reason: "more than \(limit) bytes") }
             result.append(contentsOf: chunk[0..<count])
         }
+        if result.starts(with: [0xEF, 0xBB, 0xBF]) { result.removeFirst(3) }
+        return result
     }
 
     static func trimCR(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {

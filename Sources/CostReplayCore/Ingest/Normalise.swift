@@ -5,6 +5,9 @@ enum Normalise {
         if let usage = r.usage, let problem = usage.inconsistency {
             throw RecordError(field: problem.field, problem.reason)
         }
+        if let start = r.startMicros, let end = r.endMicros, end < start {
+            throw RecordError(field: "end", "ends (\(Timestamp.iso(end))) before it starts (\(Timestamp.iso(start)))")
+        }
         if let provider = r.provider { r.provider = provider.lowercased() }
         if r.model?.isEmpty == true { r.model = nil }
     }

@@ -6,6 +6,11 @@
 /// billed output token and `reasoning` is the part of it spent on reasoning. Readers of sources
 /// that report these apart (Anthropic, Bedrock, Langfuse) add them up on the way in.
 public struct TokenUsage: Hashable, Sendable, Codable {
+    /// The largest count any one field may hold: ten billion tokens, a thousand times the longest
+    /// context any model offers. Readers reject larger counts, so sums over a billion requests stay
+    /// inside 64 bits and prices times tokens inside 128-bit money.
+    public static let maximum: Int64 = 10_000_000_000
+
     public var input: Int64
     public var cacheRead: Int64
     public var cacheWrite5m: Int64
@@ -41,6 +46,9 @@ public struct TokenUsage: Hashable, Sendable, Codable {
         ]
         for (name, value) in fields where value < 0 {
             return (name, "must not be negative, found \(value)")
+        }
+        for (name, value) in fields where value > Self.maximum {
+            return (name, "\(value) tokens in one request is out of range (at most \(Self.maximum))")
         }
         if uncachedInput < 0 {
             return ("cache_read_tokens", "cached tokens (\(input - uncachedInput)) exceed input tokens (\(input))")

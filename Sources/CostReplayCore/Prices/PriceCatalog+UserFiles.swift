@@ -4,7 +4,7 @@ extension PriceCatalog {
     /// `model_prices_and_context_window.json` (an object keyed by model name).
     public func loadUserFile(path: String) throws(PriceError) {
         let bytes: [UInt8]
-        do { bytes = try LineReader(path: path).readAll() } catch {
+        do { bytes = try LineReader(path: path).readAll(limit: 64 << 20) } catch {
             throw .unreadable(path: path, reason: PriceCatalog.reason(error))
         }
         let parser = JSONParser()

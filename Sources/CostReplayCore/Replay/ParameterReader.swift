@@ -7,15 +7,15 @@ enum ParameterReader {
         let line = node.mark?.line ?? 0
         if case .choices(let allowed) = spec.kind {
             // A list is the value itself here, never a sweep.
-            let items = node.sequence.map { $0.compactMap(\.string) } ?? node.string.map { [$0] } ?? []
+            let items = try strings(node, spec: spec, path: path)
             for item in items where !allowed.contains(item) {
-                throw ScenarioError(file: path, line: line, key: spec.name, "'\(item)' is not one of \(allowed.joined(separator: ", "))")
+                throw ScenarioError(file: path, line: line, key: spec.name, "'\(item.prefix(40))' is not one of \(allowed.joined(separator: ", "))")
             }
             return [.list(items)]
         }
         switch spec.kind {
         case .texts:
-            return [.list(node.sequence.map { $0.compactMap(\.string) } ?? node.string.map { [$0] } ?? [])]
+            return [.list(try strings(node, spec: spec, path: path))]
         case .table(let keys):
             guard let mapping = node.mapping else {
                 throw ScenarioError(file: path, line: line, key: spec.name, "expected a mapping")
@@ -53,15 +53,22 @@ enum ParameterReader {
             return try sequence.map { item throws(ScenarioError) in try single(item, spec: spec, path: path) }
         }
         if let mapping = node.mapping {
+            for (key, _) in mapping where !["from", "to", "step"].contains(key.string ?? "") {
+                throw ScenarioError(file: path, line: key.mark?.line ?? line, key: spec.name, "a range has only from, to and step; found '\((key.string ?? "?").prefix(40))'")
+            }
             guard let from = mapping["from"].flatMap(number), let to = mapping["to"].flatMap(number),
-                  let step = mapping["step"].flatMap(number) else {
-                throw ScenarioError(file: path, line: line, key: spec.name, "a range needs numeric from, to and step")
+                  let step = mapping["step"].flatMap(number), from.isFinite, to.isFinite, step.isFinite else {
+                throw ScenarioError(file: path, line: line, key: spec.name, "a range needs finite numeric from, to and step")
             }
             guard step > 0, to >= from else {
                 throw ScenarioError(file: path, line: line, key: spec.name, "a range needs step > 0 and to ≥ from")
             }
-            let count = Int(((to - from) / step + 1e-9).rounded(.down)) + 1
-            guard count <= 10_000 else { throw ScenarioError(file: path, line: line, key: spec.name, "the range has \(count) points") }
+            // Counted in floating point first: a tiny step would overflow an integer count.
+            let points = ((to - from) / step + 1e-9).rounded(.down) + 1
+            guard points.isFinite, points <= 10_000 else {
+                throw ScenarioError(file: path, line: line, key: spec.name, "the range has \(points.isFinite ? JSONText.number(points) : "too many") points; at most 10,000")
+            }
+            let count = Int(points)
             return try (0..<count).map { index throws(ScenarioError) in
                 // Rounded to 12 decimals so 0.7 + 5 × 0.05 prints as 0.95.
                 let value = ((from + Double(index) * step) * 1e12).rounded() / 1e12
@@ -78,16 +85,16 @@ enum ParameterReader {
         }
         switch spec.kind {
         case .number:
-            guard let value = Double(text) else { throw ScenarioError(file: path, line: line, key: spec.name, "expected a number, found '\(text)'") }
+            guard let value = Double(text) else { throw ScenarioError(file: path, line: line, key: spec.name, "expected a number, found '\(text.prefix(40))'") }
             return try check(value, spec: spec, path: path, line: line)
         case .duration:
             guard let value = duration(text) else {
-                throw ScenarioError(file: path, line: line, key: spec.name, "expected a duration like 300, 300s, 5m, 1h or 2d, found '\(text)'")
+                throw ScenarioError(file: path, line: line, key: spec.name, "expected a duration like 300, 300s, 5m, 1h or 2d, found '\(text.prefix(40))'")
             }
             return try check(value, spec: spec, path: path, line: line)
         case .choice(let allowed):
             guard allowed.contains(text) else {
-                throw ScenarioError(file: path, line: line, key: spec.name, "'\(text)' is not one of \(allowed.joined(separator: ", "))")
+                throw ScenarioError(file: path, line: line, key: spec.name, "'\(text.prefix(40))' is not one of \(allowed.joined(separator: ", "))")
             }
             return .text(text)
         case .flag:
@@ -103,6 +110,9 @@ enum ParameterReader {
     }
 
     static func check(_ value: Double, spec: ParameterSpec, path: String, line: Int) throws(ScenarioError) -> ParameterValue {
+        guard value.isFinite else {
+            throw ScenarioError(file: path, line: line, key: spec.name, "expected a finite number, found \(JSONText.number(value))")
+        }
         switch spec.kind {
         case let .number(min, max, integer):
             if integer && value.rounded() != value {
@@ -122,6 +132,20 @@ enum ParameterReader {
     }
 
     static func number(_ node: Node) -> Double? { node.string.flatMap(Double.init) }
+
+    /// A scalar or a list of scalars; nested mappings or lists are refused, never dropped.
+    static func strings(_ node: Node, spec: ParameterSpec, path: String) throws(ScenarioError) -> [String] {
+        if let text = node.string { return [text] }
+        guard let sequence = node.sequence else {
+            throw ScenarioError(file: path, line: node.mark?.line ?? 0, key: spec.name, "expected a value or a list of values")
+        }
+        return try sequence.map { item throws(ScenarioError) in
+            guard let text = item.string else {
+                throw ScenarioError(file: path, line: item.mark?.line ?? 0, key: spec.name, "expected a list of plain values")
+            }
+            return text
+        }
+    }
 
     /// Seconds from `300`, `300s`, `5m`, `1h`, `2d`.
     static func duration(_ text: String) -> Double? {

@@ -4,16 +4,22 @@ import Yams
 /// expands sweeps (a list, or `{from, to, step}`) into a grid of plans. Any problem is a
 /// ``ScenarioError`` with file, line and key, raised before any replay work.
 public enum ScenarioLoader {
-    public static func load(path: String, maxPoints: Int = 200) throws(ScenarioError) -> ScenarioFile {
-        let bytes: [UInt8]
-        do { bytes = try LineReader(path: path).readAll() } catch {
-            throw ScenarioError(file: path, line: 0, "\(Ingestor.fileReason(error))")
+    /// Scenario files are small; anything larger is a mistake (or /dev/zero) and is refused unread.
+    public static let maximumFileSize = 4 << 20
+    /// Scenario names and labels end up in tables, CSV files and reports.
+    public static let maximumNameLength = 200
+
+    /// Loads and checks a scenario file; with a `catalog`, model names are checked against it.
+    public static func load(path: String, maxPoints: Int = 200, catalog: PriceCatalog? = nil) throws(ScenarioError) -> ScenarioFile {
+        let text: String
+        do { text = try BoundedFile.text(path: path, limit: maximumFileSize, what: "scenario file") } catch {
+            throw ScenarioError(file: path, line: 0, error.reason)
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw ScenarioError(file: path, line: 0, "invalid UTF-8") }
-        return try parse(text: text, path: path, maxPoints: maxPoints)
+        return try parse(text: text, path: path, maxPoints: maxPoints, catalog: catalog)
     }
 
-    public static func parse(text: String, path: String, maxPoints: Int = 200) throws(ScenarioError) -> ScenarioFile {
+    public static func parse(text: String, path: String, maxPoints: Int = 200, catalog: PriceCatalog? = nil) throws(ScenarioError) -> ScenarioFile {
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else { throw ScenarioError(file: path, line: 1, "the file is empty") }
@@ -34,8 +40,9 @@ public enum ScenarioLoader {
         }
         var plans: [ScenarioPlan] = []
         var names: Set<String> = []
+        let context = ValidationContext(catalog: catalog)
         for scenario in list {
-            let points = try readScenario(scenario, path: path)
+            let points = try readScenario(scenario, path: path, maxPoints: maxPoints, used: plans.count, context: context)
             guard let name = points.first?.scenario else { continue }
             guard names.insert(name).inserted else {
                 throw ScenarioError(file: path, line: line(scenario), key: "name", "duplicate scenario name '\(name)'")
@@ -49,7 +56,7 @@ public enum ScenarioLoader {
         return ScenarioFile(path: path, text: text, plans: plans)
     }
 
-    static func readScenario(_ node: Node, path: String) throws(ScenarioError) -> [ScenarioPlan] {
+    static func readScenario(_ node: Node, path: String, maxPoints: Int, used: Int, context: ValidationContext) throws(ScenarioError) -> [ScenarioPlan] {
         guard let mapping = node.mapping else { throw ScenarioError(file: path, line: line(node), "a scenario must be a mapping with 'name' and 'strategies'") }
         for (key, _) in mapping where !["name", "description", "strategies"].contains(key.string ?? "") {
             throw ScenarioError(file: path, line: line(key), key: key.string, "unknown scenario key; expected name, description, strategies")
@@ -57,14 +64,32 @@ public enum ScenarioLoader {
         guard let name = mapping["name"]?.string, !name.isEmpty else {
             throw ScenarioError(file: path, line: line(node), key: "name", "every scenario needs a name")
         }
+        guard name.count <= maximumNameLength, !name.unicodeScalars.contains(where: TerminalText.isControl) else {
+            throw ScenarioError(file: path, line: line(node), key: "name",
+                                "a scenario name is at most \(maximumNameLength) characters, without control characters")
+        }
         guard let steps = mapping["strategies"]?.sequence else {
             throw ScenarioError(file: path, line: line(node), key: "strategies", "scenario '\(name)' needs a list of strategies")
         }
         // Each step: its type and, per parameter, the values to sweep over.
         var stepOptions: [(String, [(String, [ParameterValue])])] = []
+        var stepLines: [ParameterLines] = []
         for step in steps {
-            let (strategyName, options) = try readStep(step, path: path)
+            let (strategyName, options, lines) = try readStep(step, path: path)
             stepOptions.append((strategyName, options))
+            stepLines.append(lines)
+        }
+        // Counted from the parameters before anything is built: a 10^9-point grid must be refused, not expanded.
+        var points = 1
+        for (_, options) in stepOptions {
+            for (_, values) in options {
+                let (product, overflow) = points.multipliedReportingOverflow(by: values.count)
+                guard !overflow, product <= maxPoints - used else {
+                    throw ScenarioError(file: path, line: line(node), key: name,
+                                        "the sweeps expand to more than --max-points \(maxPoints) scenario points")
+                }
+                points = product
+            }
         }
         var grid: [[[String: ParameterValue]]] = [stepOptions.map { _ in [:] }]
         var swept: [(step: Int, name: String)] = []
@@ -78,16 +103,34 @@ public enum ScenarioLoader {
                 } }
             }
         }
-        return grid.map { point in
+        let plans = grid.map { point in
             let label = swept.isEmpty ? name
                 : name + "[" + swept.map { "\($0.name)=\(point[$0.step][$0.name]!)" }.joined(separator: ",") + "]"
             return ScenarioPlan(scenario: name, label: label, steps: zip(stepOptions, point).map { option, values in
                 ScenarioPlan.Step(strategy: option.0, parameters: Parameters(values))
             })
         }
+        for plan in plans {
+            for (index, step) in plan.steps.enumerated() {
+                do { try StrategyRegistry.named(step.strategy)!.validate(step.parameters, context: context) } catch {
+                    let lines = stepLines[index]
+                    let at = error.item.flatMap { lines.items[error.parameter]?[safe: $0] } ?? lines.parameters[error.parameter] ?? lines.step
+                    let key = error.parameter + (error.item.map { "[\($0)]" } ?? "") + (error.key.map { ".\($0)" } ?? "")
+                    throw ScenarioError(file: path, line: at, key: key, error.message)
+                }
+            }
+        }
+        return plans
     }
 
-    static func readStep(_ node: Node, path: String) throws(ScenarioError) -> (String, [(String, [ParameterValue])]) {
+    /// Where each parameter (and each rule of a rules list) of one step stands in the file.
+    struct ParameterLines {
+        var step: Int
+        var parameters: [String: Int] = [:]
+        var items: [String: [Int]] = [:]
+    }
+
+    static func readStep(_ node: Node, path: String) throws(ScenarioError) -> (String, [(String, [ParameterValue])], ParameterLines) {
         let name: String
         let body: Node?
         if let text = node.string {
@@ -106,6 +149,7 @@ public enum ScenarioLoader {
         }
         var options: [(String, [ParameterValue])] = []
         var given: [String: Node] = [:]
+        var lines = ParameterLines(step: line(node))
         if let body, !(body.scalar?.string.isEmpty ?? false) || body.mapping != nil {
             guard let mapping = body.mapping else {
                 throw ScenarioError(file: path, line: line(body), key: name, "parameters must be a mapping")
@@ -118,6 +162,8 @@ public enum ScenarioLoader {
                                         "unknown parameter of \(name)" + suggestion(parameter, known) + "; known: \(known.joined(separator: ", "))")
                 }
                 given[parameter] = value
+                lines.parameters[parameter] = line(key)
+                if let items = value.sequence { lines.items[parameter] = items.map(line) }
             }
         }
         for spec in type.parameters {
@@ -127,7 +173,7 @@ public enum ScenarioLoader {
                 options.append((spec.name, [value]))
             }
         }
-        return (name, options)
+        return (name, options, lines)
     }
 
     static func line(_ node: Node) -> Int { node.mark?.line ?? 0 }
@@ -167,4 +213,8 @@ public enum ScenarioLoader {
         }
         return a.isEmpty ? b.count : row[b.count]
     }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -63,8 +63,9 @@ public enum ResultFile {
     }
 
     public static func read(path: String) throws -> ReplayResult {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SimulationError.unreadableResult(path: path, reason: "cannot read the file")
+        let data: Data
+        do { data = Data(try BoundedFile.bytes(path: path, limit: 512 << 20, what: "result document")) } catch {
+            throw SimulationError.unreadableResult(path: path, reason: error.reason)
         }
         do {
             let result = try JSONDecoder().decode(ReplayResult.self, from: data)

@@ -9,6 +9,7 @@ public final class RequestWriter {
     let chunkSize: Int
     var pending = 0
     var inTransaction = false
+    var selectStored: SQLiteStatement?
 
     public init(store: TraceStore, chunkSize: Int = 20_000) throws(StoreError) {
         self.store = store
@@ -18,15 +19,59 @@ public final class RequestWriter {
             "INSERT OR REPLACE INTO rejects (source_file, line, item, field, reason, raw) VALUES (?,?,?,?,?,?)")
     }
 
-    /// Stores one record; false when a record with the same id was already stored.
-    public func write(_ record: TraceRecord, source: SourceLocation?) throws(StoreError) -> Bool {
+    /// What became of a record given to ``write(_:source:)``.
+    public enum Outcome: Equatable {
+        case stored
+        /// The same id with the same billing-relevant content was already stored (a re-ingest).
+        case duplicate
+        /// The same id was stored with different content: named field, stored value, this value.
+        case conflict(field: String, stored: String, found: String)
+    }
+
+    /// Stores one record, or says why not.
+    public func write(_ record: TraceRecord, source: SourceLocation?) throws(StoreError) -> Outcome {
         try beginIfNeeded()
         RequestColumns.bind(record, source: source, to: insert)
         try insert.step()
         let stored = store.database.changes > 0
         insert.reset()
         try countAndMaybeCommit()
-        return stored
+        return stored ? .stored : try compareWithStored(record)
+    }
+
+    /// The fields that decide a request's cost and place, compared with the row stored under the same id.
+    func compareWithStored(_ r: TraceRecord) throws(StoreError) -> Outcome {
+        if selectStored == nil {
+            selectStored = try store.database.prepare("""
+                SELECT kind, start_us, provider, model, input_tokens, cache_read_tokens, cache_write_5m_tokens,
+                       cache_write_1h_tokens, output_tokens, reasoning_tokens, billed_cost_usd FROM requests WHERE id = ?
+                """)
+        }
+        let s = selectStored!
+        defer { s.reset() }
+        s.bind(1, r.id)
+        guard try s.step() else { return .duplicate }
+        func text(_ value: String?) -> String { value ?? "null" }
+        func number(_ value: Int64?) -> String { value.map(String.init) ?? "null" }
+        let u = r.usage
+        let pairs: [(String, String, String)] = [
+            ("kind", text(s.string(0)), r.kind.rawValue),
+            ("start", number(s.optionalInt64(1)), number(r.startMicros)),
+            ("provider", text(s.string(2)), text(r.provider)),
+            ("model", text(s.string(3)), text(r.model)),
+            ("input_tokens", number(s.optionalInt64(4)), number(u?.input)),
+            ("cache_read_tokens", number(s.optionalInt64(5)), number(u.map(\.cacheRead))),
+            ("cache_write_5m_tokens", number(s.optionalInt64(6)), number(u.map(\.cacheWrite5m))),
+            ("cache_write_1h_tokens", number(s.optionalInt64(7)), number(u.map(\.cacheWrite1h))),
+            ("output_tokens", number(s.optionalInt64(8)), number(u?.output)),
+            ("reasoning_tokens", number(s.optionalInt64(9)), number(u.map(\.reasoning))),
+            ("billed_cost", s.optionalDouble(10).map { "\($0)" } ?? "null", r.billedCost.map { "\($0.dollars)" } ?? "null"),
+        ]
+        for (field, stored, found) in pairs where stored != found {
+            return .conflict(field: field, stored: field == "start" ? (s.optionalInt64(1).map(Timestamp.iso) ?? stored) : stored,
+                             found: field == "start" ? (r.startMicros.map(Timestamp.iso) ?? found) : found)
+        }
+        return .duplicate
     }
 
     public func write(_ rejection: Rejection) throws(StoreError) {

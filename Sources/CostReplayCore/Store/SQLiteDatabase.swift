@@ -66,6 +66,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case sql(path: String, reason: String)
     case notACostReplayDatabase(path: String)
     case newerSchema(path: String, found: Int, supported: Int)
+    /// A stored row that breaks the ingest checks (written by an older version or by hand).
+    case badRow(path: String, id: String, reason: String)
 
     public var description: String {
         switch self {
@@ -74,6 +76,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notACostReplayDatabase(path): return "\(path) is not a CostReplay database"
         case let .newerSchema(path, found, supported):
             return "database \(path) has schema version \(found); this costreplay reads up to \(supported)"
+        case let .badRow(path, id, reason):
+            return "database \(path): request '\(id)' holds counts this version rejects (\(reason)); re-ingest its source"
         }
     }
 }

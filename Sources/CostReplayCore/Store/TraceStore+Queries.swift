@@ -31,6 +31,7 @@ extension TraceStore {
                 usage = TokenUsage(input: input, output: statement.int64(12), cacheRead: statement.int64(9),
                                    cacheWrite5m: statement.int64(10), cacheWrite1h: statement.int64(11),
                                    reasoning: statement.int64(13))
+                try checkStored(usage!, id: statement.string(0))
             }
             var tags: [String] = []
             if let text = statement.string(19), let value = try? parser.parse(text) { tags = value.elements.compactMap(\.string) }
@@ -50,7 +51,16 @@ extension TraceStore {
         let parser = JSONParser()
         while try statement.step() {
             let (record, source) = RequestColumns.record(from: statement, parser: parser)
+            if let usage = record.usage { try checkStored(usage, id: record.id) }
             try body(record, source)
+        }
+    }
+
+    /// Stored counts pass the same checks as ingest; rows written by older versions or by hand may
+    /// not, and would overflow sums downstream.
+    func checkStored(_ usage: TokenUsage, id: String?) throws(StoreError) {
+        if let problem = usage.inconsistency {
+            throw StoreError.badRow(path: database.path, id: id ?? "?", reason: "\(problem.field): \(problem.reason)")
         }
     }
 }

@@ -41,7 +41,7 @@ public struct BatchOffload: ReplayStrategy {
         tags = Set(p.list("tags"))
         operations = Set(p.list("operations"))
         excluded = Set(p.list("exclude_tags"))
-        hours = Self.parseHours(p.text("hours"))
+        hours = (try? Self.parseHours(p.text("hours"))) ?? []
         let limit = min(p.number("deadline"), p.number("completion_window"))
         missProbability = Distributions.lognormalUpperTail(limit, median: p.number("median_completion"), sigma: p.number("sigma"))
         meanDelaySeconds = Distributions.lognormalMean(median: p.number("median_completion"), sigma: p.number("sigma"))
@@ -55,12 +55,20 @@ public struct BatchOffload: ReplayStrategy {
     }
 
     /// "0-6,20-24" → [0…5, 20…23]: hour h is allowed when lower ≤ h < upper.
-    static func parseHours(_ text: String) -> [ClosedRange<Int>] {
-        text.split(separator: ",").compactMap { part in
-            let bounds = part.split(separator: "-").compactMap { Int(String($0).trimmingSpaces) }
-            guard bounds.count == 2, bounds[0] < bounds[1] else { return nil }
-            return bounds[0]...(bounds[1] - 1)
+    static func parseHours(_ text: String) throws(ParameterProblem) -> [ClosedRange<Int>] {
+        var ranges: [ClosedRange<Int>] = []
+        for part in text.split(separator: ",") {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Int(String($0).trimmingSpaces) }
+            guard bounds.count == 2, let lower = bounds[0], let upper = bounds[1], 0 <= lower, lower < upper, upper <= 24 else {
+                throw ParameterProblem("hours", "'\(part.prefix(40))' is not a range of UTC hours like 0-6 (0 ≤ from < to ≤ 24)")
+            }
+            ranges.append(lower...(upper - 1))
         }
+        return ranges
+    }
+
+    public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
+        _ = try parseHours(p.text("hours"))
     }
 
     func eligible(_ request: ReplayRequest) -> Bool {

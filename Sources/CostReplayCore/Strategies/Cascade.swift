@@ -41,6 +41,11 @@ public struct Cascade: ReplayStrategy {
         random = RandomSource(seed: context.seed)
     }
 
+    public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
+        try context.requireModel(p.text("cheap"), parameter: "cheap")
+        try context.requireModel(p.text("strong"), parameter: "strong")
+    }
+
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
         parameters.text("escalate_on") != "probability"
     }

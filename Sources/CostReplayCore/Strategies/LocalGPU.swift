@@ -62,11 +62,20 @@ public struct LocalGPU: ReplayStrategy {
         self.costs = costs
         tags = Set(p.list("tags"))
         models = Set(p.list("models"))
-        rules = ModelRouter.parseRules(p.rules("rules"))
+        rules = (try? ModelRouter.parseRules(p.rules("rules"))) ?? []
         pricer = context.pricer
     }
 
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool { false }
+
+    public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
+        _ = try ModelRouter.parseRules(p.rules("rules"))
+        let profiles = (try? PerformanceModel.bundled()) ?? []
+        guard profiles.contains(where: { $0.model == p.text("model") && $0.hardware == p.text("hardware") && $0.tensorParallel == p.int("tensor_parallel") }) else {
+            let known = Set(profiles.map { "\($0.model) on \($0.hardware) ×\($0.tensorParallel)" }).sorted()
+            throw ParameterProblem("model", "no measured profile for \(p.text("model")) on \(p.text("hardware")) with tensor_parallel \(p.int("tensor_parallel")); measured: \(known.joined(separator: ", "))")
+        }
+    }
 
     public var metrics: [String: Double] { counters.values }
 

@@ -27,7 +27,7 @@ public struct ModelRouter: ReplayStrategy {
         var tier: String
         var tag, operation, user, tenant, model, keyword: String?
         var minTokens, maxTokens: Int64?
-        var regex: Regex<AnyRegexOutput>?
+        var regex: SafeRegex?
         var hasCode: Bool?
     }
 
@@ -39,27 +39,78 @@ public struct ModelRouter: ReplayStrategy {
     let pricer: Pricer
     var counters = CacheCounters()
 
-    /// Parses rule mappings (conditions as in `rules`).
-    static func parseRules(_ rules: [[String: String]]) -> [Rule] {
-        rules.map { r in
-            Rule(tier: r["tier"] ?? "keep", tag: r["tag"], operation: r["operation"], user: r["user"], tenant: r["tenant"],
-                 model: r["model"], keyword: r["keyword"]?.lowercased(), minTokens: r["min_prompt_tokens"].flatMap { Int64($0) },
-                 maxTokens: r["max_prompt_tokens"].flatMap { Int64($0) }, regex: r["regex"].flatMap { try? Regex($0) },
-                 hasCode: r["has_code"].flatMap { Bool($0.lowercased()) })
+    /// Parses rule mappings (conditions as in `rules`), refusing values that would match wrongly.
+    static func parseRules(_ rules: [[String: String]], parameter: String = "rules") throws(ParameterProblem) -> [Rule] {
+        var parsed: [Rule] = []
+        for (item, r) in rules.enumerated() {
+            func count(_ key: String) throws(ParameterProblem) -> Int64? {
+                guard let text = r[key] else { return nil }
+                let value = try ValidationContext(catalog: nil).number(text, parameter: parameter, item: item, key: key,
+                                                                       in: 0...Double(TokenUsage.maximum), integer: true)
+                return Int64(value)
+            }
+            var regex: SafeRegex?
+            if let pattern = r["regex"] {
+                do { regex = try SafeRegex(pattern) } catch {
+                    throw ParameterProblem(parameter, item: item, key: "regex", error.description)
+                }
+            }
+            var hasCode: Bool?
+            if let text = r["has_code"] {
+                guard let flag = Bool(text.lowercased()) else {
+                    throw ParameterProblem(parameter, item: item, key: "has_code", "expected true or false, found '\(text.prefix(40))'")
+                }
+                hasCode = flag
+            }
+            parsed.append(Rule(tier: r["tier"] ?? "keep", tag: r["tag"], operation: r["operation"], user: r["user"], tenant: r["tenant"],
+                               model: r["model"], keyword: r["keyword"]?.lowercased(), minTokens: try count("min_prompt_tokens"),
+                               maxTokens: try count("max_prompt_tokens"), regex: regex, hasCode: hasCode))
+        }
+        return parsed
+    }
+
+    /// Beta priors, each parameter positive and finite.
+    static func parsePriors(_ rules: [[String: String]]) throws(ParameterProblem) -> [(tier: String, tag: String?, alpha: Double, beta: Double)] {
+        let check = ValidationContext(catalog: nil)
+        var priors: [(tier: String, tag: String?, alpha: Double, beta: Double)] = []
+        for (item, r) in rules.enumerated() {
+            guard let tier = r["tier"] else { throw ParameterProblem("quality_priors", item: item, key: "tier", "every prior names its tier") }
+            guard let alphaText = r["alpha"], let betaText = r["beta"] else {
+                throw ParameterProblem("quality_priors", item: item, key: r["alpha"] == nil ? "alpha" : "beta", "every prior needs alpha and beta")
+            }
+            let alpha = try check.number(alphaText, parameter: "quality_priors", item: item, key: "alpha", in: 1e-6...1e9)
+            let beta = try check.number(betaText, parameter: "quality_priors", item: item, key: "beta", in: 1e-6...1e9)
+            priors.append((tier, r["tag"], alpha, beta))
+        }
+        return priors
+    }
+
+    public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
+        let tiers = p.table("tiers")
+        for (tier, model) in tiers.sorted(by: { $0.key < $1.key }) { try context.requireModel(model, parameter: "tiers", key: tier) }
+        for (item, rule) in try parseRules(p.rules("rules")).enumerated() where rule.tier != "keep" && tiers[rule.tier] == nil {
+            throw ParameterProblem("rules", item: item, key: "tier", "unknown tier '\(rule.tier)'; tiers: \((tiers.keys.sorted() + ["keep"]).joined(separator: ", "))")
+        }
+        let fallback = p.text("default_tier")
+        if fallback != "keep" && tiers[fallback] == nil {
+            throw ParameterProblem("default_tier", "unknown tier '\(fallback)'; tiers: \((tiers.keys.sorted() + ["keep"]).joined(separator: ", "))")
+        }
+        for (model, factor) in p.table("verbosity").sorted(by: { $0.key < $1.key }) {
+            _ = try context.number(factor, parameter: "verbosity", key: model, in: 0.01...100)
+        }
+        for (item, prior) in try parsePriors(p.rules("quality_priors")).enumerated() where tiers[prior.tier] == nil && prior.tier != "keep" {
+            throw ParameterProblem("quality_priors", item: item, key: "tier", "unknown tier '\(prior.tier)'")
         }
     }
 
     public init(parameters p: Parameters, context: StrategyContext) {
+        // Loaded scenarios were validated (``validate(_:context:)``); nothing invalid reaches here.
         tiers = p.table("tiers")
         defaultTier = p.text("default_tier")
-        verbosity = p.table("verbosity").compactMapValues(Double.init)
-        priors = p.rules("quality_priors").compactMap { r in
-            guard let tier = r["tier"], let alpha = r["alpha"].flatMap(Double.init), let beta = r["beta"].flatMap(Double.init),
-                  alpha > 0, beta > 0 else { return nil }
-            return (tier, r["tag"], alpha, beta)
-        }
+        verbosity = p.table("verbosity").compactMapValues { Double($0).flatMap { $0.isFinite && $0 > 0 ? $0 : nil } }
+        priors = (try? Self.parsePriors(p.rules("quality_priors"))) ?? []
         pricer = context.pricer
-        rules = Self.parseRules(p.rules("rules"))
+        rules = (try? Self.parseRules(p.rules("rules"))) ?? []
     }
 
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool { true }
@@ -77,7 +128,7 @@ public struct ModelRouter: ReplayStrategy {
         if let maximum = rule.maxTokens, tokens > maximum { return false }
         let prompt = request.promptText ?? ""
         if let keyword = rule.keyword, !prompt.lowercased().contains(keyword) { return false }
-        if let regex = rule.regex, (try? regex.firstMatch(in: prompt)) == nil { return false }
+        if let regex = rule.regex, !regex.matches(prompt) { return false }
         if let hasCode = rule.hasCode, Self.looksLikeCode(prompt) != hasCode { return false }
         return true
     }

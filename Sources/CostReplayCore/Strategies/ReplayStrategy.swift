@@ -22,9 +22,13 @@ public protocol ReplayStrategy {
     var metrics: [String: Double] { get }
     /// Whether sharding by `key` gives the unsharded result exactly.
     static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool
+    /// Checks what the parameter specs cannot express (rule contents, model names, value lists),
+    /// when the scenario file loads, so a bad value is an error and never a silent default.
+    static func validate(_ parameters: Parameters, context: ValidationContext) throws(ParameterProblem)
 }
 
 extension ReplayStrategy {
+    public static func validate(_ parameters: Parameters, context: ValidationContext) throws(ParameterProblem) {}
     public mutating func prepare(_ batch: [ReplayRequest]) {}
     public mutating func finish() {}
     public var fixedCost: Money { .zero }

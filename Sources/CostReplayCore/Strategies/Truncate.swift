@@ -48,6 +48,10 @@ public struct Truncate: ReplayStrategy {
         pricer = context.pricer
     }
 
+    public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
+        if p.text("mode") == "summarise" || p.values["summariser"] != nil { try context.requireModel(p.text("summariser"), parameter: "summariser") }
+    }
+
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
         parameters.text("mode") != "summarise" || key == .session
     }

@@ -69,19 +69,33 @@ public enum Timestamp {
                 seconds += sign == 43 ? -offset : offset
             }
         }
-        guard index == count else { return nil }
+        guard index == count, year >= 1 else { return nil }
         return seconds * 1_000_000 + micros
     }
 
+    /// The first instant CostReplay stores: 0001-01-01T00:00:00Z.
+    public static let earliest: Int64 = -62_135_596_800_000_000
+    /// The last instant CostReplay stores: 9999-12-31T23:59:59.999999Z.
+    public static let latest: Int64 = 253_402_300_799_999_999
+
     /// Interprets an epoch number by its magnitude: seconds, milliseconds, microseconds or nanoseconds.
+    /// Nil for negative, non-finite or out-of-range numbers (after year 9999).
     public static func fromEpoch(_ value: Double) -> Int64? {
         guard value.isFinite, value >= 0 else { return nil }
         switch value {
-        case ..<1e11: return Int64((value * 1e6).rounded())
-        case ..<1e14: return Int64((value * 1e3).rounded())
-        case ..<1e17: return Int64(value.rounded())
-        default: return Int64((value / 1e3).rounded())
+        case ..<1e11: return micros(value, scale: 1e6)
+        case ..<1e14: return micros(value, scale: 1e3)
+        case ..<1e17: return micros(value, scale: 1)
+        default: return micros(value, scale: 1e-3)
         }
+    }
+
+    /// `value × scale` microseconds, rounded; nil unless finite and between ``earliest`` and ``latest``.
+    /// The range check comes before the conversion, which would trap on out-of-range doubles.
+    public static func micros(_ value: Double, scale: Double) -> Int64? {
+        let scaled = (value * scale).rounded()
+        guard scaled.isFinite, scaled >= Double(earliest), scaled <= Double(latest) else { return nil }
+        return Int64(scaled)
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

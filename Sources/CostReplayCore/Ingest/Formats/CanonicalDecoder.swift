@@ -85,18 +85,18 @@ public struct CanonicalDecoder: JSONRecordDecoder {
         r.sessionID = m.sessionID?.text
         r.userID = m.userID?.text
         r.tenantID = m.tenantID?.text
-        r.name = m.name?.string
-        r.operation = m.operation?.string
-        if let tags = m.tags { r.tags = tags.elements.compactMap(\.text) }
+        r.name = try FieldReading.string(m.name, field: "name")
+        r.operation = try FieldReading.string(m.operation, field: "operation")
+        r.tags = try FieldReading.strings(m.tags, field: "tags")
         r.startMicros = try FieldReading.instant(m.start, field: "start")
         r.endMicros = try FieldReading.instant(m.end, field: "end")
         r.firstTokenMicros = try FieldReading.instant(m.firstToken, field: "first_token")
-        r.provider = m.provider?.string
-        r.model = m.model?.string
-        r.requestModel = m.requestModel?.string
-        r.serviceTier = m.serviceTier?.string
-        r.isBatch = m.batch?.bool ?? false
-        r.cacheHit = m.cacheHit?.bool ?? false
+        r.provider = try FieldReading.string(m.provider, field: "provider")
+        r.model = try FieldReading.string(m.model, field: "model")
+        r.requestModel = try FieldReading.string(m.requestModel, field: "request_model")
+        r.serviceTier = try FieldReading.string(m.serviceTier, field: "service_tier")
+        r.isBatch = try FieldReading.flag(m.batch, field: "batch")
+        r.cacheHit = try FieldReading.flag(m.cacheHit, field: "cache_hit")
         if r.kind == .llm {
             guard let input = try FieldReading.tokens(m.input, field: "input_tokens") else { throw .missing("input_tokens") }
             guard let outputTokens = try FieldReading.tokens(m.output, field: "output_tokens") else { throw .missing("output_tokens") }
@@ -111,14 +111,32 @@ public struct CanonicalDecoder: JSONRecordDecoder {
             r.billedCost = Money(dollars: cost)
             r.billedCostSource = m.billedSource?.string ?? "trace"
         }
-        r.promptText = m.prompt?.string
-        r.responseText = m.response?.string
-        r.promptHash = m.promptHash?.string
-        r.responseHash = m.responseHash?.string
+        r.promptText = try FieldReading.string(m.prompt, field: "prompt")
+        r.responseText = try FieldReading.string(m.response, field: "response")
+        r.promptHash = try FieldReading.string(m.promptHash, field: "prompt_hash")
+        r.responseHash = try FieldReading.string(m.responseHash, field: "response_hash")
         if let messages = m.messages { r.messages = try Self.messages(messages) }
-        if let hashes = m.prefixHashes { r.prefixHashes = hashes.elements.compactMap(\.int64) }
-        r.prefixBlockTokens = m.prefixBlock?.int64.map(Int.init)
-        if let embedding = m.embedding { r.embedding = embedding.elements.compactMap { $0.double.map(Float.init) } }
+        if let hashes = m.prefixHashes, !hashes.isNull {
+            guard hashes.isArray else { throw RecordError(field: "prefix_hashes", "expected a list of integers") }
+            r.prefixHashes = try hashes.elements.map { h throws(RecordError) in
+                guard let value = h.int64 else { throw RecordError(field: "prefix_hashes", "expected a list of integers, found \(h.json.prefix(40)) in it") }
+                return value
+            }
+        }
+        if let block = m.prefixBlock, !block.isNull {
+            guard let tokens = block.int64, (1...1_000_000).contains(tokens) else {
+                throw RecordError(field: "prefix_block_tokens", "expected a whole number from 1 to 1000000, found \(block.json.prefix(40))")
+            }
+            r.prefixBlockTokens = Int(tokens)
+        }
+        if let embedding = m.embedding, !embedding.isNull {
+            r.embedding = try embedding.elements.map { x throws(RecordError) in
+                guard let value = x.double, value.isFinite, abs(value) <= 1e30 else {
+                    throw RecordError(field: "embedding", "expected a list of finite numbers, found \(x.json.prefix(40)) in it")
+                }
+                return Float(value)
+            }
+        }
         m.quality?.forEachMember { key, value in if let score = value.double { r.quality[key] = score } }
         m.attributes?.forEachMember { key, value in r.attributes[key] = value.json }
         try Normalise.check(&r)

@@ -47,7 +47,7 @@ public struct ColumnMapping: Sendable, Equatable {
     /// Reads a mapping file (JSON) and checks every target name.
     public static func load(path: String) throws(IngestError) -> ColumnMapping {
         let reader = try LineReader(path: path)
-        let bytes = try reader.readAll()
+        let bytes = try reader.readAll(limit: 1 << 20)
         let parser = JSONParser()
         let root: JSONValue
         do { root = try parser.parse(bytes) } catch {

@@ -79,16 +79,22 @@ public struct MappedCSVDecoder: CSVRowDecoder {
     func time(_ text: String?, field: String) throws(RecordError) -> Int64? {
         guard let text else { return nil }
         if let number = Double(text) {
-            let micros: Int64?
+            let scale: Double
             switch mapping.timeUnit {
-            case "s": micros = Int64((number * 1e6).rounded())
-            case "ms": micros = Int64((number * 1e3).rounded())
-            case "us": micros = Int64(number.rounded())
-            case "ns": micros = Int64((number / 1e3).rounded())
-            default: micros = mapping.relativeTime ? Int64((number * 1e6).rounded()) : Timestamp.fromEpoch(number)
+            case "s": scale = 1e6
+            case "ms": scale = 1e3
+            case "us": scale = 1
+            case "ns": scale = 1e-3
+            default: scale = mapping.relativeTime ? 1e6 : 0
             }
-            guard let micros, number >= 0 else { throw RecordError(field: field, "expected a time, found \"\(text)\"") }
-            return mapping.relativeTime ? timeOrigin + micros : micros
+            let micros = scale == 0 ? Timestamp.fromEpoch(number) : Timestamp.micros(number, scale: scale)
+            guard let micros, number >= 0 else {
+                throw RecordError(field: field, "expected a time, found \"\(text.prefix(40))\"" + (number.isFinite && number >= 0 ? " (out of range)" : ""))
+            }
+            guard mapping.relativeTime else { return micros }
+            let (sum, overflow) = timeOrigin.addingReportingOverflow(micros)
+            guard !overflow, sum <= Timestamp.latest else { throw RecordError(field: field, "time \(text.prefix(40)) is out of range") }
+            return sum
         }
         return try FieldReading.instant(text: text, field: field)
     }
@@ -115,8 +121,12 @@ public struct MooncakeDecoder: JSONRecordDecoder {
             throw .missing("output_length")
         }
         r.usage = TokenUsage(input: input, output: outputTokens)
-        guard let ms = v["timestamp"]?.double, ms >= 0 else { throw .missing("timestamp") }
-        r.startMicros = timeOrigin + Int64((ms * 1000).rounded())
+        guard let ms = v["timestamp"]?.double else { throw .missing("timestamp") }
+        guard ms >= 0, let offset = Timestamp.micros(ms, scale: 1000), case let (start, false) = timeOrigin.addingReportingOverflow(offset),
+              start <= Timestamp.latest else {
+            throw RecordError(field: "timestamp", "expected milliseconds from 0 to year 9999, found \(v["timestamp"]!.json)")
+        }
+        r.startMicros = start
         if let hashes = v["hash_ids"] {
             guard hashes.isArray else { throw RecordError(field: "hash_ids", "expected an array of integers") }
             r.prefixHashes = try hashes.elements.map { h throws(RecordError) in
