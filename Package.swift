@@ -39,6 +39,8 @@ let package = Package(
             dependencies: ["CostReplayCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "costreplay-bench", dependencies: ["CostReplayCore"]),
+        // libFuzzer targets (docs/reliability.md): a plain program unless built with --sanitize=fuzzer.
+        .executableTarget(name: "costreplay-fuzz", dependencies: ["CostReplayCore"]),
         .target(name: "TestSupport", dependencies: ["CostReplayCore"], path: "Tests/TestSupport"),
         .testTarget(
             name: "CostReplayCoreTests", dependencies: ["CostReplayCore", "TestSupport", "Statistics"],

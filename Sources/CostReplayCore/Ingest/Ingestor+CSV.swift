@@ -19,7 +19,7 @@ extension Ingestor {
                 return
             case .failure(.unterminatedQuote(let line, let raw)):
                 try reject(SourceLocation(file: path, line: line),
-                           RecordError("truncated record at end of file (a quoted field is not closed)"), raw: raw)
+                           RecordError("a quoted field opened on this line is never closed (before the end of the file or within 4 MiB); the lines after it are read on their own"), raw: raw)
                 return
             }
             guard var current = decoder else {

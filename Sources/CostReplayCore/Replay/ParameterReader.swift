@@ -111,7 +111,7 @@ enum ParameterReader {
 
     static func check(_ value: Double, spec: ParameterSpec, path: String, line: Int) throws(ScenarioError) -> ParameterValue {
         guard value.isFinite else {
-            throw ScenarioError(file: path, line: line, key: spec.name, "expected a finite number, found \(JSONText.number(value))")
+            throw ScenarioError(file: path, line: line, key: spec.name, "expected a finite number, found \(value)")
         }
         switch spec.kind {
         case let .number(min, max, integer):

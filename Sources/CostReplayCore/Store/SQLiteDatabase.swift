@@ -12,11 +12,22 @@ public final class SQLiteDatabase {
     /// Process-wide SQLite configuration, applied once before the first connection opens.
     private static let configured: Void = { _ = csqlite_configure_single_user() }()
 
-    public init(path: String, readOnly: Bool = false) throws(StoreError) {
+    /// `immutable` opens a file nobody can write (a read-only mount or folder) without the WAL
+    /// index SQLite would otherwise need to create beside it.
+    public init(path: String, readOnly: Bool = false, immutable: Bool = false) throws(StoreError) {
         _ = Self.configured
         var db: OpaquePointer?
-        let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-        let code = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+        var flags = readOnly || immutable ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        var name = path
+        if immutable {
+            flags |= SQLITE_OPEN_URI
+            let escaped = path.utf8.map { byte -> String in
+                let c = Character(Unicode.Scalar(byte))
+                return byte < 128 && (c.isLetter || c.isNumber || "/._-~".contains(c)) ? String(c) : "%" + String(byte, radix: 16, uppercase: true).leftPadded(2)
+            }.joined()
+            name = "file:" + escaped + "?immutable=1"
+        }
+        let code = sqlite3_open_v2(name, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close(db) }
@@ -80,4 +91,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "database \(path): request '\(id)' holds counts this version rejects (\(reason)); re-ingest its source"
         }
     }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

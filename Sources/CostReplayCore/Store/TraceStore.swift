@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The embedded SQLite store of requests, rejects and ingested sources.
 public final class TraceStore {
     public let database: SQLiteDatabase
@@ -5,18 +9,32 @@ public final class TraceStore {
     /// Opens or creates a store, applying the schema.
     public init(path: String) throws(StoreError) {
         database = try SQLiteDatabase(path: path)
-        // Larger pages make the wide request rows cheaper to append; only effective on a new file.
-        try database.execute("PRAGMA page_size=16384")
-        try database.execute("PRAGMA journal_mode=WAL")
-        try database.execute("PRAGMA synchronous=NORMAL")
-        try database.execute("PRAGMA cache_size=-65536")
-        try migrate()
+        do {
+            // Larger pages make the wide request rows cheaper to append; only effective on a new file.
+            try database.execute("PRAGMA page_size=16384")
+            try database.execute("PRAGMA journal_mode=WAL")
+            try database.execute("PRAGMA synchronous=NORMAL")
+            try database.execute("PRAGMA cache_size=-65536")
+            try migrate()
+        } catch {
+            let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+            if access(path, F_OK) == 0 ? access(path, W_OK) != 0 : access(folder.isEmpty ? "/" : folder, W_OK) != 0 {
+                throw StoreError.cannotOpen(path: path, reason: "it is read-only (a read-only file, folder or mount); commands that only read the store still work")
+            }
+            throw error
+        }
     }
 
     /// Opens an existing store for reading; a missing file is an error, not a new database.
     public init(existingPath path: String) throws(StoreError) {
-        database = try SQLiteDatabase(path: path, readOnly: true)
-        let hasMeta = (try? database.scalar("SELECT count(*) FROM sqlite_master WHERE name='meta'")) ?? 0
+        var database = try SQLiteDatabase(path: path, readOnly: true)
+        var hasMeta = try? database.scalar("SELECT count(*) FROM sqlite_master WHERE name='meta'")
+        if hasMeta == nil && access(path, W_OK) != 0 {
+            // A WAL store on a read-only mount or folder: SQLite cannot create the index it reads through.
+            database = try SQLiteDatabase(path: path, immutable: true)
+            hasMeta = try? database.scalar("SELECT count(*) FROM sqlite_master WHERE name='meta'")
+        }
+        self.database = database
         guard hasMeta == 1 else { throw StoreError.notACostReplayDatabase(path: path) }
         let found = try database.scalar("SELECT CAST(value AS INTEGER) FROM meta WHERE key='schema_version'") ?? 0
         if found > Int64(Schema.version) {

@@ -109,10 +109,19 @@ import TestSupport
         #expect(summary.files[0].error == "/nonexistent/trace.jsonl: cannot read the file: No such file or directory")
     }
 
-    @Test func anUnclosedQuoteAtTheEndOfACSVIsTruncation() throws {
+    @Test func anUnclosedQuoteAtTheEndOfACSVRejectsItsLine() throws {
         let path = Fixtures.write("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.68,374,44\n\"2023-11-16,1", name: "t.csv")
         let (_, summary) = try Fixtures.ingest([path])
-        #expect(messages(summary) == ["\(path):3: truncated record at end of file (a quoted field is not closed)"])
+        #expect(messages(summary) == ["\(path):3: a quoted field opened on this line is never closed (before the end of the file or within 4 MiB); the lines after it are read on their own"])
+    }
+
+    @Test func anUnclosedQuoteInTheMiddleOfACSVCostsOnlyItsLine() throws {
+        var text = "TIMESTAMP,ContextTokens,GeneratedTokens\n\"2023-11-16 18:15:46.68,374,44\n"
+        for second in 10..<40 { text += "2023-11-16 18:15:\(second).00,100,10\n" }
+        let path = Fixtures.write(text, name: "q.csv")
+        let (store, summary) = try Fixtures.ingest([path])
+        #expect(summary.totals == IngestCounts(read: 31, stored: 30, duplicates: 0, rejected: 1))
+        #expect(store.requestCount == 30)
     }
 
     @Test func aBadOTLPSpanRejectsOnlyThatSpan() throws {
