@@ -36,7 +36,7 @@ public struct CostCalculator {
                 let (note, model) = split(key)
                 return .init(note: note, model: model, requests: count)
             }.sorted { ($0.requests, $1.model) > ($1.requests, $0.model) },
-            priceSources: pricer.catalog.sources)
+            priceSources: pricer.catalog.sources, catalog: pricer.catalog.info)
     }
 }
 

@@ -31,6 +31,11 @@ public struct CatalogInfo: Sendable, Codable, Equatable {
     /// `genai-prices 0.2.3 (2026-11-10)`, the short form shown in footers.
     public var label: String { "\(name) \(version) (\(date))" }
 
+    /// The line under every money table: `Prices: genai-prices 0.2.3 (2026-11-10), bundled`.
+    public static func footer(_ info: CatalogInfo?) -> String {
+        "Prices: " + (info.map { "\($0.label), \($0.origin)" } ?? "catalog not recorded") + "\n"
+    }
+
     /// Whole days from the catalog's date to `today` (µs since the epoch), or nil when the date is unreadable.
     public func ageDays(today: Int64) -> Int? {
         guard let published = Timestamp.parseISO(date) else { return nil }
