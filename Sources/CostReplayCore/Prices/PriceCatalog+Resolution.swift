@@ -76,17 +76,17 @@ extension PriceCatalog {
         return nil
     }
 
-    /// The first entry of any provider that matches, preferring the provider whose `model_match` claims the name.
+    /// The first entry of any provider that matches: providers whose `model_match` claims the name
+    /// first, then model makers, then providers that host others' models (Azure lists OpenAI's
+    /// models too, at its own prices), each in feed order.
     func anyEntry(_ model: String) -> ModelPricing? {
         let names = [model, Self.dashedDate(model)].compactMap { $0 }
-        for name in names {
-            for entry in providers where entry.modelMatch.matches(name) {
-                if let hit = entry.models.first(where: { $0.match.matches(name) }) { return hit }
-            }
-        }
-        for name in names {
-            for entry in providers {
-                if let hit = entry.models.first(where: { $0.match.matches(name) }) { return hit }
+        let tiers: [(ProviderEntry) -> Bool] = [{ $0.modelMatch.matches(model) }, { $0.fallbacks.isEmpty }, { _ in true }]
+        for tier in tiers {
+            for name in names {
+                for entry in providers where tier(entry) {
+                    if let hit = entry.models.first(where: { $0.match.matches(name) }) { return hit }
+                }
             }
         }
         return nil
