@@ -44,10 +44,14 @@ public struct Pricer {
         let override = resolution.isOwnEntry ? pricing.override(for: context, at: at) : nil
         if let override { set.apply(override) }
         var b = Self.breakdown(usage, set)
-        if request.isBatch && !pricing.variants.contains(where: { $0.when["processing"] == "batch" }) {
+        // Listed variants start on the day they were verified; before it, the overlay's factors stand in.
+        func listed(_ key: String, _ value: String) -> Bool {
+            override != nil && pricing.variants.contains { $0.when == [key: value] && $0.constraint.holds(at: at) }
+        }
+        if request.isBatch && !listed("processing", "batch") {
             if let factors = pricing.batch { b.scale(factors) } else { notes.append(.noBatchRate) }
         }
-        if let tier, !Self.standardTiers.contains(tier), !pricing.variants.contains(where: { $0.when["service_tier"] == tier }) {
+        if let tier, !Self.standardTiers.contains(tier), !listed("service_tier", tier) {
             if let factors = pricing.serviceTiers[tier] { b.scale(factors) } else { notes.append(.noServiceTierRate(tier)) }
         }
         if usage.output > 0 && set.output.base == .zero && set.output.tiers.isEmpty && set.outputReasoning == nil {
