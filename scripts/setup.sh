@@ -16,4 +16,7 @@ if [ "${COSTREPLAY_SKIP_PIP:-0}" != "1" ]; then
   python3 - <<'PY' 2>/dev/null || pip install -q numpy scipy nbformat nbclient ipykernel pandas matplotlib
 import numpy, scipy, nbformat, nbclient, ipykernel, pandas, matplotlib
 PY
+  # The price parity test computes genai-prices' own prices (pinned: scripts/parity/genai_prices_expected.py).
+  python3 -c 'import genai_prices, sys; sys.exit(genai_prices.__version__ != "0.2.3")' 2>/dev/null \
+    || pip install -q genai-prices==0.2.3
 fi

@@ -7,6 +7,10 @@ struct BaselineDocument: Codable {
     var version = "costreplay.baseline/1"
     var pricesDigest: String
     var result: ReplayResult
+    /// The catalog the baseline was priced with (nil in baselines written before catalogs were versioned).
+    var catalog: CatalogInfo?
+    /// The configuration's scenario text, so `check` can replay it at new prices; nil: the traffic as recorded.
+    var scenario: String?
 
     static func read(_ path: String) throws -> BaselineDocument {
         let data: Data
@@ -39,6 +43,10 @@ enum GateReplay {
         do {
             file = try scenario.map { try ScenarioLoader.load(path: $0, catalog: catalog) } ?? ScenarioLoader.parse(text: asRecorded, path: "(as recorded)")
         } catch { throw CommandFailure(message: "error: \(error)") }
+        return try run(store: store, path: path, file: file, catalog: catalog)
+    }
+
+    static func run(store: TraceStore, path: String, file: ScenarioFile, catalog: PriceCatalog) throws -> ReplayResult {
         var options = ReplayOptions()
         options.bootstrapResamples = 0
         do { return try Simulation(scenarioFile: file, pricer: Pricer(catalog: catalog), options: options).run(store: store, databasePath: path).0 } catch {
@@ -67,9 +75,14 @@ struct Baseline: ParsableCommand {
             let result = try GateReplay.run(store: try store.openExisting(), path: store.path, scenario: scenario, catalog: catalog)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let document = BaselineDocument(pricesDigest: GateReplay.digest(catalog), result: result)
+            var text: String?
+            if let scenario {
+                do { text = try ScenarioLoader.load(path: scenario, catalog: catalog).text } catch { throw CommandFailure(message: "error: \(error)") }
+            }
+            let document = BaselineDocument(pricesDigest: GateReplay.digest(catalog), result: result, catalog: catalog.info, scenario: text)
             try writeOutput(try encoder.encode(document), to: out, kind: .json, inputs: [store.path] + (scenario.map { [$0] } ?? []) + prices.priceFiles)
-            Console.out("baseline: \(result.scenarios.first?.label ?? "?") costs \(MoneyFormat.human(result.scenarios.first?.totals.cost ?? .zero)) over the replayed traffic; written to \(out)\n")
+            Console.out("baseline: \(result.scenarios.first?.label ?? "?") costs \(MoneyFormat.human(result.scenarios.first?.totals.cost ?? .zero)) over the replayed traffic; written to \(out)\n"
+                        + CatalogInfo.footer(catalog.info))
         }
     }
 }
@@ -101,14 +114,17 @@ struct Check: ParsableCommand {
     @Option(help: "Write a markdown summary (pull-request comment, step summary).") var markdown: String?
     @Option(help: "Write the JSON diff.") var json: String?
     @Option(help: "Write JUnit XML.") var junit: String?
+    @Flag(help: "When the price catalog changed since the baseline, compare as recorded instead of replaying the baseline at the new prices.")
+    var asRecordedPrices = false
 
     func run() throws {
         guard [scenario, result, trace].compactMap({ $0 }).count == 1 else {
             throw CommandFailure(message: "error: give exactly one of --scenario, --result and --trace")
         }
         guard period == "month" else { throw CommandFailure(message: "error: --period supports month") }
-        let base = try BaselineDocument.read(baseline)
+        var base = try BaselineDocument.read(baseline)
         let catalog = try prices.catalog()
+        let priceChange = try samePrices(&base, catalog: catalog)
         let candidate: ReplayResult
         var label = "candidate"
         if let result {
@@ -140,9 +156,7 @@ struct Check: ParsableCommand {
         options.strict = strict
         var verdict = CostGate.compare(past: past, current: current, options: options, pastModels: base.result.scenarios.first?.byModelDaily,
                                        currentModels: candidate.scenarios.first?.byModelDaily)
-        if base.pricesDigest != GateReplay.digest(catalog) {
-            verdict.reasons.append("note: the prices differ from the baseline's (digest \(base.pricesDigest)); part of the change may be prices")
-        }
+        verdict.priceCatalogChange = priceChange
         let text = CostGate.markdown(verdict, pastLabel: base.result.scenarios.first?.label ?? "baseline", currentLabel: label)
         let inputs = [baseline, store.path] + [scenario, result, trace].compactMap { $0 } + prices.priceFiles
         if let markdown { try writeOutput(text, to: markdown, kind: .markdown, inputs: inputs) }
@@ -152,7 +166,37 @@ struct Check: ParsableCommand {
             try writeOutput(try encoder.encode(verdict), to: json, kind: .json, inputs: inputs)
         }
         if let junit { try writeOutput(CostGate.junit(verdict), to: junit, kind: .xml, inputs: inputs) }
-        Console.out(text)
+        Console.out(text + CatalogInfo.footer(catalog.info))
         if verdict.status == .fail { throw CommandFailure(message: "cost check failed", code: 1) }
+    }
+}
+
+extension Check {
+    /// When the catalog differs from the baseline's, replays the baseline configuration over the
+    /// stored traffic at the check's prices (unless --as-recorded-prices) and describes the change.
+    func samePrices(_ base: inout BaselineDocument, catalog: PriceCatalog) throws -> PriceCatalogChange? {
+        guard base.pricesDigest != GateReplay.digest(catalog) else { return nil }
+        let recorded = base.result.scenarios.first?.daily ?? []
+        var change = PriceCatalogChange(from: base.catalog?.label ?? "an unversioned catalog (digest \(base.pricesDigest))",
+                                        to: catalog.info.label, baselineAtRecordedPrices: 0, baselineAtCurrentPrices: nil,
+                                        comparedAtSamePrices: false)
+        var repriced: ReplayResult?
+        let asRecorded = base.scenario == nil && base.result.inputs.scenarioFile == "(as recorded)"
+        if !asRecordedPrices, asRecorded || base.scenario != nil, FileManager.default.fileExists(atPath: store.path) {
+            let file: ScenarioFile
+            do { file = try ScenarioLoader.parse(text: base.scenario ?? GateReplay.asRecorded, path: base.result.inputs.scenarioFile) } catch {
+                throw CommandFailure(message: "error: the baseline's scenario: \(error)")
+            }
+            repriced = try GateReplay.run(store: try store.openExisting(), path: store.path, file: file, catalog: catalog)
+        }
+        let now = repriced?.scenarios.first?.daily
+        let shift = CostGate.compare(past: recorded, current: now ?? recorded, options: CostGate.Options())
+        change.baselineAtRecordedPrices = shift.past
+        if let repriced, now != nil {
+            change.baselineAtCurrentPrices = shift.current
+            change.comparedAtSamePrices = true
+            base.result = repriced
+        }
+        return change
     }
 }

@@ -34,39 +34,6 @@ struct Cost: ParsableCommand {
 
 extension CostGrouping: ExpressibleByArgument {}
 
-struct Prices: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Inspect the price catalog.", subcommands: [Show.self])
-
-    struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Show the rates that apply to a model and where they came from.",
-            discussion: "Example:\n  costreplay prices show claude-sonnet-4-5 --at 2026-03-01")
-
-        @Argument(help: "Model name as it appears in traces.") var model: String
-        @Option(help: "Provider, when the model name is ambiguous.") var provider: String?
-        @Option(help: "Date or instant the rates apply to (default: latest).") var at: String?
-        @Option(help: "table or json.") var format: OutputFormat = .table
-        @OptionGroup var prices: PriceOptions
-
-        func run() throws {
-            let catalog = try prices.catalog()
-            guard let pricing = catalog.find(model: model, provider: provider) else {
-                throw CommandFailure(message: "error: no price for model '\(model)'\(provider.map { " (provider \($0))" } ?? "") in the catalog; add one with --prices FILE", code: 1)
-            }
-            var instant = Int64.max / 2
-            if let at {
-                guard let parsed = Timestamp.parseISO(at) else {
-                    throw CommandFailure(message: "error: --at \"\(at)\" is not a date (YYYY-MM-DD) or ISO 8601 instant")
-                }
-                instant = parsed
-            }
-            let view = PriceView(pricing: pricing, at: instant, query: model)
-            Console.out(format == .json ? try view.json() : view.text())
-        }
-    }
-}
-
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write stored requests as CostReplay's canonical JSONL (lossless; docs/trace-format.md).",

@@ -63,13 +63,20 @@ struct StoreOptions: ParsableArguments {
 struct PriceOptions: ParsableArguments {
     @Option(name: .customLong("prices"), help: "Add or override prices (CostReplay or LiteLLM JSON format); repeatable.")
     var priceFiles: [String] = []
+    @Flag(help: "Price a provider's request from another provider's entry when the provider has none (off: such requests are unpriced).")
+    var providerFallback = false
 
+    /// The catalog in force (installed by `prices update`, else bundled) plus --prices files; warns on
+    /// standard error when it is over 60 days old or an installed catalog had to be passed over.
     func catalog() throws -> PriceCatalog {
         do {
-            let catalog = try PriceCatalog.builtIn()
+            let (catalog, warning) = try CatalogLocation.store().catalogInForce()
+            if let warning { Console.error(warning) }
+            if let stale = catalog.info.ageWarning(today: try CatalogLocation.today()) { Console.error(stale) }
             for file in priceFiles { try catalog.loadUserFile(path: file) }
+            catalog.allowsProviderFallback = providerFallback
             return catalog
-        } catch { throw CommandFailure(message: "error: \(error)") }
+        } catch let failure as CommandFailure { throw failure } catch { throw CommandFailure(message: "error: \(error)") }
     }
 }
 

@@ -16,7 +16,7 @@ public struct CostCalculator {
             let priced = pricer.price(row.pricingInput)
             total.add(row, priced: priced)
             for key in grouping.keys(row) { groups[key, default: CostRow(key: key)].add(row, priced: priced) }
-            if let reason = priced.unpriced { unpriced[reason.rawValue + "\u{0}" + (row.model ?? "(none)"), default: 0] += 1 }
+            if let reason = priced.unpricedDescription { unpriced[reason + "\u{0}" + (row.model ?? "(none)"), default: 0] += 1 }
             for note in priced.notes { notes[note.description + "\u{0}" + (row.model ?? "(none)"), default: 0] += 1 }
         }
         func split(_ key: String) -> (String, String) {
@@ -36,7 +36,7 @@ public struct CostCalculator {
                 let (note, model) = split(key)
                 return .init(note: note, model: model, requests: count)
             }.sorted { ($0.requests, $1.model) > ($1.requests, $0.model) },
-            priceSources: pricer.catalog.sources)
+            priceSources: pricer.catalog.sources, catalog: pricer.catalog.info)
     }
 }
 

@@ -40,6 +40,8 @@ public enum CostGate {
         public var groups: [Group]
         /// Monthly cost by the model requests were finally sent to, over the compared days (when both sides have it).
         public var models: [Group]?
+        /// Set when the baseline was priced with another catalog than the check.
+        public var priceCatalogChange: PriceCatalogChange?
     }
 
     /// Per-model monthly costs over the given days (all days when `days` is empty), largest change first.
@@ -144,7 +146,7 @@ public enum CostGate {
             | difference | \(money(v.diff)) (\(MoneyFormat.fixed(v.diffPercent * 100, decimals: 1))%) |
             | 95% interval of the difference | \(money(v.interval[0])) to \(money(v.interval[1])) |
 
-            \(v.reasons.map { "- " + $0 }.joined(separator: "\n"))
+            \((v.reasons + [v.priceCatalogChange?.line].compactMap { $0 }).map { "- " + $0 }.joined(separator: "\n"))
 
             Over \(v.days) recorded days\(v.paired ? ", the same requests replayed both ways" : " (different periods compared)"); \
             monthly = daily average × 30.44.
@@ -170,7 +172,7 @@ public enum CostGate {
             <?xml version="1.0" encoding="UTF-8"?>
             <testsuites name="costreplay" tests="1" failures="\(v.status == .fail ? 1 : 0)">
               <testsuite name="cost-check" tests="1" failures="\(v.status == .fail ? 1 : 0)">
-                <testcase classname="costreplay" name="monthly cost within budget">\(failure)<system-out>\(escape(v.reasons.joined(separator: "\n")))</system-out></testcase>
+                <testcase classname="costreplay" name="monthly cost within budget">\(failure)<system-out>\(escape((v.reasons + [v.priceCatalogChange?.line].compactMap { $0 }).joined(separator: "\n")))</system-out></testcase>
               </testsuite>
             </testsuites>
 

@@ -13,6 +13,8 @@ public struct CostReport: Sendable, Codable {
     public var notes: [NoteCount]
     /// Price sources used.
     public var priceSources: [String]
+    /// The price catalog in force.
+    public var catalog: CatalogInfo?
 
     public struct Window: Sendable, Codable, Equatable {
         public var from: String?

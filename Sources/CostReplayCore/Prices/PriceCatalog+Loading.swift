@@ -1,17 +1,28 @@
 extension PriceCatalog {
-    /// Loads the genai-prices v2 feed (`[{id, provider_match, model_match, models: [...]}]`).
-    func loadGenAIPrices(bytes: [UInt8], source: String) throws(PriceError) {
+    /// Loads a catalog: CostReplay's envelope (`{"format": "costreplay-catalog/1", "catalog": {...},
+    /// "providers": [...]}`, written by scripts/update-prices.py) or genai-prices' bare v2 feed
+    /// (`[{id, provider_match, model_match, models: [...]}]`). Returns the envelope's description
+    /// of the data (its `catalog` object's text fields), empty for a bare feed.
+    @discardableResult
+    func loadGenAIPrices(bytes: [UInt8], source: String) throws(PriceError) -> [String: String] {
         let parser = JSONParser()
         let root: JSONValue
         do { root = try parser.parse(bytes) } catch {
             throw .invalid(path: source, reason: error.description)
         }
-        guard root.isArray else { throw .invalid(path: source, reason: "expected an array of providers") }
-        for provider in root.elements {
-            let id = provider["id"]?.string ?? ""
+        let list = root.isObject ? root["providers"] : root
+        guard let list, list.isArray else {
+            throw .invalid(path: source, reason: "expected a genai-prices feed (an array of providers) or a costreplay-catalog/1 document")
+        }
+        var loaded: [ProviderEntry] = []
+        for provider in list.elements {
+            guard let id = provider["id"]?.string, provider["models"]?.isArray == true else {
+                throw .invalid(path: source, reason: "providers[\(loaded.count)]: missing \"id\" or \"models\"")
+            }
             var entry = ProviderEntry(
                 id: id, name: provider["name"]?.string ?? id, providerMatch: MatchClause.read(provider["provider_match"]),
-                modelMatch: MatchClause.read(provider["model_match"]), models: [])
+                modelMatch: MatchClause.read(provider["model_match"]), models: [],
+                fallbacks: provider["fallback_model_providers"]?.elements.compactMap(\.string) ?? [])
             let url = provider["pricing_urls"]?.elements.first?.string
             for model in provider["models"]?.elements ?? [] {
                 guard let modelID = model["id"]?.string else { continue }
@@ -22,12 +33,35 @@ extension PriceCatalog {
                     periods: periods, contextWindow: model["context_window"]?.int64.map(Int.init),
                     source: source + (url.map { "; provider page \($0)" } ?? ""))
                 pricing.batch = ProviderPolicy.batchFactors(provider: id)
+                pricing.variants = try Self.readVariants(model["price_variants"], source: source)
                 entry.models.append(pricing)
             }
-            providers.append(entry)
+            loaded.append(entry)
         }
+        guard loaded.contains(where: { !$0.models.isEmpty }) else {
+            throw .invalid(path: source, reason: "the catalog has no priced models")
+        }
+        providers.append(contentsOf: loaded)
         addSource(source)
         invalidate()
+        var described: [String: String] = [:]
+        for (key, value) in root.isObject ? root["catalog"]?.members ?? [] : [] { described[key] = value.string }
+        return described
+    }
+
+    /// Reads `price_variants`: partial prices selected by exact request-context values.
+    static func readVariants(_ value: JSONValue?, source: String) throws(PriceError) -> [PriceVariant] {
+        var variants: [PriceVariant] = []
+        for raw in value?.elements ?? [] {
+            guard let prices = raw["prices"], let when = raw["when"], when.isObject else { continue }
+            var context: [String: String] = [:]
+            for (key, value) in when.members { if let text = value.string { context[key] = text } }
+            let override = readOverride(prices)
+            guard !context.isEmpty, !override.isEmpty else { continue }
+            variants.append(PriceVariant(when: context, constraint: try readConstraint(raw["constraint"], source: source),
+                                         prices: override))
+        }
+        return variants
     }
 
     /// Loads the batch / service-tier overlay derived from LiteLLM (scripts/build-rate-overlay.py).
@@ -84,14 +118,42 @@ extension PriceCatalog {
         return .always
     }
 
+    /// Seconds into the UTC day of `HH:MM[:SS][Z|±HH:MM]`, the feed's time-of-day format.
     static func secondOfDay(_ text: String) -> Int? {
-        let parts = text.filter { $0 != "Z" }.split(separator: ":").compactMap { Int($0) }
-        guard parts.count >= 2 else { return nil }
-        return parts[0] * 3600 + parts[1] * 60 + (parts.count > 2 ? parts[2] : 0)
+        var clock = Substring(text)
+        var offset = 0
+        if clock.hasSuffix("Z") { clock = clock.dropLast() }
+        if let sign = clock.lastIndex(where: { $0 == "+" || $0 == "-" }) {
+            let zone = clock[clock.index(after: sign)...].split(separator: ":").compactMap { Int($0) }
+            guard zone.count == 2 else { return nil }
+            offset = (zone[0] * 3600 + zone[1] * 60) * (clock[sign] == "+" ? 1 : -1)
+            clock = clock[..<sign]
+        }
+        let parts = clock.split(separator: ":").map { Int($0) }
+        guard parts.count >= 2, parts.count <= 3, !parts.contains(nil) else { return nil }
+        let local = parts[0]! * 3600 + parts[1]! * 60 + (parts.count > 2 ? parts[2]! : 0)
+        return ((local - offset) % 86_400 + 86_400) % 86_400
     }
 
     /// Reads one genai-prices `ModelPrice` (numbers or `{base, tiers}` per kind).
     static func readPriceSet(_ value: JSONValue, source: String) throws(PriceError) -> PriceSet {
+        let rates = readOverride(value)
+        var set = PriceSet(input: rates.input ?? TieredRate(base: .zero), output: rates.output ?? TieredRate(base: .zero))
+        set.hasTokenRates = rates.input != nil || rates.output != nil
+        set.isFree = value.members.isEmpty
+        set.cacheRead = rates.cacheRead
+        set.cacheWrite5m = rates.cacheWrite5m
+        set.cacheWrite1h = rates.cacheWrite1h
+        set.outputReasoning = rates.outputReasoning
+        if let perThousand = value["requests_kcount"]?.double { set.perRequest = Money(dollars: perThousand / 1000) }
+        return set
+    }
+
+    /// The token rates a price object names. `cache_write_mtok` is the rate of every cache write
+    /// that has no TTL-specific rate (genai-prices prices the most specific unit it has, see
+    /// genai_prices/decompose.py), so it stands in for the 5-minute rate here and for the 1-hour
+    /// rate in ``Pricer``.
+    static func readOverride(_ value: JSONValue) -> PriceOverride {
         func tiered(_ key: StaticString) -> TieredRate? {
             guard let v = value[key], !v.isNull else { return nil }
             if let number = v.double { return TieredRate(base: TokenRate(dollarsPerMillion: number)) }
@@ -102,15 +164,14 @@ extension PriceCatalog {
             }
             return TieredRate(base: TokenRate(dollarsPerMillion: base), tiers: tiers)
         }
-        let input = tiered("input_mtok") ?? tiered("input_text_mtok") ?? TieredRate(base: .zero)
-        let output = tiered("output_mtok") ?? tiered("output_text_mtok") ?? TieredRate(base: .zero)
-        var set = PriceSet(input: input, output: output)
-        set.cacheRead = tiered("cache_read_mtok") ?? tiered("cache_text_read_mtok")
-        set.cacheWrite5m = tiered("cache_write_5m_mtok") ?? tiered("cache_write_mtok") ?? tiered("cache_text_write_mtok")
-        set.cacheWrite1h = tiered("cache_write_1h_mtok") ?? tiered("cache_text_write_1h_mtok")
-        set.outputReasoning = tiered("output_reasoning_mtok")
-        if let perThousand = value["requests_kcount"]?.double { set.perRequest = Money(dollars: perThousand / 1000) }
-        return set
+        var rates = PriceOverride()
+        rates.input = tiered("input_mtok")
+        rates.output = tiered("output_mtok")
+        rates.cacheRead = tiered("cache_read_mtok")
+        rates.cacheWrite5m = tiered("cache_write_5m_mtok") ?? tiered("cache_write_mtok")
+        rates.cacheWrite1h = tiered("cache_write_1h_mtok")
+        rates.outputReasoning = tiered("output_reasoning_mtok")
+        return rates
     }
 }
 

@@ -1,20 +1,27 @@
 import Synchronization
 
-/// The dated price catalog: built-in genai-prices data, the batch and service-tier overlay, and
-/// any user price files, with a cached model lookup.
+/// The dated price catalog: genai-prices data (bundled, or installed by `prices update`), the
+/// batch and service-tier overlay, and any user price files, with a cached model lookup.
 ///
-/// An unknown model is never priced at $0: ``find(model:provider:)`` returns nil and the pricer
-/// counts and reports it.
+/// An unknown model is never priced at $0: ``resolve(model:provider:)`` says why it has no
+/// price and names the nearest entry, and the pricer counts and reports it.
 public final class PriceCatalog: @unchecked Sendable {
-    /// User entries first (they override), then the built-in providers in feed order.
+    /// User entries first (they override), then the catalog's providers in feed order.
     var userModels: [ModelPricing] = []
     var providers: [ProviderEntry] = []
     var overlay: [String: OverlayEntry] = [:]
     /// Lookups memoised by (provider, model); guarded because replays price on two threads.
-    private let cache = Mutex<[String: ModelPricing?]>([:])
+    private let cache = Mutex<[String: ModelResolution]>([:])
     /// Descriptions of every price source loaded, recorded with each run.
     /// Loading is not thread-safe; load every file before pricing starts.
     public private(set) var sources: [String] = []
+    /// The catalog in force: version, date and origin, named by every output that carries money.
+    public internal(set) var info = CatalogInfo(name: "custom", version: "unversioned", date: "unknown", origin: "none", source: "")
+    /// Price a provider's request from another provider's entry when the provider has none
+    /// (`--provider-fallback`); off by default, since hosts do not all charge the maker's price.
+    public var allowsProviderFallback = false {
+        didSet { invalidate() }
+    }
 
     struct ProviderEntry {
         var id: String
@@ -22,6 +29,8 @@ public final class PriceCatalog: @unchecked Sendable {
         var providerMatch: MatchClause
         var modelMatch: MatchClause
         var models: [ModelPricing]
+        /// Providers whose models this one hosts at their prices (`fallback_model_providers`).
+        var fallbacks: [String] = []
     }
 
     struct OverlayEntry {
@@ -31,47 +40,36 @@ public final class PriceCatalog: @unchecked Sendable {
 
     public init() {}
 
-    /// The catalog shipped with CostReplay.
+    /// The catalog shipped with CostReplay (scripts/update-prices.py writes it).
     public static func builtIn() throws(PriceError) -> PriceCatalog {
+        try load(bytes: BundledResource.bytes("price-catalog.json"), origin: "bundled", installed: nil)
+    }
+
+    /// A catalog from genai-prices data plus the bundled overlay; `origin` says where the data was read.
+    static func load(bytes: [UInt8], origin: String, installed: String?) throws(PriceError) -> PriceCatalog {
         let catalog = PriceCatalog()
-        try catalog.loadGenAIPrices(bytes: BundledResource.bytes("genai-prices-v2.json"),
-                                    source: "genai-prices v2 feed (pydantic/genai-prices 47df840, 2026-08-21, MIT)")
+        let described = try catalog.loadGenAIPrices(bytes: bytes, source: origin)
+        catalog.info = CatalogInfo(
+            name: described["name"] ?? "genai-prices feed", version: described["version"] ?? "unversioned",
+            date: described["date"] ?? installed ?? "unknown", origin: origin,
+            source: described["source"] ?? origin, installed: installed)
+        catalog.sources = ["\(catalog.info.label): \(catalog.info.source)"]
         try catalog.loadOverlay(bytes: BundledResource.bytes("rate-overlay.json"))
         return catalog
     }
 
-    /// The pricing of a model name as it appears in a trace, or nil when no entry matches.
+    /// The pricing of a model name as it appears in a trace, or nil when none may be used.
     public func find(model: String, provider: String?) -> ModelPricing? {
-        let key = (provider ?? "") + "|" + model
-        if let cached = cache.withLock({ $0[key] }) { return cached }
-        let found = search(model: model.lowercased(), provider: provider?.lowercased())
-        cache.withLock { $0[key] = found }
-        return found
+        resolve(model: model, provider: provider).pricing
     }
 
-    func search(model: String, provider: String?) -> ModelPricing? {
-        if let hit = userModels.first(where: { ($0.provider.isEmpty || provider == nil || $0.provider == provider) && $0.match.matches(model) }) {
-            return hit
-        }
-        if let provider {
-            let chosen = providers.filter { $0.id == provider || $0.providerMatch.matches(provider) }
-            for entry in chosen { if let hit = entry.models.first(where: { $0.match.matches(model) }) { return hit } }
-        }
-        // "openai/gpt-4o", "anthropic.claude-3-haiku": try the part after the provider prefix.
-        for separator in ["/", ":"] {
-            if let range = model.range(of: separator) {
-                let prefix = String(model[..<range.lowerBound])
-                let rest = String(model[range.upperBound...])
-                if let hit = search(model: rest, provider: prefix) { return hit }
-            }
-        }
-        for entry in providers where entry.modelMatch.matches(model) {
-            if let hit = entry.models.first(where: { $0.match.matches(model) }) { return hit }
-        }
-        for entry in providers {
-            if let hit = entry.models.first(where: { $0.match.matches(model) }) { return hit }
-        }
-        return nil
+    /// Which entry prices a model name for a provider, with notes on any loose match, or why none does.
+    public func resolve(model: String, provider: String?) -> ModelResolution {
+        let key = (provider ?? "") + "|" + model
+        if let cached = cache.withLock({ $0[key] }) { return cached }
+        let found = resolveUncached(model: model.lowercased(), provider: provider?.lowercased())
+        cache.withLock { $0[key] = found }
+        return found
     }
 
     /// Batch and service-tier factors from the overlay, by the catalog id or the traced name.

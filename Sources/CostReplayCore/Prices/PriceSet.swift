@@ -36,10 +36,52 @@ public struct PriceSet: Sendable, Hashable {
     /// A fee per request (genai-prices `requests_kcount` / 1000).
     public var perRequest: Money = .zero
 
+    /// Whether the catalog gave an input or output token rate: an entry without either (audio,
+    /// per-search or unpublished prices) cannot price token usage, and is reported, not $0.
+    public var hasTokenRates = true
+    /// The catalog lists the model with no charges at all (`"prices": {}`, e.g. OpenRouter's `:free`
+    /// models): priced at $0 with a note saying so.
+    public var isFree = false
+
     public init(input: TieredRate, output: TieredRate) {
         self.input = input
         self.output = output
     }
+
+    /// Replaces the rates an override names (genai-prices `price_variants`, resolved per key).
+    mutating func apply(_ override: PriceOverride) {
+        if let r = override.input { input = r }
+        if let r = override.output { output = r }
+        if let r = override.cacheRead { cacheRead = r }
+        if let r = override.cacheWrite5m { cacheWrite5m = r }
+        if let r = override.cacheWrite1h { cacheWrite1h = r }
+        if let r = override.outputReasoning { outputReasoning = r }
+    }
+}
+
+/// The rates a price variant replaces; nil keeps the standard rate.
+public struct PriceOverride: Sendable, Hashable {
+    public var input, output, cacheRead, cacheWrite5m, cacheWrite1h, outputReasoning: TieredRate?
+
+    var isEmpty: Bool { [input, output, cacheRead, cacheWrite5m, cacheWrite1h, outputReasoning].allSatisfy { $0 == nil } }
+
+    /// Fills the keys this override leaves open from a later variant: the first variant naming a key wins.
+    mutating func fillGaps(from other: PriceOverride) {
+        input = input ?? other.input
+        output = output ?? other.output
+        cacheRead = cacheRead ?? other.cacheRead
+        cacheWrite5m = cacheWrite5m ?? other.cacheWrite5m
+        cacheWrite1h = cacheWrite1h ?? other.cacheWrite1h
+        outputReasoning = outputReasoning ?? other.outputReasoning
+    }
+}
+
+/// Prices that replace the standard ones for requests with a given context, e.g.
+/// `{"processing": "batch"}` or `{"service_tier": "priority"}` (genai-prices `PriceVariant`).
+public struct PriceVariant: Sendable, Hashable {
+    public var when: [String: String]
+    public var constraint: PriceConstraint
+    public var prices: PriceOverride
 }
 
 /// When a ``PriceSet`` is in force.
@@ -93,6 +135,26 @@ public struct ModelPricing: Sendable {
     public var source: String
     public var batch: RateFactors?
     public var serviceTiers: [String: RateFactors] = [:]
+    /// Context-specific prices (batch, service tiers), tried first to last per rate.
+    public var variants: [PriceVariant] = []
+
+    /// Whether batch traffic has a price of its own: listed batch prices or a batch factor.
+    public var hasBatchPrices: Bool { batch != nil || variants.contains { $0.when["processing"] == "batch" } }
+
+    /// `provider/id`, how notes and reasons name an entry.
+    public var qualifiedID: String { provider.isEmpty ? id : provider + "/" + id }
+
+    /// The variant rates for a request context at an instant (genai-prices `ModelInfo.get_prices`):
+    /// each rate comes from the first variant whose context and constraint hold.
+    public func override(for context: [String: String], at micros: Int64) -> PriceOverride? {
+        guard !context.isEmpty else { return nil }
+        var result = PriceOverride()
+        for variant in variants where variant.constraint.holds(at: micros)
+            && variant.when.allSatisfy({ context[$0.key] == $0.value }) {
+            result.fillGaps(from: variant.prices)
+        }
+        return result.isEmpty ? nil : result
+    }
 
     /// The price set in force at an instant.
     public func prices(at micros: Int64) -> (PriceSet, PriceConstraint) {

@@ -1,11 +1,17 @@
 /// Prices one request at the rates in force when it ran.
 ///
-/// Rules, in order: an application cache hit costs nothing; uncached input, cache reads, 5-minute
-/// and 1-hour cache writes, visible output and reasoning output each at their own rate (a missing
-/// cache rate falls back to the input rate, a missing reasoning rate to the output rate, as the
-/// providers bill them); the long-context tier is chosen by the request's total input tokens
-/// (genai-prices' cliff model); batch and service-tier traffic is scaled by that model's published
-/// factors. Anything that cannot be priced is reported, never treated as $0.
+/// Rules, in order: an application cache hit costs nothing; the entry comes from
+/// ``PriceCatalog/resolve(model:provider:)`` (never another provider's unless allowed); batch and
+/// service-tier prices the catalog lists for the entry replace the standard rates
+/// (genai-prices `price_variants`); uncached input, cache reads, 5-minute and 1-hour cache writes,
+/// visible output and reasoning output each at their own rate, where a missing cache rate falls
+/// back as genai-prices prices the most specific unit it has (genai_prices/decompose.py): a
+/// 1-hour write without a 1-hour rate at the cache-write rate, then the input rate; a cache read
+/// without a read rate at the input rate; reasoning without a reasoning rate at the output rate.
+/// The long-context tier of every rate, cache rates included, is chosen by the request's total
+/// input tokens (genai-prices' cliff model, `calc_unit_price`). Batch and service-tier traffic
+/// without listed prices is scaled by the overlay's factors. Anything that cannot be priced is
+/// reported, never treated as $0.
 public struct Pricer {
     public let catalog: PriceCatalog
 
@@ -15,32 +21,65 @@ public struct Pricer {
         if request.cacheHit { return PricedRequest(cost: .zero, breakdown: CostBreakdown(), pricing: nil, notes: [], unpriced: nil) }
         guard let usage = request.usage else { return .unpriced(.noUsage) }
         guard let model = request.model else { return .unpriced(.noModel) }
-        guard let pricing = catalog.find(model: model, provider: request.provider) else { return .unpriced(.unknownModel) }
-        let (set, _) = pricing.prices(at: request.startMicros ?? 0)
-        let tierBasis = usage.input
+        let resolution = catalog.resolve(model: model, provider: request.provider)
+        guard let pricing = resolution.pricing else {
+            var refused = PricedRequest.unpriced(resolution.unpriced ?? .unknownModel)
+            refused.nearest = resolution.nearest
+            return refused
+        }
+        let at = request.startMicros ?? 0
+        var (set, _) = pricing.prices(at: at)
+        guard set.hasTokenRates || set.isFree else {
+            var refused = PricedRequest.unpriced(.noTokenRates)
+            refused.nearest = pricing.qualifiedID
+            return refused
+        }
+        var notes = resolution.notes
+        if set.isFree { notes.append(.listedFree) }
+        let tier = request.serviceTier?.lowercased()
+        var context: [String: String] = [:]
+        if request.isBatch { context["processing"] = "batch" }
+        if let tier, !tier.isEmpty { context["service_tier"] = tier }
+        // genai-prices applies variants only to the named provider's own entries (types.py `ModelInfo.calc_price`).
+        let override = resolution.isOwnEntry ? pricing.override(for: context, at: at) : nil
+        if let override { set.apply(override) }
+        var b = Self.breakdown(usage, set)
+        // Listed variants start on the day they were verified; before it, the overlay's factors stand in.
+        func listed(_ key: String, _ value: String) -> Bool {
+            override != nil && pricing.variants.contains { $0.when == [key: value] && $0.constraint.holds(at: at) }
+        }
+        if request.isBatch && !listed("processing", "batch") {
+            if let factors = pricing.batch { b.scale(factors) } else { notes.append(.noBatchRate) }
+        }
+        if let tier, !Self.standardTiers.contains(tier), !listed("service_tier", tier) {
+            if let factors = pricing.serviceTiers[tier] { b.scale(factors) } else { notes.append(.noServiceTierRate(tier)) }
+        }
+        if usage.output > 0 && set.output.base == .zero && set.output.tiers.isEmpty && set.outputReasoning == nil {
+            notes.append(.noOutputRate)
+        }
+        return PricedRequest(cost: b.total, breakdown: b, pricing: pricing, notes: notes, unpriced: nil)
+    }
+
+    /// The cost of each kind of token at one price set.
+    @inline(__always)
+    static func breakdown(_ usage: TokenUsage, _ set: PriceSet) -> CostBreakdown {
+        let basis = usage.input
         var b = CostBreakdown()
-        let inputRate = set.input.rate(inputTokens: tierBasis)
-        let outputRate = set.output.rate(inputTokens: tierBasis)
+        let inputRate = set.input.rate(inputTokens: basis)
         b.uncachedInput = inputRate.cost(usage.uncachedInput)
-        b.cacheRead = (set.cacheRead?.rate(inputTokens: tierBasis) ?? inputRate).cost(usage.cacheRead)
-        let write5m = set.cacheWrite5m?.rate(inputTokens: tierBasis) ?? inputRate
+        b.cacheRead = (set.cacheRead?.rate(inputTokens: basis) ?? inputRate).cost(usage.cacheRead)
+        let write5m = set.cacheWrite5m?.rate(inputTokens: basis) ?? inputRate
         b.cacheWrite = write5m.cost(usage.cacheWrite5m)
-            + (set.cacheWrite1h?.rate(inputTokens: tierBasis) ?? write5m).cost(usage.cacheWrite1h)
-        if let reasoningRate = set.outputReasoning?.rate(inputTokens: tierBasis) {
+            + (set.cacheWrite1h?.rate(inputTokens: basis) ?? write5m).cost(usage.cacheWrite1h)
+        let outputRate = set.output.rate(inputTokens: basis)
+        if let reasoningRate = set.outputReasoning?.rate(inputTokens: basis) {
             b.output = outputRate.cost(usage.visibleOutput)
             b.reasoning = reasoningRate.cost(usage.reasoning)
         } else {
             b.output = outputRate.cost(usage.output)
         }
         b.requestFee = set.perRequest
-        var notes: [PricingNote] = []
-        if request.isBatch {
-            if let factors = pricing.batch { b.scale(factors) } else { notes.append(.noBatchRate) }
-        }
-        if let tier = request.serviceTier?.lowercased(), !Self.standardTiers.contains(tier) {
-            if let factors = pricing.serviceTiers[tier] { b.scale(factors) } else { notes.append(.noServiceTierRate(tier)) }
-        }
-        return PricedRequest(cost: b.total, breakdown: b, pricing: pricing, notes: notes, unpriced: nil)
+        return b
     }
 
     /// Service tiers billed at the standard rate.
@@ -105,28 +144,67 @@ public struct PricedRequest: Sendable {
     public var pricing: ModelPricing?
     public var notes: [PricingNote]
     public var unpriced: UnpricedReason?
+    /// For an unpriced request, the catalog entry nearest to it (`provider/id`).
+    public var nearest: String?
+
+    public init(cost: Money?, breakdown: CostBreakdown, pricing: ModelPricing?, notes: [PricingNote], unpriced: UnpricedReason?) {
+        self.cost = cost
+        self.breakdown = breakdown
+        self.pricing = pricing
+        self.notes = notes
+        self.unpriced = unpriced
+    }
 
     static func unpriced(_ reason: UnpricedReason) -> PricedRequest {
         PricedRequest(cost: nil, breakdown: CostBreakdown(), pricing: nil, notes: [], unpriced: reason)
+    }
+
+    /// The reason with the nearest entry, as reports list it.
+    public var unpricedDescription: String? {
+        guard let unpriced else { return nil }
+        guard let nearest else { return unpriced.rawValue }
+        switch unpriced {
+        case .noTokenRates: return "\(unpriced.rawValue) (\(nearest))"
+        default: return "\(unpriced.rawValue); nearest entry \(nearest) (--provider-fallback uses it)"
+        }
     }
 }
 
 /// Why a request has no computed cost.
 public enum UnpricedReason: String, Sendable, Codable, CaseIterable {
     case unknownModel = "model not in the price catalog"
+    case unknownProvider = "provider not in the price catalog"
+    case providerLacksModel = "the provider has no price for this model"
+    case noTokenRates = "the catalog entry has no token prices"
     case noModel = "no model recorded"
     case noUsage = "no token usage recorded"
 }
 
-/// Something the pricer had to assume.
+/// Something the pricer had to assume, or an entry it used that the request did not name exactly.
 public enum PricingNote: Sendable, Hashable, CustomStringConvertible {
     case noBatchRate
     case noServiceTierRate(String)
+    case noOutputRate
+    case listedFree
+    /// The name matched the entry only by a prefix, pattern or date rewrite.
+    case looseMatch(entry: String)
+    /// The provider hosts the model maker's models and was priced from the maker's entry.
+    case hostedEntry(host: String, entry: String)
+    /// `--provider-fallback`: another provider's entry, by the user's leave.
+    case providerFallback(entry: String)
+    /// No provider was recorded and no provider claims the name; the first entry that matches was used.
+    case inferredProvider(entry: String)
 
     public var description: String {
         switch self {
         case .noBatchRate: return "batch request but no batch rate known; standard rate used"
         case .noServiceTierRate(let tier): return "service tier '\(tier)' has no known rate; standard rate used"
+        case .listedFree: return "the catalog lists this model with no charges; priced at $0"
+        case .noOutputRate: return "output tokens but the entry has no output price; output priced at $0 as the catalog lists it"
+        case .looseMatch(let entry): return "no entry of this exact name; priced as \(entry)"
+        case .hostedEntry(let host, let entry): return "\(host) hosts this model; priced from \(entry)"
+        case .providerFallback(let entry): return "the provider has no price for it; priced from \(entry) (--provider-fallback)"
+        case .inferredProvider(let entry): return "no provider recorded or implied; priced from \(entry)"
         }
     }
 }

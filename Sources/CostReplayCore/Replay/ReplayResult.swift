@@ -19,6 +19,8 @@ public struct ReplayResult: Sendable, Codable, Equatable {
         /// Stable hash of the scenario file text.
         public var scenarioDigest: String
         public var priceSources: [String]
+        /// The price catalog in force; nil in documents written before catalogs were versioned.
+        public var catalog: CatalogInfo?
     }
 
     public struct Shard: Sendable, Codable, Equatable {

@@ -22,7 +22,7 @@ public struct Simulation {
             seed: options.seed,
             shard: options.shard.map { .init(key: $0.key, indices: [$0.index], count: $0.count) },
             scenarioFile: scenarioFile.path, scenarioDigest: StableHash.hex(scenarioFile.text),
-            priceSources: pricer.catalog.sources)
+            priceSources: pricer.catalog.sources, catalog: pricer.catalog.info)
         var result = try engine.run(store: store, inputs: inputs)
         result.store = try health(store: store, window: options.window)
         return (result, engine.explained)

@@ -5,11 +5,20 @@
 /// the caller through ``number(_:)`` and are left alone.
 public struct CSVWriter {
     public private(set) var text = ""
+    /// Cells appended to every row after the header, e.g. the price catalog of a money table.
+    var trailing: [CSVCell] = []
 
     public init(header: [String]) { row(header) }
 
+    /// A table of money: a `price_catalog` column names the catalog on every row, so any row
+    /// copied elsewhere still says which prices it was computed at.
+    public init(header: [String], catalog: CatalogInfo?) {
+        row(header + ["price_catalog"])
+        trailing = [.text(catalog?.label ?? "unrecorded")]
+    }
+
     public mutating func row(_ cells: [CSVCell]) {
-        text += cells.map { $0.encoded }.joined(separator: ",") + "\r\n"
+        text += (cells + trailing).map { $0.encoded }.joined(separator: ",") + "\r\n"
     }
 
     public mutating func row(_ cells: [String]) { row(cells.map { CSVCell.text($0) }) }

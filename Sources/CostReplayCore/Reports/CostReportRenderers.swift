@@ -27,7 +27,7 @@ public enum CostReportRenderer {
         for note in report.notes.prefix(10) {
             text += "Note: \(MoneyFormat.count(note.requests)) requests of \(note.model): \(note.note)\n"
         }
-        return text
+        return text + CatalogInfo.footer(report.catalog)
     }
 
     /// The computed cost, flagged when some requests of the group could not be priced.
@@ -43,7 +43,7 @@ public enum CostReportRenderer {
             "group_by", "group", "requests", "priced_requests", "unpriced_requests", "input_tokens", "cache_read_tokens",
             "cache_write_tokens", "output_tokens", "reasoning_tokens", "computed_cost_usd", "billed_requests",
             "billed_cost_usd", "computed_on_billed_usd", "gap_usd",
-        ])
+        ], catalog: report.catalog)
         let all = report.rows + [report.total]
         for (index, row) in all.enumerated() {
             writer.row([

@@ -151,7 +151,8 @@ public enum HTMLReport {
                  step.parameters.keys.sorted().map { "\($0)=\(step.parameters[$0]!)" }.joined(separator: ", ")]
             }
         })
-        out += "<h3>Prices</h3><ul>" + result.inputs.priceSources.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+        out += "<h3>Prices</h3><p>Price catalog: \(HTML.escape(result.inputs.catalog.map { "\($0.label), \($0.origin)" } ?? "not recorded"))</p><ul>"
+            + result.inputs.priceSources.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
         out += "<h3>Diagnostics</h3>"
         var lines = result.diagnostics
         if let store = result.store {

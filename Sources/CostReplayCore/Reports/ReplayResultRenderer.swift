@@ -49,6 +49,7 @@ public enum ReplayResultRenderer {
             }
         }
         for line in result.diagnostics { text += "Note: \(line)\n" }
+        text += CatalogInfo.footer(result.inputs.catalog)
         return text
     }
 
@@ -58,7 +59,7 @@ public enum ReplayResultRenderer {
     public static func scenariosCSV(_ result: ReplayResult) -> String {
         var writer = CSVWriter(header: ["point", "scenario", "requests", "compared_requests", "unpriced_requests", "baseline_cost_usd",
                                         "cost_usd", "savings_usd", "savings_share", "served_requests", "latency_saved_ms",
-                                        "savings_low_usd", "savings_high_usd", "savings_share_low", "savings_share_high"])
+                                        "savings_low_usd", "savings_high_usd", "savings_share_low", "savings_share_high"], catalog: result.inputs.catalog)
         func row(_ label: String, _ scenario: String, _ t: Totals, _ intervals: BootstrapIntervals? = nil) {
             writer.row([.text(label), .text(scenario), .number(String(t.requests)), .number(String(t.comparedRequests)),
                         .number(String(t.unpricedRequests)), .number(MoneyFormat.plain(t.baselineCost, decimals: 9)),
@@ -77,7 +78,7 @@ public enum ReplayResultRenderer {
 
     /// `levers.csv`: one row per (point, lever, attribution method).
     public static func leversCSV(_ result: ReplayResult) -> String {
-        var writer = CSVWriter(header: ["point", "position", "strategy", "method", "cost_before_usd", "cost_after_usd", "savings_usd"])
+        var writer = CSVWriter(header: ["point", "position", "strategy", "method", "cost_before_usd", "cost_after_usd", "savings_usd"], catalog: result.inputs.catalog)
         for scenario in result.scenarios {
             for (method, list) in [("waterfall", scenario.waterfall), ("alone", scenario.alone)] {
                 for (position, item) in list.enumerated() {
@@ -92,7 +93,7 @@ public enum ReplayResultRenderer {
 
     /// `rates.csv`: one row per (point, strategy, rate) with its exact 95% interval.
     public static func ratesCSV(_ result: ReplayResult) -> String {
-        var writer = CSVWriter(header: ["point", "strategy", "rate", "events", "trials", "value", "lower", "upper"])
+        var writer = CSVWriter(header: ["point", "strategy", "rate", "events", "trials", "value", "lower", "upper"], catalog: result.inputs.catalog)
         for scenario in result.scenarios {
             for strategy in (scenario.rates ?? [:]).keys.sorted() {
                 for (name, r) in scenario.rates![strategy]!.sorted(by: { $0.key < $1.key }) {
@@ -106,7 +107,7 @@ public enum ReplayResultRenderer {
 
     /// `daily.csv`: one row per (point, UTC day): baseline and scenario cost of the same requests.
     public static func dailyCSV(_ result: ReplayResult) -> String {
-        var writer = CSVWriter(header: ["point", "day", "requests", "baseline_usd", "cost_usd"])
+        var writer = CSVWriter(header: ["point", "day", "requests", "baseline_usd", "cost_usd"], catalog: result.inputs.catalog)
         for scenario in result.scenarios {
             for day in scenario.daily ?? [] {
                 writer.row([.text(scenario.label), .text(day.day), .number(String(day.requests)),
@@ -119,7 +120,7 @@ public enum ReplayResultRenderer {
     /// `models_daily.csv`: one row per (point, side, UTC day, model): cost by model over time, the recorded
     /// model on the baseline side and the model finally sent to on the scenario side.
     public static func modelsDailyCSV(_ result: ReplayResult) -> String {
-        var writer = CSVWriter(header: ["point", "side", "day", "model", "cost_usd"])
+        var writer = CSVWriter(header: ["point", "side", "day", "model", "cost_usd"], catalog: result.inputs.catalog)
         for scenario in result.scenarios {
             for (side, rows) in [("baseline", scenario.baselineByModelDaily ?? []), ("scenario", scenario.byModelDaily ?? [])] {
                 for row in rows {
@@ -133,7 +134,7 @@ public enum ReplayResultRenderer {
 
     /// `metrics.csv`: one row per (point, strategy, counter).
     public static func metricsCSV(_ result: ReplayResult) -> String {
-        var writer = CSVWriter(header: ["point", "strategy", "metric", "value"])
+        var writer = CSVWriter(header: ["point", "strategy", "metric", "value"], catalog: result.inputs.catalog)
         for scenario in result.scenarios {
             for strategy in scenario.metrics.keys.sorted() {
                 for (metric, value) in scenario.metrics[strategy]!.sorted(by: { $0.key < $1.key }) {

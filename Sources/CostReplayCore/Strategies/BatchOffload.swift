@@ -83,7 +83,7 @@ public struct BatchOffload: ReplayStrategy {
         guard request.served == nil, request.kind == .llm, !request.isBatch else { return }
         guard eligible(request) else { return }
         counters.add("eligible")
-        guard let model = request.model, pricer.catalog.find(model: model, provider: request.provider)?.batch != nil else {
+        guard let model = request.model, pricer.catalog.find(model: model, provider: request.provider)?.hasBatchPrices == true else {
             counters.add("no_batch_rate")
             if explain { ledger.append(.init(strategy: Self.name, decision: "pass", detail: "eligible but no batch rate is known for \(request.model ?? "its model")")) }
             return

@@ -81,7 +81,7 @@ import TestSupport
     @Test func csvOutputIsTidyAndEndsWithATotalRow() throws {
         let csv = CostReportRenderer.csv(try report([Fixtures.trace("canonical.jsonl")]))
         let lines = csv.split(separator: "\r\n").map(String.init)
-        #expect(lines[0] == "group_by,group,requests,priced_requests,unpriced_requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens,computed_cost_usd,billed_requests,billed_cost_usd,computed_on_billed_usd,gap_usd")
-        #expect(lines.last == "total,total,7,6,1,264100,4400,5000,4710,1600,1.629950000,1,0.004000000,0.004000000,0.000000000")
+        #expect(lines[0] == "group_by,group,requests,priced_requests,unpriced_requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens,computed_cost_usd,billed_requests,billed_cost_usd,computed_on_billed_usd,gap_usd,price_catalog")
+        #expect(lines.last == "total,total,7,6,1,264100,4400,5000,4710,1600,1.629950000,1,0.004000000,0.004000000,0.000000000,genai-prices 0.2.3 (2026-11-10)")
     }
 }

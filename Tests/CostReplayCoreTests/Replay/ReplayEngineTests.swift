@@ -57,7 +57,7 @@ import TestSupport
         let result = try simulate(Self.twoLevers).0
         let scenario = result.scenarios[0]
         let lines = ReplayResultRenderer.modelsDailyCSV(result).split(separator: "\r\n").map(String.init)
-        #expect(lines.first == "point,side,day,model,cost_usd")
+        #expect(lines.first == "point,side,day,model,cost_usd,price_catalog")
         let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows.filter { $0[1] == "baseline" }.count == scenario.baselineByModelDaily?.count)
         #expect(rows.filter { $0[1] == "scenario" }.count == scenario.byModelDaily?.count)
