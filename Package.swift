@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
@@ -43,7 +44,8 @@ let package = Package(
         .executableTarget(name: "costreplay-fuzz", dependencies: ["CostReplayCore"]),
         .target(name: "TestSupport", dependencies: ["CostReplayCore"], path: "Tests/TestSupport"),
         .testTarget(
-            name: "CostReplayCoreTests", dependencies: ["CostReplayCore", "TestSupport", "Statistics"],
+            name: "CostReplayCoreTests",
+            dependencies: ["CostReplayCore", "TestSupport", "Statistics", .product(name: "PropertyBased", package: "swift-property-based")],
             // Some tests replay real traces against plain reference implementations; optimise them too.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
