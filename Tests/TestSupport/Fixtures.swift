@@ -1,5 +1,6 @@
 import CostReplayCore
 import Foundation
+import Testing
 
 /// Paths and builders shared by the tests.
 public enum Fixtures {
@@ -9,6 +10,14 @@ public enum Fixtures {
 
     /// `traces/fixtures/NAME`.
     public static func trace(_ name: String) -> String { root.appendingPathComponent("traces/fixtures/\(name)").path }
+
+    /// Whether `../shared/data` (public traces, price snapshot) is beside the checkout; tests that
+    /// read it are skipped with ``sharedDataMissing`` in a clone of the repository alone.
+    public static var hasSharedData: Bool {
+        FileManager.default.fileExists(atPath: root.deletingLastPathComponent().appendingPathComponent("shared/data/README.md").path)
+    }
+
+    public static let sharedDataMissing: Comment = "needs ../shared/data beside the checkout (public traces and prices); absent here"
 
     /// `../shared/data/PATH` beside the checkout.
     public static func shared(_ path: String) -> String {

@@ -63,7 +63,7 @@ import TestSupport
         #expect(abs(costs.energyKWh(gpus: 2, hours: 10, utilisation: 0.5, busyPowerFraction: 0.8) - 9.555) < 1e-9)
     }
 
-    @Test func theAzureTraceNeedsMoreServersToStopSpilling() throws {
+    @Test(.enabled(if: Fixtures.hasSharedData, Fixtures.sharedDataMissing)) func theAzureTraceNeedsMoreServersToStopSpilling() throws {
         let records = try LocalGPUValidation.load(path: Fixtures.shared("azure-llm-inference-2023/AzureLLMInferenceTrace_conv.csv"))
         #expect(records.count == 19_366)
         let rows = LocalGPUValidation.run(records: records, servers: [1, 4], pricer: Pricer(catalog: sharedCatalog))

@@ -13,7 +13,7 @@ import TestSupport
         #expect(status.stdout.contains("age: 18 days\n"))
     }
 
-    @Test func updateFromAFileInstallsItAndACorruptFileLeavesItInForce() throws {
+    @Test(.enabled(if: Fixtures.hasSharedData, Fixtures.sharedDataMissing)) func updateFromAFileInstallsItAndACorruptFileLeavesItInForce() throws {
         let good = Fixtures.shared("prices/v2_data.json")
         let installed = try CLI.run(["prices", "update", "--from", good], environment: environment)
         #expect(installed.status == 0)

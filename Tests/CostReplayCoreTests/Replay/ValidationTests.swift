@@ -17,7 +17,7 @@ import TestSupport
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test func qqpHitsAndPrecisionMatchNumPy() throws {
+    @Test(.enabled(if: Fixtures.hasSharedData, Fixtures.sharedDataMissing)) func qqpHitsAndPrecisionMatchNumPy() throws {
         let folder = Fixtures.shared("gptcache-qqp")
         let rows = QQPValidation.evaluate(try QQPValidation.load(folder: folder, builtin: false), thresholds: [0.8, 0.9])
         let reference = try python("""
@@ -45,7 +45,7 @@ import TestSupport
         #expect(rows[0].precision < rows[1].precision)
     }
 
-    @Test func mooncakeUnboundedHitShareMatchesAPlainPythonReplay() throws {
+    @Test(.enabled(if: Fixtures.hasSharedData, Fixtures.sharedDataMissing)) func mooncakeUnboundedHitShareMatchesAPlainPythonReplay() throws {
         let path = Fixtures.shared("mooncake-fast25/conversation_trace.jsonl")
         let (reuse, rows) = try MooncakeValidation.run(path: path, pricer: Pricer(catalog: sharedCatalog))
         let reference = try python("""

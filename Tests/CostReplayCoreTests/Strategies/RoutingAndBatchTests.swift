@@ -113,7 +113,7 @@ import TestSupport
 }
 
 @Suite struct RouteLLMValidationTests {
-    @Test func accuraciesAndTheOracleMatchAPlainPythonCount() throws {
+    @Test(.enabled(if: Fixtures.hasSharedData, Fixtures.sharedDataMissing)) func accuraciesAndTheOracleMatchAPlainPythonCount() throws {
         let folder = Fixtures.shared("routellm-evals")
         let items = try RouteLLMValidation.load(folder: folder, benchmark: "gsm8k", pricer: Pricer(catalog: sharedCatalog),
                                                 at: Timestamp.parseISO("2026-09-01")!)

@@ -63,7 +63,7 @@ import TestSupport
         #expect(rows[1].affected == 0)
     }
 
-    @Test func theShareGPTSampleGivesAnIntervalAroundTheShare() throws {
+    @Test(.enabled(if: Fixtures.hasSharedData, Fixtures.sharedDataMissing)) func theShareGPTSampleGivesAnIntervalAroundTheShare() throws {
         let conversations = try TruncationValidation.load(folder: Fixtures.shared("sharegpt92k-sample/sampled_enriched_data"))
         #expect(conversations.count == 1000)
         let rows = TruncationValidation.evaluate(conversations, keep: [2, 8])
