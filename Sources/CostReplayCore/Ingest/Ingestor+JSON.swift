@@ -115,23 +115,38 @@ extension Ingestor {
 
     /// Stores decoded records and the item-level rejections of one source record.
     func store(_ output: DecodeOutput, location: SourceLocation, raw: String?, item: Int = 0) throws(StoreError) {
-        for var record in output.records {
-            counts.read += 1
-            if record.kind == .llm {
-                if record.model == nil { record.model = options.defaultModel }
-                if record.provider == nil { record.provider = options.defaultProvider }
-            }
-            if try writer.write(record, source: location) { counts.stored += 1 } else { counts.duplicates += 1 }
+        for record in output.records { try store(record, at: location) }
+        for (place, record) in output.placedRecords { try store(record, at: place) }
+        for record in output.mergedRecords {
+            let stored = try writer.write(record, source: location)
+            countsByPath[location.file, default: IngestCounts()].read += 1
+            if stored { countsByPath[location.file]!.merged += 1 } else { countsByPath[location.file]!.duplicates += 1 }
         }
+        for place in output.foldedLines {
+            countsByPath[place.file, default: IngestCounts()].read += 1
+            countsByPath[place.file]!.merged += 1
+        }
+        for reason in output.settledReasons { try writer.clearRejections(reason: reason) }
         for (index, error) in output.itemErrors {
             try reject(location, error, raw: raw, item: item > 0 ? item : index)
         }
         for (place, error, text) in output.placedErrors { try reject(place, error, raw: text) }
     }
 
+    func store(_ record: TraceRecord, at location: SourceLocation) throws(StoreError) {
+        var record = record
+        if record.kind == .llm {
+            if record.model == nil { record.model = options.defaultModel }
+            if record.provider == nil { record.provider = options.defaultProvider }
+        }
+        let stored = try writer.write(record, source: location)
+        countsByPath[location.file, default: IngestCounts()].read += 1
+        if stored { countsByPath[location.file]!.stored += 1 } else { countsByPath[location.file]!.duplicates += 1 }
+    }
+
     func reject(_ location: SourceLocation, _ error: RecordError, raw: String?, item: Int = 0) throws(StoreError) {
-        counts.read += 1
-        counts.rejected += 1
+        countsByPath[location.file, default: IngestCounts()].read += 1
+        countsByPath[location.file]!.rejected += 1
         let rejection = Rejection(location: location, item: item, field: error.field, reason: error.reason, raw: raw)
         try writer.write(rejection)
         if summary.sampleRejections.count < options.sampleLimit { summary.sampleRejections.append(rejection) }
