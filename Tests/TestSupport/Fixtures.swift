@@ -10,6 +10,11 @@ public enum Fixtures {
     /// `traces/fixtures/NAME`.
     public static func trace(_ name: String) -> String { root.appendingPathComponent("traces/fixtures/\(name)").path }
 
+    /// `traces/fixtures/upstream/PATH`: files written by the upstream libraries themselves.
+    public static func upstream(_ path: String) -> String {
+        root.appendingPathComponent("traces/fixtures/upstream/\(path)").path
+    }
+
     /// `../shared/data/PATH` beside the checkout.
     public static func shared(_ path: String) -> String {
         root.deletingLastPathComponent().appendingPathComponent("shared/data/\(path)").path

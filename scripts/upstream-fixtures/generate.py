@@ -44,16 +44,28 @@ def main() -> None:
     out = options.out.resolve()
     scenarios = catalog(options.variant)
     seed = 1 if options.variant == "fixtures" else 2
+    calls: dict[str, dict[str, int]] = {}
     with FakeProvider(scenarios) as fake:
+        def answered(producer: str, args: list[str]) -> None:
+            before = len(fake.requests)
+            run(args)
+            counts = calls.setdefault(producer, {})
+            for path, body in fake.requests[before:]:
+                if not path.startswith("/api/"):
+                    name = fake.scenario_of(body).name
+                    counts[name] = counts.get(name, 0) + 1
         for index, producer in enumerate(OTEL_PRODUCERS):
             # A seed per producer: each producer's trace and span ids are its own, and stable.
-            run(["otel_run.py", producer, str(fake.port), str(out / "otlp"), options.variant, str(seed * 100 + index)])
-        run(["litellm_run.py", str(fake.port), str(out / "litellm"), options.variant])
-        run(["langfuse_run.py", str(fake.port), str(out / "langfuse"), options.variant])
-        run(["batch_run.py", str(fake.port), str(out / "openai-batch"), options.variant])
+            answered(producer, ["otel_run.py", producer, str(fake.port), str(out / "otlp"), options.variant,
+                                str(seed * 100 + index)])
+        answered("litellm", ["litellm_run.py", str(fake.port), str(out / "litellm"), options.variant])
+        answered("langfuse", ["langfuse_run.py", str(fake.port), str(out / "langfuse"), options.variant])
+        answered("openai-batch", ["batch_run.py", str(fake.port), str(out / "openai-batch"), options.variant])
     expected = {
         "variant": options.variant,
         "versions": {name: version(name) for name in PACKAGES},
+        # How many requests of each scenario the fake provider answered, by producer.
+        "calls": calls,
         "requests": {name: {"model": s.model, "api": s.api, "stream": s.stream, "response_id": s.response_id,
                             **s.expected()} for name, s in scenarios.items() if not s.extra.get("status")},
     }
