@@ -33,6 +33,30 @@ import TestSupport
         #expect(result.stderr.hasSuffix("error: nothing was stored\n"))
     }
 
+    @Test func anIngestWhoseRecordsAreAllDuplicatesExits0() throws {
+        let db = Fixtures.temporaryDirectory().appendingPathComponent("d.db").path
+        let trace = Fixtures.upstream("otlp/anthropic-sdk.otlp.jsonl")
+        #expect(try CLI.run(["ingest", trace, "--db", db]).status == 0)
+        let again = try CLI.run(["ingest", trace, "--db", db])
+        #expect(again.status == 0)
+        #expect(again.stderr.isEmpty)
+    }
+
+    @Test func costByRequestJSONRowsNameModelProviderAndStart() throws {
+        let db = Fixtures.temporaryDirectory().appendingPathComponent("r.db").path
+        _ = try CLI.run(["ingest", Fixtures.upstream("litellm/litellm-spendlogs.json"), "--db", db])
+        let result = try CLI.run(["cost", "--by", "request", "--format", "json", "--db", db])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let rows = try #require(document["rows"] as? [[String: Any]])
+        let opus = try #require(rows.first { $0["model"] as? String == "claude-opus-4-1" })
+        #expect((opus["key"] as? String)?.hasPrefix("litellm:chatcmpl-") == true)
+        #expect(opus["provider"] as? String == "anthropic")
+        #expect((opus["start"] as? String)?.hasPrefix("20") == true)
+        #expect(opus["cacheWriteTokens"] as? Int == 4000)
+        let table = try CLI.run(["cost", "--by", "model", "--db", db]).stdout
+        #expect(table.contains("cache read tok  cache write tok"))
+    }
+
     @Test func strictModeFailsOnAnyRejectAndRejectsAreWrittenOut() throws {
         let dir = Fixtures.temporaryDirectory()
         let trace = Fixtures.write("{\"id\":\"a\",\"model\":\"gpt-4o\",\"input_tokens\":1,\"output_tokens\":1}\nbroken\n")

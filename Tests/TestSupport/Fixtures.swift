@@ -19,6 +19,11 @@ public enum Fixtures {
 
     public static let sharedDataMissing: Comment = "needs ../shared/data beside the checkout (public traces and prices); absent here"
 
+    /// `traces/fixtures/upstream/PATH`: files written by the upstream libraries themselves.
+    public static func upstream(_ path: String) -> String {
+        root.appendingPathComponent("traces/fixtures/upstream/\(path)").path
+    }
+
     /// `../shared/data/PATH` beside the checkout.
     public static func shared(_ path: String) -> String {
         root.deletingLastPathComponent().appendingPathComponent("shared/data/\(path)").path

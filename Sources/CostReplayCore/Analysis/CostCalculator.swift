@@ -16,6 +16,7 @@ public struct CostCalculator {
             let priced = pricer.price(row.pricingInput)
             total.add(row, priced: priced)
             for key in grouping.keys(row) { groups[key, default: CostRow(key: key)].add(row, priced: priced) }
+            if grouping == .request, let key = grouping.keys(row).first { groups[key]!.describe(row) }
             if let reason = priced.unpricedDescription { unpriced[reason + "\u{0}" + (row.model ?? "(none)"), default: 0] += 1 }
             for note in priced.notes { notes[note.description + "\u{0}" + (row.model ?? "(none)"), default: 0] += 1 }
         }

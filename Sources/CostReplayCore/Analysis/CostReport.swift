@@ -43,6 +43,10 @@ public struct CostReport: Sendable, Codable {
 /// Totals of one group.
 public struct CostRow: Sendable, Codable, Equatable {
     public var key: String
+    /// Set on `--by request` rows only: the request's model, provider and start (ISO 8601 UTC).
+    public var model: String?
+    public var provider: String?
+    public var start: String?
     public var requests = 0
     public var pricedRequests = 0
     public var unpricedRequests = 0
@@ -63,6 +67,13 @@ public struct CostRow: Sendable, Codable, Equatable {
 
     /// Computed minus billed over the requests that carry both; nil when none does.
     public var gap: Money? { billedRequests > 0 ? computedOnBilled - billedCost : nil }
+
+    /// Names the one request a `--by request` row stands for.
+    mutating func describe(_ row: PricingRow) {
+        model = row.model
+        provider = row.provider
+        start = row.startMicros.map(Timestamp.iso)
+    }
 
     mutating func add(_ row: PricingRow, priced: PricedRequest) {
         requests += 1

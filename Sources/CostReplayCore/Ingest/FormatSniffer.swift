@@ -36,7 +36,7 @@ public enum FormatSniffer {
         if firstByte == UInt8(ascii: "{") {
             // JSON lines only when the first record parses on its own; otherwise it is one
             // pretty-printed document, or JSON lines whose first line is broken.
-            let firstKeys: Set<String>? = first.withUnsafeBytes { raw in (try? parser.parse(raw)).map(keysOf) }
+            let firstKeys: Set<String>? = first.withUnsafeBytes { raw in (try? parser.parse(raw)).map(recordKeys) }
             if let firstKeys {
                 return Result(layout: .jsonLines, detected: TraceFormat.classify(jsonKeys: firstKeys),
                               hint: "first record has keys \(firstKeys.sorted().prefix(8).joined(separator: ", "))")
@@ -69,8 +69,7 @@ public enum FormatSniffer {
         let keys: Set<String>? = bytes.withUnsafeBytes { raw in
             guard let root = try? parser.parse(raw) else { return nil }
             if root.isArray { return root.elements.first.map(keysOf) ?? [] }
-            if let data = root["data"], data.isArray, let first = data.elements.first { return keysOf(first) }
-            return keysOf(root)
+            return recordKeys(root)
         }
         guard let keys else { return nil }
         return Result(layout: .jsonDocument, detected: TraceFormat.classify(jsonKeys: keys),
@@ -78,6 +77,13 @@ public enum FormatSniffer {
     }
 
     static func keysOf(_ value: JSONValue) -> Set<String> { Set(value.members.map(\.key)) }
+
+    /// The keys of a record, looking inside an API page (`{"data": [...], "meta": {...}}`, as Langfuse's
+    /// public API returns it, on one line or pretty-printed) at its first element.
+    static func recordKeys(_ value: JSONValue) -> Set<String> {
+        if let data = value["data"], data.isArray, let first = data.elements.first, first.isObject { return keysOf(first) }
+        return keysOf(value)
+    }
 
     static func dropBOM(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {

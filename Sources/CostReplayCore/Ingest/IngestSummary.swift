@@ -1,20 +1,26 @@
-/// Record counts of an ingest. They reconcile: `read == stored + duplicates + rejected`.
+/// Record counts of an ingest. They reconcile: `read == stored + duplicates + rejected + merged`.
+///
+/// `merged` counts records folded into a call another record already counts: OTLP spans that
+/// describe the same provider call (kept as structure without usage, see `SameCallFilter`) and
+/// OpenAI batch input lines joined to their output line (the output line's file stores the record).
 public struct IngestCounts: Sendable, Equatable, Codable {
     public var read = 0
     public var stored = 0
     public var duplicates = 0
     public var rejected = 0
+    public var merged = 0
 
-    public init(read: Int = 0, stored: Int = 0, duplicates: Int = 0, rejected: Int = 0) {
+    public init(read: Int = 0, stored: Int = 0, duplicates: Int = 0, rejected: Int = 0, merged: Int = 0) {
         self.read = read
         self.stored = stored
         self.duplicates = duplicates
         self.rejected = rejected
+        self.merged = merged
     }
 
     public static func + (a: IngestCounts, b: IngestCounts) -> IngestCounts {
         IngestCounts(read: a.read + b.read, stored: a.stored + b.stored, duplicates: a.duplicates + b.duplicates,
-                     rejected: a.rejected + b.rejected)
+                     rejected: a.rejected + b.rejected, merged: a.merged + b.merged)
     }
 }
 

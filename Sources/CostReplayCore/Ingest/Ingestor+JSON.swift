@@ -115,31 +115,57 @@ extension Ingestor {
 
     /// Stores decoded records and the item-level rejections of one source record.
     func store(_ output: DecodeOutput, location: SourceLocation, raw: String?, item: Int = 0) throws(StoreError) {
-        for var record in output.records {
-            counts.read += 1
-            if record.kind == .llm {
-                if record.model == nil { record.model = options.defaultModel }
-                if record.provider == nil { record.provider = options.defaultProvider }
-            }
+        for record in output.records { try store(record, at: location, raw: raw, item: item) }
+        for (place, record) in output.placedRecords { try store(record, at: place, raw: nil, item: 0) }
+        for record in output.mergedRecords {
             switch try writer.write(record, source: location) {
-            case .stored: counts.stored += 1
-            case .duplicate: counts.duplicates += 1
+            case .stored:
+                countsByPath[location.file, default: IngestCounts()].read += 1
+                countsByPath[location.file]!.merged += 1
+            case .duplicate:
+                countsByPath[location.file, default: IngestCounts()].read += 1
+                countsByPath[location.file]!.duplicates += 1
             case let .conflict(field, stored, found):
-                // Counted as read above; the rejection must not count it twice.
-                counts.read -= 1
-                try reject(location, RecordError(field: "id", "id '\(record.id.prefix(80))' is already stored with another \(field) (stored \(stored.prefix(40)), here \(found.prefix(40))); ids must be unique"),
-                           raw: raw, item: item)
+                try reject(location, Self.conflict(record, field, stored, found), raw: raw, item: item)
             }
         }
+        for place in output.foldedLines {
+            countsByPath[place.file, default: IngestCounts()].read += 1
+            countsByPath[place.file]!.merged += 1
+        }
+        for reason in output.settledReasons { try writer.clearRejections(reason: reason) }
         for (index, error) in output.itemErrors {
             try reject(location, error, raw: raw, item: item > 0 ? item : index)
         }
         for (place, error, text) in output.placedErrors { try reject(place, error, raw: text) }
     }
 
+    func store(_ record: TraceRecord, at location: SourceLocation, raw: String?, item: Int) throws(StoreError) {
+        var record = record
+        if record.kind == .llm {
+            if record.model == nil { record.model = options.defaultModel }
+            if record.provider == nil { record.provider = options.defaultProvider }
+        }
+        switch try writer.write(record, source: location) {
+        case .stored:
+            countsByPath[location.file, default: IngestCounts()].read += 1
+            countsByPath[location.file]!.stored += 1
+        case .duplicate:
+            countsByPath[location.file, default: IngestCounts()].read += 1
+            countsByPath[location.file]!.duplicates += 1
+        case let .conflict(field, stored, found):
+            try reject(location, Self.conflict(record, field, stored, found), raw: raw, item: item)
+        }
+    }
+
+    /// The same id stored before with other content: a rejection, never a silent duplicate.
+    static func conflict(_ record: TraceRecord, _ field: String, _ stored: String, _ found: String) -> RecordError {
+        RecordError(field: "id", "id '\(record.id.prefix(80))' is already stored with another \(field) (stored \(stored.prefix(40)), here \(found.prefix(40))); ids must be unique")
+    }
+
     func reject(_ location: SourceLocation, _ error: RecordError, raw: String?, item: Int = 0) throws(StoreError) {
-        counts.read += 1
-        counts.rejected += 1
+        countsByPath[location.file, default: IngestCounts()].read += 1
+        countsByPath[location.file]!.rejected += 1
         let rejection = Rejection(location: location, item: item, field: error.field, reason: error.reason, raw: raw)
         try writer.write(rejection)
         if summary.sampleRejections.count < options.sampleLimit { summary.sampleRejections.append(rejection) }

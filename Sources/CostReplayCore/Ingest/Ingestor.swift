@@ -8,7 +8,8 @@ public final class Ingestor {
     let options: IngestOptions
     let parser = JSONParser()
     var summary = IngestSummary()
-    var counts = IngestCounts()
+    /// Counts by file: a batch join settles lines of a file read earlier, so counts follow each line's file.
+    var countsByPath: [String: IngestCounts] = [:]
     var currentPath = ""
     /// Called with (bytes read, file size, path) now and then.
     public var progress: ((Int, Int, String) -> Void)?
@@ -20,12 +21,12 @@ public final class Ingestor {
 
     public func ingest(paths: [String]) throws(StoreError) -> IngestSummary {
         summary = IngestSummary()
+        countsByPath = [:]
         // Batch inputs must meet their outputs, so all OpenAI batch files share one decoder.
         var batch = OpenAIBatchDecoder()
         var batchPaths: [String] = []
         for path in paths {
             currentPath = path
-            counts = IngestCounts()
             var format: TraceFormat?
             var failure: String?
             do {
@@ -40,20 +41,20 @@ public final class Ingestor {
                 failure = "\(path): \(error)"
             }
             try writer.flush()
-            summary.files.append(FileIngestResult(path: path, format: format?.rawValue, counts: counts, error: failure))
-            try writer.recordSource(path: path, format: format?.rawValue ?? "unknown", summary: counts)
-            try writer.flush()
+            summary.files.append(FileIngestResult(path: path, format: format?.rawValue, counts: IngestCounts(), error: failure))
         }
         if let last = batchPaths.last {
             currentPath = last
-            let index = summary.files.lastIndex { $0.path == last }!
-            counts = summary.files[index].counts
             var output = DecodeOutput()
             batch.finish(into: &output)
             try store(output, location: SourceLocation(file: last, line: 0), raw: nil)
-            summary.files[index].counts = counts
-            try writer.flush()
         }
+        for index in summary.files.indices {
+            let file = summary.files[index]
+            summary.files[index].counts = countsByPath[file.path] ?? IngestCounts()
+            try writer.recordSource(path: file.path, format: file.format ?? "unknown", summary: summary.files[index].counts)
+        }
+        try writer.flush()
         return summary
     }
 

@@ -5,6 +5,14 @@ public struct DecodeOutput {
     public var itemErrors: [(item: Int, error: RecordError)] = []
     /// Failures that belong to another source line than the one being decoded (batch joins).
     public var placedErrors: [(location: SourceLocation, error: RecordError, raw: String?)] = []
+    /// Records that belong to another source line than the one being decoded (batch joins).
+    public var placedRecords: [(location: SourceLocation, record: TraceRecord)] = []
+    /// Records describing a call another record already counts: stored as structure, counted as merged.
+    public var mergedRecords: [TraceRecord] = []
+    /// Source lines folded into a record stored from another line (batch inputs joined to outputs).
+    public var foldedLines: [SourceLocation] = []
+    /// Reasons of rejections from earlier ingests that this input settles; they are removed.
+    public var settledReasons: [String] = []
     public init() {}
 }
 

@@ -4,12 +4,14 @@ import Foundation
 public enum CostReportRenderer {
     public static func table(_ report: CostReport) -> String {
         let hasBilled = report.total.billedRequests > 0
-        var header = [report.groupBy.rawValue, "requests", "input tok", "cached tok", "output tok", "computed"]
+        var header = [report.groupBy.rawValue, "requests", "input tok", "cache read tok", "cache write tok", "output tok",
+                      "computed"]
         if hasBilled { header += ["billed", "gap"] }
         var rows: [[String]] = []
         for row in report.rows + [report.total] {
             var cells = [row.key, MoneyFormat.count(row.requests), MoneyFormat.count(row.inputTokens),
-                         MoneyFormat.count(row.cacheReadTokens), MoneyFormat.count(row.outputTokens),
+                         MoneyFormat.count(row.cacheReadTokens), MoneyFormat.count(row.cacheWriteTokens),
+                         MoneyFormat.count(row.outputTokens),
                          computedCell(row)]
             if hasBilled {
                 cells += [row.billedRequests > 0 ? MoneyFormat.human(row.billedCost) : "",

@@ -5,13 +5,18 @@ public enum IngestSummaryRenderer {
     public static func text(_ summary: IngestSummary, db: String) -> String {
         var rows: [[String]] = summary.files.map { file in
             [file.path, file.format ?? "-", MoneyFormat.count(file.counts.read), MoneyFormat.count(file.counts.stored),
-             MoneyFormat.count(file.counts.duplicates), MoneyFormat.count(file.counts.rejected)]
+             MoneyFormat.count(file.counts.duplicates), MoneyFormat.count(file.counts.rejected),
+             MoneyFormat.count(file.counts.merged)]
         }
         let t = summary.totals
         rows.append(["total", "", MoneyFormat.count(t.read), MoneyFormat.count(t.stored), MoneyFormat.count(t.duplicates),
-                     MoneyFormat.count(t.rejected)])
-        var text = TextTable.render(header: ["file", "format", "read", "stored", "duplicates", "rejected"], rows: rows,
-                                    separatorBeforeLast: true)
+                     MoneyFormat.count(t.rejected), MoneyFormat.count(t.merged)])
+        var text = TextTable.render(header: ["file", "format", "read", "stored", "duplicates", "rejected", "merged"],
+                                    rows: rows, separatorBeforeLast: true)
+        if t.merged > 0 {
+            text += "\nMerged: \(MoneyFormat.count(t.merged)) records describe a call another record already counts "
+                + "(spans of one provider call, batch inputs joined to their outputs); see docs/trace-format.md.\n"
+        }
         if !summary.sampleRejections.isEmpty {
             text += "\nRejected (first \(summary.sampleRejections.count); all are kept in \(db), see `costreplay rejects`):\n"
             for rejection in summary.sampleRejections { text += "  \(rejection)\n" }

@@ -87,6 +87,14 @@ public final class RequestWriter {
         try countAndMaybeCommit()
     }
 
+    /// Removes stored rejections with exactly this reason (a later input settled them).
+    public func clearRejections(reason: String) throws(StoreError) {
+        try beginIfNeeded()
+        let statement = try store.database.prepare("DELETE FROM rejects WHERE reason = ?")
+        statement.bind(1, reason)
+        try statement.step()
+    }
+
     public func recordSource(path: String, format: String, summary: IngestCounts) throws(StoreError) {
         try beginIfNeeded()
         let statement = try store.database.prepare(

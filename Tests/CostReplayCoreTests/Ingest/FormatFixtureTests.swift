@@ -133,7 +133,7 @@ import TestSupport
         // (500 × 0.15 + 500 × 0.075 + 100 × 0.6) × 0.5
         #expect(try cost(store, record.id) == usd("0.00008625"))
         let reasons = try store.rejections().map(\.description)
-        #expect(reasons.contains { $0.hasSuffix("openai-batch-output.jsonl:2: field 'error': the batch request failed: The server had an error.") })
+        #expect(reasons.contains { $0.hasSuffix("openai-batch-output.jsonl:2: field 'error': batch request request-2 failed: The server had an error.") })
         #expect(reasons.contains { $0.hasSuffix("openai-batch-input.jsonl:3: field 'custom_id': batch input request request-3 has no matching output line; its tokens and cost are unknown") })
     }
 

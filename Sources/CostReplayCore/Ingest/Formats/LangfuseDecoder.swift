@@ -1,11 +1,10 @@
 /// Reads Langfuse observation exports (JSON array, JSONL or CSV): GENERATION and EMBEDDING
 /// observations are billed calls; SPAN, TOOL, RETRIEVER, AGENT and EVENT ones are structure.
 ///
-/// Token convention: Langfuse usage types are additive (its UI sums every type whose name has
-/// `input` into input usage, likewise `output`), so cached tokens are reported apart from
-/// `input`. CostReplay's input is the sum of all input types; cache reads are the types naming
-/// a cache read (`input_cached_tokens`, `cache_read_input_tokens`, …), cache writes those naming
-/// cache creation or writes, and reasoning the output types naming reasoning.
+/// Token convention: see ``LangfuseUsage`` (additive usage types, with the rules that keep cache
+/// writes and reasoning from being counted twice). The UI's CSV export writes every value through
+/// `JSON.stringify` before quoting it, so timestamps arrive as `"2026-…Z"` with their JSON quotes;
+/// CSV cells holding one JSON string are unquoted first.
 public struct LangfuseDecoder: JSONRecordDecoder, CSVRowDecoder {
     public let format = TraceFormat.langfuse
     let nested = JSONParser()
@@ -30,7 +29,7 @@ public struct LangfuseDecoder: JSONRecordDecoder, CSVRowDecoder {
     }
 
     public mutating func decode(_ row: CSVRow, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
-        let fields = CSVHeader.dictionary(header: header, row: row.fields)
+        let fields = CSVHeader.dictionary(header: header, row: row.fields).mapValues(unquoted)
         output.records.append(try decode(RecordFields(storage: .csv(fields), nestedParser: nested)))
     }
 
@@ -84,22 +83,14 @@ public struct LangfuseDecoder: JSONRecordDecoder, CSVRowDecoder {
             }
             return
         }
-        var usage = TokenUsage(input: 0, output: 0)
-        for (key, value) in details.members {
-            let name = key.lowercased()
-            guard name != "total" else { continue }
-            guard let count = try FieldReading.tokens(value, field: "usageDetails.\(key)") else { continue }
-            if name.contains("input") || name.contains("cache") || name.contains("prompt") {
-                usage.input += count
-                if name.contains("cache_read") || name.contains("cached") { usage.cacheRead += count }
-                else if name.contains("1h") && (name.contains("creation") || name.contains("write")) { usage.cacheWrite1h += count }
-                else if name.contains("creation") || name.contains("cache_write") { usage.cacheWrite5m += count }
-            } else if name.contains("output") || name.contains("completion") || name.contains("reasoning") {
-                usage.output += count
-                if name.contains("reasoning") { usage.reasoning += count }
-            }
-        }
-        r.usage = usage
+        r.usage = try LangfuseUsage.read(details)
+    }
+
+    /// A cell holding one JSON string (`"2026-…Z"`, as the UI export writes dates) as that string.
+    func unquoted(_ cell: String) -> String {
+        guard cell.utf8.count >= 2, cell.utf8.first == 34, cell.utf8.last == 34,
+              let value = try? nested.parse(cell), let text = value.string else { return cell }
+        return text
     }
 
     func readCost(_ f: RecordFields) throws(RecordError) -> Double? {

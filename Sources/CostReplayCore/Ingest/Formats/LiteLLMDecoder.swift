@@ -76,9 +76,28 @@ public struct LiteLLMDecoder: JSONRecordDecoder, CSVRowDecoder {
                                             field: "metadata.usage_object.cache_creation_input_tokens")
         let reasoning = try FieldReading.tokens(usage["completion_tokens_details"]?["reasoning_tokens"],
                                                 field: "metadata.usage_object.completion_tokens_details.reasoning_tokens")
+        let oneHour = try oneHourWrites(usage) ?? 0
+        let writes = write ?? oneHour
+        guard oneHour <= writes else {
+            throw RecordError(field: "metadata.usage_object.prompt_tokens_details.cache_creation_token_details.ephemeral_1h_input_tokens",
+                              "1-hour cache writes (\(oneHour)) exceed all cache writes (\(writes))")
+        }
         tokens.cacheRead = read ?? cached ?? 0
-        tokens.cacheWrite5m = write ?? 0
+        tokens.cacheWrite5m = writes - oneHour
+        tokens.cacheWrite1h = oneHour
         tokens.reasoning = reasoning ?? 0
+    }
+
+    /// The 1-hour part of the cache writes: LiteLLM keeps Anthropic's split under
+    /// `prompt_tokens_details.cache_creation_token_details`; Anthropic's own shape is `cache_creation`.
+    func oneHourWrites(_ usage: JSONValue) throws(RecordError) -> Int64? {
+        let detailsField = "metadata.usage_object.prompt_tokens_details.cache_creation_token_details.ephemeral_1h_input_tokens"
+        if let count = try FieldReading.tokens(usage["prompt_tokens_details"]?["cache_creation_token_details"]?["ephemeral_1h_input_tokens"],
+                                               field: detailsField) {
+            return count
+        }
+        return try FieldReading.tokens(usage["cache_creation"]?["ephemeral_1h_input_tokens"],
+                                       field: "metadata.usage_object.cache_creation.ephemeral_1h_input_tokens")
     }
 }
 

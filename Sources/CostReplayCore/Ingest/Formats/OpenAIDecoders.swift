@@ -1,83 +1,3 @@
-/// Reads OpenAI Batch API files: input lines (`custom_id`, `body.model`, `body.messages`) and
-/// output lines (`custom_id`, `response.body` with `usage`), joined by `custom_id`.
-///
-/// Token convention (OpenAI): `prompt_tokens` includes `prompt_tokens_details.cached_tokens`
-/// and `completion_tokens` includes `completion_tokens_details.reasoning_tokens`, the same as
-/// CostReplay's. Batch results are billed at the batch rate, so records are flagged `isBatch`.
-/// An input line whose output never arrives is reported at the end as a rejection.
-public struct OpenAIBatchDecoder: JSONRecordDecoder {
-    public let format = TraceFormat.openaiBatch
-    struct PendingInput {
-        var model: String?
-        var messages: [MessageInfo]
-        var prompt: String
-        var raw: String
-        var location: SourceLocation
-    }
-    var inputs: [String: PendingInput] = [:]
-    var outputs: [String: TraceRecord] = [:]
-    /// custom_ids whose output was an error: their input lines are settled, not pending.
-    var failed: Set<String> = []
-    var location = SourceLocation(file: "", line: 0)
-
-    public init() {}
-
-    public mutating func willDecode(at location: SourceLocation) { self.location = location }
-
-    public mutating func decode(_ v: JSONValue, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
-        guard let customID = FieldReading.identifier(v["custom_id"]) else { throw .missing("custom_id") }
-        if let body = v["body"] {
-            if failed.contains(customID) { return }
-            let (messages, prompt) = Normalise.chatMessages(body["messages"] ?? body["input"] ?? body)
-            let input = PendingInput(model: body["model"]?.string, messages: messages, prompt: prompt, raw: v.json, location: location)
-            if var record = outputs.removeValue(forKey: customID) {
-                Self.merge(input, into: &record)
-                output.records.append(record)
-            } else {
-                inputs[customID] = input
-            }
-            return
-        }
-        guard let response = v["response"] else { throw .missing("response") }
-        if let error = v["error"], !error.isNull {
-            inputs.removeValue(forKey: customID)
-            failed.insert(customID)
-            throw RecordError(field: "error", "the batch request failed: \(error["message"]?.string ?? error.json)")
-        }
-        guard let body = response["body"] else { throw .missing("response.body") }
-        var record = try ChatCompletion.record(body, id: "openai-batch:" + customID, field: "response.body")
-        record.format = format.rawValue
-        record.isBatch = true
-        record.attributes["custom_id"] = JSONText.quote(customID)
-        if let requestID = response["request_id"]?.string { record.attributes["request_id"] = JSONText.quote(requestID) }
-        if let input = inputs.removeValue(forKey: customID) {
-            Self.merge(input, into: &record)
-            output.records.append(record)
-        } else {
-            outputs[customID] = record
-        }
-    }
-
-    public mutating func finish(into output: inout DecodeOutput) {
-        // Outputs without their input are complete for pricing; only the prompt text is missing.
-        for key in outputs.keys.sorted() { output.records.append(outputs[key]!) }
-        outputs.removeAll()
-        for key in inputs.keys.sorted() {
-            let input = inputs[key]!
-            output.placedErrors.append((input.location, RecordError(field: "custom_id",
-                "batch input request \(key) has no matching output line; its tokens and cost are unknown"), input.raw))
-        }
-        inputs.removeAll()
-    }
-
-    static func merge(_ input: PendingInput, into record: inout TraceRecord) {
-        record.requestModel = input.model
-        record.messages = input.messages
-        record.promptText = input.prompt
-        record.promptHash = StableHash.hex(input.prompt)
-    }
-}
-
 /// Reads chat-completion logs: `{"request": {...}, "response": {...}}` pairs or bare responses.
 public struct OpenAIChatDecoder: JSONRecordDecoder {
     public let format = TraceFormat.openaiChat
@@ -129,7 +49,11 @@ enum ChatCompletion {
         guard let input = try FieldReading.tokens(usage[inputKey], field: name("usage.\(inputKey)")) else {
             throw .missing(name("usage.prompt_tokens"))
         }
-        guard let output = try FieldReading.tokens(usage[outputKey], field: name("usage.\(outputKey)")) else {
+        // Embeddings bill input only: their usage has no output count.
+        let isEmbedding = body["object"]?.string == "list" && usage[outputKey] == nil
+        if isEmbedding { r.operation = "embeddings" }
+        guard let output = try FieldReading.tokens(usage[outputKey], field: name("usage.\(outputKey)"))
+            ?? (isEmbedding ? 0 : nil) else {
             throw .missing(name("usage.completion_tokens"))
         }
         let inputDetails = inputKey == "prompt_tokens" ? "prompt_tokens_details" : "input_tokens_details"
