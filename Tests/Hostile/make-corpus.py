@@ -225,6 +225,24 @@ case("html-onto-foreign-file", "an existing file that is not HTML is not replace
 case("html-replaces-html", "an existing HTML report is replaced", {"t.jsonl": good(), "s.yaml": "scenarios: [{name: a, strategies: [exact_cache]}]\n", "r.html": "<!DOCTYPE html><p>old</p>\n"},
      ["simulate", "--db", "s.db", "--scenario", "s.yaml", "--html", "r.html", "--bootstrap", "0"], 0, setup=[ingest("t.jsonl")])
 
+# --- price files: every number checked before use ----------------------------------------
+def price_case(name, about, text, stderr, fmt="own"):
+    case(name, about, {"t.jsonl": good(), "p.json": text}, ["cost", "--db", "s.db", "--prices", "p.json"], 2,
+         setup=[ingest("t.jsonl")], stderr=stderr)
+OWN = '{"format": "costreplay-prices/1", "models": [{"provider": "openai", "id": "gpt-4o", "prices": [{"input_mtok": %s, "output_mtok": 10}]}]}'
+price_case("prices-huge-rate", "a rate of 1e300 dollars per million tokens", OWN % "1e300",
+           "error: price file p.json: models[0].prices[0].input_mtok: 1e+300 is out of range 0…1000000")
+price_case("prices-negative-rate", "a negative rate", OWN % "-5", "error: price file p.json: models[0].prices[0].input_mtok: -5 is out of range 0…1000000")
+price_case("prices-text-rate", "a rate written as text", OWN % '"abc"', 'error: price file p.json: models[0].prices[0].input_mtok: expected a number, found "abc"')
+price_case("prices-negative-tier-start", "a tier starting below zero tokens", OWN % '{"base": 1, "tiers": [{"start": -1, "price": 2}]}',
+           "error: price file p.json: models[0].prices[0].input_mtok.tiers[0].start: -1 is out of range 0…10000000000")
+price_case("prices-batch-factor-huge", "a batch factor of 1e9",
+           '{"format": "costreplay-prices/1", "models": [{"provider": "openai", "id": "gpt-4o", "prices": [{"input_mtok": 1, "output_mtok": 2}], "batch": {"input_factor": 1e9}}]}',
+           "error: price file p.json: models[0].batch.input_factor: 1000000000 is out of range 0…100")
+price_case("prices-litellm-huge", "a LiteLLM per-token cost of 1e300",
+           '{"gpt-4o": {"input_cost_per_token": 1e300, "output_cost_per_token": 1e-5, "litellm_provider": "openai"}}',
+           "error: price file p.json: gpt-4o.input_cost_per_token: 1e+300 is out of range 0…1")
+
 # --- stores ------------------------------------------------------------------------------
 case("database-is-a-trace", "a JSONL file given as the database", {"t.jsonl": good()}, ["cost", "--db", "t.jsonl"], 2, unchanged=["t.jsonl"],
      stderr="error: t.jsonl is not a CostReplay database")

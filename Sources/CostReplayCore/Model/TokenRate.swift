@@ -7,8 +7,10 @@ public struct TokenRate: Hashable, Sendable, Codable {
     public init(nanosPerMillion: Int64) { self.nanosPerMillion = nanosPerMillion }
 
     /// A rate quoted in dollars per million tokens, as price lists publish them.
+    /// Non-finite rates become zero and rates beyond ±$10⁹ per million tokens are clamped, so no
+    /// input can trap here; price files are checked against far tighter bounds first.
     public init(dollarsPerMillion: Double) {
-        self.nanosPerMillion = Int64((dollarsPerMillion * 1e9).rounded())
+        self.nanosPerMillion = Self.clamped(dollarsPerMillion * 1e9)
     }
 
     public var dollarsPerMillion: Double { Double(nanosPerMillion) / 1e9 }
@@ -20,7 +22,12 @@ public struct TokenRate: Hashable, Sendable, Codable {
 
     /// The rate scaled by a factor such as a 50% batch discount.
     public func scaled(by factor: Double) -> TokenRate {
-        TokenRate(nanosPerMillion: Int64((Double(nanosPerMillion) * factor).rounded()))
+        TokenRate(nanosPerMillion: Self.clamped(Double(nanosPerMillion) * factor))
+    }
+
+    static func clamped(_ nanos: Double) -> Int64 {
+        guard nanos.isFinite else { return 0 }
+        return Int64(Swift.min(Swift.max(nanos, -1e18), 1e18).rounded())
     }
 
     public static let zero = TokenRate(nanosPerMillion: 0)

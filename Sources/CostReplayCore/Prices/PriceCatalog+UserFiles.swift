@@ -15,8 +15,10 @@ extension PriceCatalog {
         guard root.isObject else { throw .invalid(path: path, reason: "expected a JSON object") }
         var added: [ModelPricing]
         if root["models"] != nil || root["format"] != nil {
+            try PriceFileCheck.ownFormat(root, path: path)
             added = try readOwnFormat(root, path: path)
         } else {
+            try PriceFileCheck.liteLLMFormat(root, path: path)
             added = try readLiteLLMFormat(root, path: path)
         }
         userModels = added + userModels
