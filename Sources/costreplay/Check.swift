@@ -117,6 +117,12 @@ struct Check: ParsableCommand {
     @Flag(help: "When the price catalog changed since the baseline, compare as recorded instead of replaying the baseline at the new prices.")
     var asRecordedPrices = false
 
+    func validate() throws {
+        for (name, value) in [("--max-increase", maxIncrease), ("--max-increase-usd", maxIncreaseUsd), ("--warn-increase", warnIncrease)] {
+            if let value, !value.isFinite || abs(value) > 1e12 { throw ValidationError("\(name) must be a finite number, found \(value)") }
+        }
+    }
+
     func run() throws {
         guard [scenario, result, trace].compactMap({ $0 }).count == 1 else {
             throw CommandFailure(message: "error: give exactly one of --scenario, --result and --trace")

@@ -35,7 +35,9 @@ struct Forecast: ParsableCommand {
         forecaster.seed = seed
         if let growth {
             let parts = growth.split(separator: ",").compactMap { Double($0) }
-            guard parts.count == 2, parts[1] >= 0 else { throw CommandFailure(message: "error: --growth must be MEAN,SD, e.g. 0.05,0.02") }
+            guard parts.count == 2, parts.allSatisfy({ $0.isFinite }), parts[1] >= 0, abs(parts[0]) <= 10, parts[1] <= 10 else {
+                throw CommandFailure(message: "error: --growth must be MEAN,SD with finite numbers (a monthly rate, |MEAN| ≤ 10, 0 ≤ SD ≤ 10), e.g. 0.05,0.02")
+            }
             forecaster.growth = (parts[0], parts[1])
         }
         for change in priceChange {

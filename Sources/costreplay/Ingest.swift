@@ -35,6 +35,10 @@ struct Ingest: ParsableCommand {
             options.format = parsed
         }
         options.mappingPath = mapping
+        if let mapping {
+            // A bad mapping file is an input error (exit 2), found before any trace is read.
+            do { _ = try ColumnMapping.load(path: mapping) } catch { throw CommandFailure(message: "error: \(error)") }
+        }
         options.defaultModel = defaultModel
         options.defaultProvider = defaultProvider
         if let timeOrigin {

@@ -68,7 +68,7 @@ case("canonical-tokens-just-above-limit", "ten billion and one tokens", {"t.json
      ingest("t.jsonl"), 0, stored=2, rejects=["t.jsonl:3: field 'input_tokens': " + TOKENS % "10000000001"])
 case("canonical-tokens-at-limit", "ten billion tokens is accepted and priced without overflow", {"t.jsonl": good() + '{"id":"big","start":"2026-09-01T11:00:00Z","model":"gpt-4o","input_tokens":10000000000,"output_tokens":10000000000,"reasoning_tokens":10000000000}\n'},
      ingest("t.jsonl"), 0, stored=3, rejects=[])
-for label, cell, reason in [("nan", "nan", 'expected a time, found "nan"'), ("inf", "inf", 'expected a time, found "inf"'),
+for label, cell, reason in [("nan", "nan", 'expected a timestamp, found "nan"'), ("inf", "inf", 'expected a timestamp, found "inf"'),
                             ("1e300", "1e300", 'expected a time, found "1e300" (out of range)')]:
     case(f"csv-time-{label}", f"a CSV time of {cell} rejects that row",
          {"t.csv": f"ts,mdl,in,out,who,cost\n1788256800,gpt-4o,1000,100,alice,0.0035\n{cell},gpt-4o,1,1,bob,0\n1788256860,gpt-4o,2000,200,bob,0.007\n",
@@ -128,8 +128,8 @@ case("scenario-dev-zero", "a device as the scenario file", {"t.jsonl": good()}, 
      setup=[ingest("t.jsonl")], stderr="error: /dev/zero:0: the scenario file is a device; give a regular file (or - for standard input)")
 case("prices-dev-zero", "a device as a price file", {"t.jsonl": good()}, ["cost", "--db", "s.db", "--prices", "/dev/zero"], 2,
      setup=[ingest("t.jsonl")], stderr="error: cannot read price file /dev/zero: is a device; give a regular file")
-case("mapping-directory", "a folder as the mapping file", {"t.csv": "a,b\n1,2\n"}, ingest("t.csv", "--format", "csv", "--mapping", "."), 1,
-     stderr_contains=["cannot read the file: is a directory; give a regular file"])
+case("mapping-directory", "a folder as the mapping file is an input error", {"t.csv": "a,b\n1,2\n"}, ingest("t.csv", "--format", "csv", "--mapping", "."), 2,
+     stderr="error: .: cannot read the file: is a directory; give a regular file")
 case("scenario-too-large", "a scenario file beyond 4 MiB is refused unread", {"t.jsonl": good(), "s.yaml": Repeat("# ", "x", 4 << 20, "\n")},
      ["simulate", "--db", "s.db", "--scenario", "s.yaml"], 2, setup=[ingest("t.jsonl")],
      stderr="error: s.yaml:0: the scenario file is 4194307 bytes; at most 4194304 are read")
@@ -242,6 +242,60 @@ price_case("prices-batch-factor-huge", "a batch factor of 1e9",
 price_case("prices-litellm-huge", "a LiteLLM per-token cost of 1e300",
            '{"gpt-4o": {"input_cost_per_token": 1e300, "output_cost_per_token": 1e-5, "litellm_provider": "openai"}}',
            "error: price file p.json: gpt-4o.input_cost_per_token: 1e+300 is out of range 0…1")
+
+# --- found by the held-out probe, kept as regressions ------------------------------------
+case("quality-outcome-huge", "an outcome of 1e308 is rejected (it crashed the rate intervals of a replay)",
+     {"t.jsonl": good() + '{"id":"q","start":"2026-09-01T10:00:00Z","model":"gpt-4o","input_tokens":1,"output_tokens":1,"quality":{"correct:gpt-4o-mini":1e308}}\n'},
+     ingest("t.jsonl"), 0, stored=2, rejects=["t.jsonl:3: field 'quality.correct:gpt-4o-mini': expected a finite number, found 1e+308"])
+case("quality-outcome-not-binary", "an outcome is 0 or 1",
+     {"t.jsonl": good() + '{"id":"q","start":"2026-09-01T10:00:00Z","model":"gpt-4o","input_tokens":1,"output_tokens":1,"quality":{"correct:gpt-4o":0.5}}\n'},
+     ingest("t.jsonl"), 0, stored=2, rejects=["t.jsonl:3: field 'quality.correct:gpt-4o': an outcome is 0 or 1, found 0.5"])
+case("wrong-type-user-id", "a user id that is a list", {"t.jsonl": good() + '{"id":"u","model":"gpt-4o","input_tokens":1,"output_tokens":1,"user_id":[1]}\n'},
+     ingest("t.jsonl"), 0, stored=2, rejects=["t.jsonl:3: field 'user_id': expected a string or an integer id, found [1]"])
+case("wrong-type-messages", "messages that are text", {"t.jsonl": good() + '{"id":"m","model":"gpt-4o","input_tokens":1,"output_tokens":1,"messages":"hello"}\n'},
+     ingest("t.jsonl"), 0, stored=2, rejects=['t.jsonl:3: field \'messages\': expected a list of messages, found "hello"'])
+case("hex-token-text", "a token count written in hex is not a number", {"t.jsonl": good() + '{"id":"h","model":"gpt-4o","input_tokens":"0x10","output_tokens":1}\n'},
+     ingest("t.jsonl"), 0, stored=2, rejects=['t.jsonl:3: field \'input_tokens\': expected a token count, found "0x10"'])
+case("negative-billed-cost", "a negative billed cost", {"t.jsonl": good() + '{"id":"n","model":"gpt-4o","input_tokens":1,"output_tokens":1,"billed_cost":-0.01}\n'},
+     ingest("t.jsonl"), 0, stored=2, rejects=["t.jsonl:3: field 'billed_cost': a billed cost must not be negative, found -0.01"])
+case("offset-out-of-range", "a UTC offset of +99:99", {"t.jsonl": good() + '{"id":"o","start":"2026-09-01T10:00:00+99:99","model":"gpt-4o","input_tokens":1,"output_tokens":1}\n'},
+     ingest("t.jsonl"), 0, stored=2, rejects=['t.jsonl:3: field \'start\': expected a timestamp, found "2026-09-01T10:00:00+99:99"'])
+case("february-30", "2026-02-30 is no date", {"t.jsonl": good() + '{"id":"f","start":"2026-02-30T10:00:00Z","model":"gpt-4o","input_tokens":1,"output_tokens":1}\n'},
+     ingest("t.jsonl"), 0, stored=2, rejects=['t.jsonl:3: field \'start\': expected a timestamp, found "2026-02-30T10:00:00Z"'])
+case("window-february-30", "--from 2026-02-30", {"t.jsonl": good()}, ["cost", "--db", "s.db", "--from", "2026-02-30"], 2, setup=[ingest("t.jsonl")],
+     stderr='error: --from "2026-02-30" is not a date (YYYY-MM-DD) or ISO 8601 instant')
+case("first-line-not-a-record", "a first line that is no record does not lose the file", {"t.jsonl": "// exported 2026-09-01\n" + good()},
+     ingest("t.jsonl"), 0, stored=2, rejects=["t.jsonl:1: invalid JSON (The JSON document has an improper structure: missing or superfluous commas, braces, missing keys, etc.)"])
+case("first-record-empty", "an empty first object does not decide the format", {"t.jsonl": "{}\n" + good()},
+     ingest("t.jsonl"), 0, stored=2, rejects=["t.jsonl:1: field 'id': required field is missing"])
+case("cr-line-ends", "old Mac line ends (CR only)", {"t.jsonl": good().replace("\n", "\r")}, ingest("t.jsonl"), 0, stored=2, rejects=[])
+case("batch-cached-above-prompt", "a batch output whose cached tokens exceed the prompt is rejected, not stored to poison the store",
+     {"in.jsonl": "".join('{"custom_id":"r-%d","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi %d"}]}}\n' % (i, i) for i in range(3)),
+      "out.jsonl": "".join('{"id":"b%d","custom_id":"r-%d","response":{"status_code":200,"body":{"id":"c%d","object":"chat.completion","created":1788256800,"model":"gpt-4o-mini","usage":{"prompt_tokens":10,"completion_tokens":5,"prompt_tokens_details":{"cached_tokens":%d}}}},"error":null}\n' % (i, i, i, 11 if i == 2 else 0) for i in range(3))},
+     ["ingest", "in.jsonl", "out.jsonl", "--db", "s.db"], 0, stored=2)
+case("fifo-trace", "a FIFO given as a trace is refused at once, not waited on", {}, ["ingest", "t.fifo", "--db", "s.db"], 1, setup=[["!mkfifo", "t.fifo"]],
+     stderr_contains=["t.fifo: cannot read the file: is a pipe; give a regular file"], seconds=20)
+case("fifo-database", "a FIFO given as the database", {}, ["cost", "--db", "db.fifo"], 2, setup=[["!mkfifo", "db.fifo"]],
+     stderr="error: cannot open database db.fifo: not a regular file", seconds=20)
+scenario_case("strategies-2000", "2,000 strategies in one scenario are refused before any work",
+              "scenarios: [{name: a, strategies: [" + ", ".join(["exact_cache"] * 2000) + "]}]",
+              "error: s.yaml:1: 'strategies': scenario 'a' lists 2000 strategies; at most 32")
+scenario_case("rule-without-tier", "a routing rule that names no tier",
+              "scenarios: [{name: a, strategies: [{model_router: {tiers: {small: gpt-4o-mini}, rules: [{tag: x}]}}]}]",
+              "error: s.yaml:1: 'rules[0].tier': every routing rule names its tier (or keep)")
+case("local-gpu-huge-output", "a ten-billion-token output spills to the API instead of decoding for hours",
+     {"t.jsonl": good() + '{"id":"big","start":"2026-09-01T10:00:05Z","provider":"openai","model":"gpt-4o","input_tokens":10,"output_tokens":10000000000,"tags":["feature:chat"]}\n',
+      "s.yaml": "scenarios: [{name: a, strategies: [{local_gpu: {tags: [feature:chat], servers: 1}}]}]\n"},
+     ["simulate", "--db", "s.db", "--scenario", "s.yaml", "--bootstrap", "0"], 0, setup=[ingest("t.jsonl")], seconds=30)
+case("mapping-wrong-type", "a mapping file whose default provider is a number", {"t.csv": "ts,in,out\n1788256800,1,1\n", "m.json": '{"columns": {"start": "ts", "input_tokens": "in", "output_tokens": "out"}, "defaults": {"provider": 5}}'},
+     ingest("t.csv", "--format", "csv", "--mapping", "m.json"), 2, stderr="error: m.json: defaults.provider must be a string")
+price_case("prices-unknown-key", "a mistyped rate key", OWN % '1, "input_mtokens": 3', "error: price file p.json: models[0].prices[0]: unknown key 'input_mtokens'; rates end in _mtok (docs/prices.md)")
+price_case("prices-empty-file", "a price file with no models", "{}", "error: price file p.json: names no models")
+price_case("prices-format-9", "an unknown price-file version", '{"format": "costreplay-prices/9", "models": []}',
+           'error: price file p.json: format "costreplay-prices/9" is not supported; expected "costreplay-prices/1"')
+price_case("prices-same-date-twice", "two prices from the same date",
+           '{"format": "costreplay-prices/1", "models": [{"id": "gpt-4o", "prices": [{"input_mtok": 1, "output_mtok": 2}, {"input_mtok": 3, "output_mtok": 4}]}]}',
+           "error: price file p.json: models[0].prices[1]: a second price from the beginning")
 
 # --- stores ------------------------------------------------------------------------------
 case("database-is-a-trace", "a JSONL file given as the database", {"t.jsonl": good()}, ["cost", "--db", "t.jsonl"], 2, unchanged=["t.jsonl"],

@@ -26,7 +26,7 @@ enum FieldReading {
         let trimmed = text.trimmingSpaces
         if trimmed.isEmpty { return nil }
         if let number = Int64(trimmed) { return try nonNegative(number, field: field) }
-        if let number = Double(trimmed), number.rounded() == number, abs(number) < 9e15 {
+        if isDecimal(trimmed), let number = Double(trimmed), number.rounded() == number, abs(number) < 9e15 {
             return try nonNegative(Int64(number), field: field)
         }
         throw RecordError(field: field, "expected a token count, found \"\(text.prefix(40))\"")
@@ -54,7 +54,7 @@ enum FieldReading {
     static func dollars(text: String, field: String) throws(RecordError) -> Double? {
         let trimmed = text.trimmingSpaces
         if trimmed.isEmpty { return nil }
-        guard let number = Double(trimmed), number.isFinite else {
+        guard isDecimal(trimmed), let number = Double(trimmed), number.isFinite else {
             throw RecordError(field: field, "expected a number, found \"\(text.prefix(40))\"")
         }
         return try plausible(number, field: field)
@@ -87,11 +87,26 @@ enum FieldReading {
         let trimmed = text.trimmingSpaces
         if trimmed.isEmpty { return nil }
         if let micros = Timestamp.parseISO(trimmed) { return micros }
-        if let number = Double(trimmed) {
+        if isDecimal(trimmed), let number = Double(trimmed) {
             if let micros = Timestamp.fromEpoch(number) { return micros }
             throw outOfRange("\"\(trimmed.prefix(40))\"", field: field)
         }
         throw RecordError(field: field, "expected a timestamp, found \"\(text.prefix(40))\"")
+    }
+
+    /// A plain decimal number (`-12`, `3.5`, `1e9`): Swift's `Double(text)` also takes hex, `nan`
+    /// and `inf`, which no trace means as a count, a price or a time.
+    static func isDecimal(_ text: String) -> Bool {
+        var sawDigit = false
+        for (index, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): sawDigit = true
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): continue
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): if index > 0 && !"eE".utf8.contains(Array(text.utf8)[index - 1]) { return false }
+            default: return false
+            }
+        }
+        return sawDigit
     }
 
     static func outOfRange(_ shown: String, field: String) -> RecordError {
@@ -121,6 +136,15 @@ enum FieldReading {
             guard let text = item.text else { throw RecordError(field: field, "expected a list of strings, found \(item.json.prefix(40)) in it") }
             return text
         }
+    }
+
+    /// An id that refers to something else (trace, session, user, tenant): a string or an integer;
+    /// absent, null and empty give nil; any other type is an error.
+    static func reference(_ value: JSONValue?, field: String) throws(RecordError) -> String? {
+        guard let value, !value.isNull else { return nil }
+        if let text = value.string { return text.isEmpty ? nil : text }
+        if value.type == .int64 || value.type == .uint64 { return value.text }
+        throw RecordError(field: field, "expected a string or an integer id, found \(value.json.prefix(40))")
     }
 
     /// A non-empty identifier from a string or number.

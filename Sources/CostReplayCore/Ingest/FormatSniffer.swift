@@ -38,8 +38,13 @@ public enum FormatSniffer {
             // pretty-printed document, or JSON lines whose first line is broken.
             let firstKeys: Set<String>? = first.withUnsafeBytes { raw in (try? parser.parse(raw)).map(recordKeys) }
             if let firstKeys {
-                return Result(layout: .jsonLines, detected: TraceFormat.classify(jsonKeys: firstKeys),
-                              hint: "first record has keys \(firstKeys.sorted().prefix(8).joined(separator: ", "))")
+                // A first record that names no format (`{}`, a stray object) must not decide for the whole file.
+                if let detected = TraceFormat.classify(jsonKeys: firstKeys) {
+                    return Result(layout: .jsonLines, detected: detected,
+                                  hint: "first record has keys \(firstKeys.sorted().prefix(8).joined(separator: ", "))")
+                }
+                return laterRecord(lines, parser: parser)
+                    ?? Result(layout: .jsonLines, detected: nil, hint: "first record has keys \(firstKeys.sorted().prefix(8).joined(separator: ", "))")
             }
             if let document = try document(path: path, parser: parser, preview: preview) { return document }
             for line in lines.dropFirst() {
@@ -52,9 +57,11 @@ public enum FormatSniffer {
             return Result(layout: .jsonLines, detected: nil, hint: "the first lines are not valid JSON (\"\(preview)\")")
         }
         if firstByte == UInt8(ascii: "[") {
-            return try document(path: path, parser: parser, preview: preview)
+            return try document(path: path, parser: parser, preview: preview) ?? laterRecord(lines, parser: parser)
                 ?? Result(layout: .jsonDocument, detected: nil, hint: "the file starts with [ but is not valid JSON")
         }
+        // A first line that is no record (a comment, `42`, `null`) before JSON lines: the records decide.
+        if let later = laterRecord(lines, parser: parser) { return later }
         let header = CSVReader.split(String(decoding: first, as: UTF8.self), separator: UInt8(ascii: ",")) ?? []
         guard header.count >= 2 else {
             return Result(layout: .csv, detected: nil, hint: "first line starts with \"\(preview)\"")
@@ -93,4 +100,16 @@ public enum FormatSniffer {
     }
 
     struct StopSniffing: Error {}
+
+    /// JSON lines judged by the first of the following lines that is a record of a known format.
+    static func laterRecord(_ lines: [[UInt8]], parser: JSONParser) -> Result? {
+        for line in lines.dropFirst() {
+            let keys: Set<String>? = line.withUnsafeBytes { raw in (try? parser.parse(raw)).flatMap { $0.isObject ? keysOf($0) : nil } }
+            if let keys, let detected = TraceFormat.classify(jsonKeys: keys) {
+                return Result(layout: .jsonLines, detected: detected,
+                              hint: "first valid record has keys \(keys.sorted().prefix(8).joined(separator: ", "))")
+            }
+        }
+        return nil
+    }
 }

@@ -118,6 +118,10 @@ extension Ingestor {
         for record in output.records { try store(record, at: location, raw: raw, item: item) }
         for (place, record) in output.placedRecords { try store(record, at: place, raw: nil, item: 0) }
         for record in output.mergedRecords {
+            do { try Normalise.validate(record) } catch {
+                try reject(location, error, raw: raw, item: item)
+                continue
+            }
             switch try writer.write(record, source: location) {
             case .stored:
                 countsByPath[location.file, default: IngestCounts()].read += 1
@@ -145,6 +149,10 @@ extension Ingestor {
         if record.kind == .llm {
             if record.model == nil { record.model = options.defaultModel }
             if record.provider == nil { record.provider = options.defaultProvider }
+        }
+        do { try Normalise.validate(record) } catch {
+            try reject(location, error, raw: raw, item: item)
+            return
         }
         switch try writer.write(record, source: location) {
         case .stored:

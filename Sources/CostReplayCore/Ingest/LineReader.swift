@@ -15,7 +15,8 @@ public final class LineReader {
     public let fileSize: Int
 
     public init(path: String) throws(IngestError) {
-        descriptor = open(path, O_RDONLY)
+        // Non-blocking so that a FIFO without a writer is refused below instead of hanging the open.
+        descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw IngestError.unreadable(path: path, reason: String(cString: strerror(errno)))
         }
@@ -41,6 +42,10 @@ public final class LineReader {
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var filled = 0
         var lineNumber = 0
+        // Lines end at LF (a CR before it is dropped); a file whose first chunk has CRs and no LF at
+        // all is taken to use old Mac CR-only line ends.
+        var separator: Int32 = 10
+        var decided = false
         while true {
             if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
             let count = buffer.withUnsafeMutableBytes { raw in
@@ -54,8 +59,12 @@ public final class LineReader {
             try buffer.withUnsafeBytes { raw in
                 var start = 0
                 if lineNumber == 0 && filled >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF { start = 3 }
+                if !decided && filled > 0 {
+                    decided = true
+                    if memchr(raw.baseAddress!, 10, filled) == nil && memchr(raw.baseAddress!, 13, filled) != nil { separator = 13 }
+                }
                 while start < filled {
-                    guard let newline = memchr(raw.baseAddress! + start, 10, filled - start) else { break }
+                    guard let newline = memchr(raw.baseAddress! + start, separator, filled - start) else { break }
                     let end = raw.baseAddress!.distance(to: UnsafeRawPointer(newline))
                     lineNumber += 1
                     try body(lineNumber, Self.trimCR(UnsafeRawBufferPointer(rebasing: raw[start..<end])), true)

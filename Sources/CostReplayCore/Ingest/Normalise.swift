@@ -2,14 +2,23 @@
 enum Normalise {
     /// Rejects inconsistent token counts and tidies names. Called once per decoded record.
     static func check(_ r: inout TraceRecord) throws(RecordError) {
+        try validate(r)
+        if let provider = r.provider { r.provider = provider.lowercased() }
+        if r.model?.isEmpty == true { r.model = nil }
+    }
+
+    /// The invariants every stored record keeps, whatever its reader; the ingest pipeline checks
+    /// them again before it writes, so a reader that forgets cannot poison the store.
+    static func validate(_ r: TraceRecord) throws(RecordError) {
         if let usage = r.usage, let problem = usage.inconsistency {
             throw RecordError(field: problem.field, problem.reason)
         }
         if let start = r.startMicros, let end = r.endMicros, end < start {
             throw RecordError(field: "end", "ends (\(Timestamp.iso(end))) before it starts (\(Timestamp.iso(start)))")
         }
-        if let provider = r.provider { r.provider = provider.lowercased() }
-        if r.model?.isEmpty == true { r.model = nil }
+        if let cost = r.billedCost, cost.femtos < 0 {
+            throw RecordError(field: "billed_cost", "a billed cost must not be negative, found \(cost.dollars)")
+        }
     }
 
     /// A token estimate for text whose count the source did not report: one token per four

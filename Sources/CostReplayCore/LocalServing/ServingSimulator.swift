@@ -34,6 +34,10 @@ public struct ServingSimulator: Sendable {
     public private(set) var latencies: [Double] = []
     public private(set) var timesToFirstToken: [Double] = []
     public private(set) var spilled = 0
+    /// Requests spilled because they are longer than any served context.
+    public private(set) var tooLong = 0
+    static let longestPrompt: Int64 = 10_000_000
+    static let longestOutput: Int64 = 1_000_000
     public private(set) var admitted = 0
     public private(set) var tokensServed: Int64 = 0
     var start: Double?
@@ -50,6 +54,13 @@ public struct ServingSimulator: Sendable {
     public mutating func offer(at time: Double, prompt: Int64, output: Int64) -> Bool {
         if start == nil { start = time }
         advance(to: time)
+        // Decoding is simulated token by token: a request far beyond any served context (a corrupt or
+        // hostile count) goes to the cloud instead of running for hours.
+        guard prompt <= Self.longestPrompt, output <= Self.longestOutput else {
+            spilled += 1
+            tooLong += 1
+            return false
+        }
         let target = servers.indices.min { (servers[$0].load, $0) < (servers[$1].load, $1) }!
         guard servers[target].waiting.count < maxQueue else {
             spilled += 1

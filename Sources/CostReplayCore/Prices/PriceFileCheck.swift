@@ -9,15 +9,44 @@ enum PriceFileCheck {
 
     /// CostReplay's own format: `models[i].prices[j]` objects of genai-prices keys.
     static func ownFormat(_ root: JSONValue, path: String) throws(PriceError) {
-        for (index, model) in (root["models"]?.elements ?? []).enumerated() {
+        if let format = root["format"], format.string != "costreplay-prices/1" {
+            throw .invalid(path: path, reason: "format \(format.json.prefix(40)) is not supported; expected \"costreplay-prices/1\"")
+        }
+        guard let models = root["models"], models.isArray, !models.elements.isEmpty else {
+            throw .invalid(path: path, reason: "\"models\" must be a non-empty list")
+        }
+        for (index, model) in models.elements.enumerated() {
             let place = "models[\(index)]"
-            let prices = model["prices"].map { $0.isObject ? [$0] : $0.elements } ?? []
+            guard model.isObject else { throw .invalid(path: path, reason: "\(place): expected an object") }
+            guard let id = model["id"]?.string ?? model["model"]?.string, !id.trimmingSpaces.isEmpty else {
+                throw .invalid(path: path, reason: "\(place): \"id\" must be a non-empty string")
+            }
+            if let aliases = model["aliases"], !aliases.isNull, !aliases.isArray || aliases.elements.contains(where: { $0.string == nil }) {
+                throw .invalid(path: path, reason: "\(place).aliases: expected a list of names")
+            }
+            guard let rawPrices = model["prices"], rawPrices.isObject || (rawPrices.isArray && !rawPrices.elements.isEmpty) else {
+                throw .invalid(path: path, reason: "\(place).prices: expected a price object or a non-empty list of them")
+            }
+            let prices = rawPrices.isObject ? [rawPrices] : rawPrices.elements
+            var starts: Set<String> = []
             for (i, price) in prices.enumerated() {
+                let at = "\(place).prices[\(i)]"
+                guard price.isObject else { throw .invalid(path: path, reason: "\(at): expected an object") }
+                for (key, _) in price.members where !key.hasSuffix("_mtok") && key != "requests_kcount" && key != "effective_from" {
+                    throw .invalid(path: path, reason: "\(at): unknown key '\(key.prefix(40))'; rates end in _mtok (docs/prices.md)")
+                }
+                guard price.members.contains(where: { $0.0.hasSuffix("_mtok") || $0.0 == "requests_kcount" }) else {
+                    throw .invalid(path: path, reason: "\(at): names no rate")
+                }
+                let from = price["effective_from"]?.string ?? ""
+                guard starts.insert(from).inserted else {
+                    throw .invalid(path: path, reason: "\(at): a second price from \(from.isEmpty ? "the beginning" : from)")
+                }
                 for (key, value) in price.members where key.hasSuffix("_mtok") {
-                    try tieredRate(value, at: "\(place).prices[\(i)].\(key)", path: path)
+                    try tieredRate(value, at: "\(at).\(key)", path: path)
                 }
                 if let perThousand = price["requests_kcount"] {
-                    _ = try number(perThousand, at: "\(place).prices[\(i)].requests_kcount", in: 0...maximumPerMillion, path: path)
+                    _ = try number(perThousand, at: "\(at).requests_kcount", in: 0...maximumPerMillion, path: path)
                 }
             }
             if let batch = model["batch"] { try factors(batch, at: "\(place).batch", path: path) }
@@ -29,9 +58,20 @@ enum PriceFileCheck {
 
     /// LiteLLM's format: every `…cost…` member of a model entry is dollars per token.
     static func liteLLMFormat(_ root: JSONValue, path: String) throws(PriceError) {
-        for (name, entry) in root.members where entry.isObject && name != "sample_spec" {
-            for (key, value) in entry.members where key.contains("cost") && !value.isNull {
-                _ = try number(value, at: "\(name).\(key)", in: 0...(maximumPerMillion / 1e6), path: path)
+        guard !root.members.isEmpty else { throw .invalid(path: path, reason: "names no models") }
+        for (name, entry) in root.members where name != "sample_spec" {
+            guard entry.isObject else { throw .invalid(path: path, reason: "\(name.prefix(60)): expected an object of prices") }
+            // Costs per token are what CostReplay reads; other cost entries (per query, per image, nested
+            // objects) are skipped by the loader but must still not be nonsense when they are numbers.
+            for (key, value) in entry.members where key.contains("cost") && !value.isNull && !value.isObject && !value.isArray {
+                let perToken = key.contains("per_token") || key.hasSuffix("token_cost") || key.contains("token_cost_")
+                _ = try number(value, at: "\(name).\(key)", in: 0...(perToken ? maximumPerMillion / 1e6 : maximumPerMillion), path: path)
+                if key.contains("_above_"), key.hasSuffix("k_tokens"), let last = key.split(separator: "_above_").last {
+                    let digits = last.dropLast(8)
+                    guard let thousands = Int64(digits), thousands > 0 else {
+                        throw .invalid(path: path, reason: "\(name).\(key): a tier is named _above_<N>k_tokens with N > 0")
+                    }
+                }
             }
         }
     }
@@ -44,6 +84,9 @@ enum PriceFileCheck {
         }
         guard let base = value["base"] else { throw .invalid(path: path, reason: "\(place): a tiered rate needs \"base\"") }
         _ = try number(base, at: "\(place).base", in: 0...maximumPerMillion, path: path)
+        if let tiers = value["tiers"], !tiers.isNull, !tiers.isArray {
+            throw .invalid(path: path, reason: "\(place).tiers: expected a list of {start, price}")
+        }
         for (i, tier) in (value["tiers"]?.elements ?? []).enumerated() {
             guard let start = tier["start"], let price = tier["price"] else {
                 throw .invalid(path: path, reason: "\(place).tiers[\(i)]: a tier needs \"start\" and \"price\"")

@@ -20,9 +20,11 @@ enum RateIntervals {
         for (strategy, counters) in metrics {
             let name = String(strategy.split(separator: ":").last ?? "")
             for (rate, event, trialKeys) in definitions[name] ?? [] {
-                let trials = Int(trialKeys.reduce(0) { $0 + (counters[$1] ?? 0) })
-                let events = Int(counters[event] ?? 0)
-                guard trials > 0, events <= trials else { continue }
+                let trialCount = trialKeys.reduce(0) { $0 + (counters[$1] ?? 0) }, eventCount = counters[event] ?? 0
+                // Counters are whole counts of requests; anything else (a stray score) is no rate.
+                guard trialCount.isFinite, eventCount.isFinite, trialCount >= 1, eventCount >= 0, trialCount < 1e15,
+                      eventCount <= trialCount else { continue }
+                let trials = Int(trialCount), events = Int(eventCount)
                 let (lower, upper) = Intervals.clopperPearson(successes: events, trials: trials)
                 result[strategy, default: [:]][rate] = RateInterval(events: events, trials: trials, rate: Double(events) / Double(trials),
                                                                     lower: lower, upper: upper)

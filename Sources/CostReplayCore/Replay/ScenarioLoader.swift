@@ -8,6 +8,8 @@ public enum ScenarioLoader {
     public static let maximumFileSize = 4 << 20
     /// Scenario names and labels end up in tables, CSV files and reports.
     public static let maximumNameLength = 200
+    /// Strategies in one scenario's chain.
+    public static let maximumStrategies = 32
 
     /// Loads and checks a scenario file; with a `catalog`, model names are checked against it.
     public static func load(path: String, maxPoints: Int = 200, catalog: PriceCatalog? = nil) throws(ScenarioError) -> ScenarioFile {
@@ -70,6 +72,11 @@ public enum ScenarioLoader {
         }
         guard let steps = mapping["strategies"]?.sequence else {
             throw ScenarioError(file: path, line: line(node), key: "strategies", "scenario '\(name)' needs a list of strategies")
+        }
+        // Each lever of a chain also runs alone for attribution; a few dozen is far beyond any real plan.
+        guard steps.count <= maximumStrategies else {
+            throw ScenarioError(file: path, line: line(node), key: "strategies",
+                                "scenario '\(name)' lists \(steps.count) strategies; at most \(maximumStrategies)")
         }
         // Each step: its type and, per parameter, the values to sweep over.
         var stepOptions: [(String, [(String, [ParameterValue])])] = []

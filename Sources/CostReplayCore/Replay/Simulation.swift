@@ -15,6 +15,9 @@ public struct Simulation {
     /// Replays and returns the result document (and the ledger of `options.explainID`, if set).
     public func run(store: TraceStore, databasePath: String) throws -> (ReplayResult, [String: [LedgerEntry]]) {
         guard store.requestCount > 0 else { throw SimulationError.emptyStore(databasePath) }
+        if options.window.from != nil || options.window.to != nil, store.requestCount(in: options.window) == 0 {
+            throw SimulationError.emptyWindow(databasePath, from: options.window.from.map(Timestamp.iso), to: options.window.to.map(Timestamp.iso))
+        }
         let engine = ReplayEngine(plans: scenarioFile.plans, pricer: pricer, options: options)
         let inputs = ReplayResult.Inputs(
             database: databasePath,
@@ -42,12 +45,15 @@ extension Simulation {
 /// Errors that stop a simulation before or while it runs.
 public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyStore(String)
+    case emptyWindow(String, from: String?, to: String?)
     case mergeMismatch(String)
     case unreadableResult(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .emptyStore(let path): return "database \(path) holds no requests; ingest a trace first"
+        case let .emptyWindow(path, from, to):
+            return "database \(path) holds no requests starting between \(from ?? "the first") and \(to ?? "the last"); check --from and --to"
         case .mergeMismatch(let reason): return "cannot merge: \(reason)"
         case let .unreadableResult(path, reason): return "\(path): not a CostReplay result document (\(reason))"
         }

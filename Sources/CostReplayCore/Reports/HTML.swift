@@ -12,6 +12,9 @@ enum HTML {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            // Control characters from trace text (ESC, BEL, NUL) have no place in a report: shown, not kept.
+            case _ where character.unicodeScalars.contains(where: TerminalText.isControl) && character != "\n" && character != "\t":
+                out += TerminalText.sanitised(String(character))
             default: out.append(character)
             }
         }

@@ -1,4 +1,7 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A thin owner of one SQLite connection through the C API.
 ///
@@ -16,6 +19,11 @@ public final class SQLiteDatabase {
     /// index SQLite would otherwise need to create beside it.
     public init(path: String, readOnly: Bool = false, immutable: Bool = false) throws(StoreError) {
         _ = Self.configured
+        var info = stat()
+        if path != ":memory:", stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            // SQLite would block on a FIFO and fail late on a device or folder.
+            throw StoreError.cannotOpen(path: path, reason: "not a regular file")
+        }
         var db: OpaquePointer?
         var flags = readOnly || immutable ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         var name = path

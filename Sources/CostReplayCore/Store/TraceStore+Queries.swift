@@ -16,6 +16,11 @@ extension TraceStore {
         }
     }
 
+    /// Requests whose start lies in `window`.
+    public func requestCount(in window: TimeWindow) -> Int64 {
+        (try? database.scalar("SELECT count(*) FROM requests\(window.sql)")) ?? 0
+    }
+
     /// Streams the pricing columns of every request in start-time order (ties by id).
     public func forEachPricingRow(in window: TimeWindow = TimeWindow(), ordered: Bool = true, _ body: (PricingRow) throws -> Void) throws {
         let statement = try database.prepare("""

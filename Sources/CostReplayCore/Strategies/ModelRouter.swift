@@ -88,6 +88,9 @@ public struct ModelRouter: ReplayStrategy {
     public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
         let tiers = p.table("tiers")
         for (tier, model) in tiers.sorted(by: { $0.key < $1.key }) { try context.requireModel(model, parameter: "tiers", key: tier) }
+        for (item, rule) in p.rules("rules").enumerated() where rule["tier"] == nil {
+            throw ParameterProblem("rules", item: item, key: "tier", "every routing rule names its tier (or keep)")
+        }
         for (item, rule) in try parseRules(p.rules("rules")).enumerated() where rule.tier != "keep" && tiers[rule.tier] == nil {
             throw ParameterProblem("rules", item: item, key: "tier", "unknown tier '\(rule.tier)'; tiers: \((tiers.keys.sorted() + ["keep"]).joined(separator: ", "))")
         }
@@ -96,6 +99,7 @@ public struct ModelRouter: ReplayStrategy {
             throw ParameterProblem("default_tier", "unknown tier '\(fallback)'; tiers: \((tiers.keys.sorted() + ["keep"]).joined(separator: ", "))")
         }
         for (model, factor) in p.table("verbosity").sorted(by: { $0.key < $1.key }) {
+            try context.requireModel(model, parameter: "verbosity", key: model)
             _ = try context.number(factor, parameter: "verbosity", key: model, in: 0.01...100)
         }
         for (item, prior) in try parsePriors(p.rules("quality_priors")).enumerated() where tiers[prior.tier] == nil && prior.tier != "keep" {

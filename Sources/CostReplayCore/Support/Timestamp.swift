@@ -31,7 +31,7 @@ public enum Timestamp {
             return true
         }
         guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2),
-              (1...12).contains(month), (1...31).contains(day) else { return nil }
+              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
         var seconds = daysFromCivil(year: year, month: month, day: day) * 86_400
         var micros: Int64 = 0
         if index < count, bytes[index] == 84 || bytes[index] == 116 || bytes[index] == 32 {
@@ -62,9 +62,10 @@ public enum Timestamp {
                 index += 1
             } else if sign == 43 || sign == 45 {
                 index += 1
-                guard let hh = digits(2) else { return nil }
+                guard let hh = digits(2), hh <= 23 else { return nil }
                 _ = expect(58)
                 let mm = digits(2) ?? 0
+                guard mm <= 59 else { return nil }
                 let offset = Int64(hh * 3600 + mm * 60)
                 seconds += sign == 43 ? -offset : offset
             }
@@ -96,6 +97,15 @@ public enum Timestamp {
         let scaled = (value * scale).rounded()
         guard scaled.isFinite, scaled >= Double(earliest), scaled <= Double(latest) else { return nil }
         return Int64(scaled)
+    }
+
+    /// 28–31: the days of a month of the proleptic Gregorian calendar.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

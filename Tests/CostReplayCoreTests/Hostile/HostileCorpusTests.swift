@@ -85,11 +85,13 @@ struct HostileCase: Decodable, CustomTestStringConvertible, Sendable {
     }
 
     /// Setup steps: CostReplay commands (which must succeed), or `!symlink TARGET NAME`,
-    /// `!mkdir NAME`, `!sql DB STATEMENT`.
+    /// `!mkdir NAME`, `!mkfifo NAME`, `!sql DB STATEMENT`.
     static func setup(_ step: [String], in dir: URL) throws {
         switch step.first {
         case "!symlink":
             try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(step[2]).path, withDestinationPath: step[1])
+        case "!mkfifo":
+            #expect(mkfifo(dir.appendingPathComponent(step[1]).path, 0o644) == 0)
         case "!mkdir":
             try FileManager.default.createDirectory(at: dir.appendingPathComponent(step[1]), withIntermediateDirectories: true)
         case "!sql":

@@ -70,7 +70,7 @@ import TestSupport
 
     @Test func aBrokenPriceFileIsAClearError() throws {
         let path = Fixtures.write("{\"models\": [{\"prices\": {}}]}", name: "bad.json")
-        #expect(throws: PriceError.invalid(path: path, reason: "models[0]: missing \"id\"")) {
+        #expect(throws: PriceError.invalid(path: path, reason: "models[0]: \"id\" must be a non-empty string")) {
             try PriceCatalog.builtIn().loadUserFile(path: path)
         }
     }

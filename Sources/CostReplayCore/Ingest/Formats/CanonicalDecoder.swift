@@ -73,18 +73,18 @@ public struct CanonicalDecoder: JSONRecordDecoder {
         let m = Members(v)
         guard let id = FieldReading.identifier(m.id) else { throw .missing("id") }
         var r = TraceRecord(id: id)
-        r.format = m.format?.string ?? TraceFormat.canonical.rawValue
-        if let kind = m.kind?.string {
+        r.format = try FieldReading.string(m.format, field: "format") ?? TraceFormat.canonical.rawValue
+        if let kind = try FieldReading.string(m.kind, field: "kind") {
             guard let parsed = RequestKind(rawValue: kind) else {
                 throw RecordError(field: "kind", "unknown kind \"\(kind)\"; expected one of \(RequestKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             r.kind = parsed
         }
-        r.traceID = m.traceID?.text
-        r.parentID = m.parentID?.text
-        r.sessionID = m.sessionID?.text
-        r.userID = m.userID?.text
-        r.tenantID = m.tenantID?.text
+        r.traceID = try FieldReading.reference(m.traceID, field: "trace_id")
+        r.parentID = try FieldReading.reference(m.parentID, field: "parent_id")
+        r.sessionID = try FieldReading.reference(m.sessionID, field: "session_id")
+        r.userID = try FieldReading.reference(m.userID, field: "user_id")
+        r.tenantID = try FieldReading.reference(m.tenantID, field: "tenant_id")
         r.name = try FieldReading.string(m.name, field: "name")
         r.operation = try FieldReading.string(m.operation, field: "operation")
         r.tags = try FieldReading.strings(m.tags, field: "tags")
@@ -109,13 +109,16 @@ public struct CanonicalDecoder: JSONRecordDecoder {
         }
         if let cost = try FieldReading.dollars(m.billedCost, field: "billed_cost") {
             r.billedCost = Money(dollars: cost)
-            r.billedCostSource = m.billedSource?.string ?? "trace"
+            r.billedCostSource = try FieldReading.string(m.billedSource, field: "billed_cost_source") ?? "trace"
         }
         r.promptText = try FieldReading.string(m.prompt, field: "prompt")
         r.responseText = try FieldReading.string(m.response, field: "response")
         r.promptHash = try FieldReading.string(m.promptHash, field: "prompt_hash")
         r.responseHash = try FieldReading.string(m.responseHash, field: "response_hash")
-        if let messages = m.messages { r.messages = try Self.messages(messages) }
+        if let messages = m.messages, !messages.isNull {
+            guard messages.isArray else { throw RecordError(field: "messages", "expected a list of messages, found \(messages.json.prefix(40))") }
+            r.messages = try Self.messages(messages)
+        }
         if let hashes = m.prefixHashes, !hashes.isNull {
             guard hashes.isArray else { throw RecordError(field: "prefix_hashes", "expected a list of integers") }
             r.prefixHashes = try hashes.elements.map { h throws(RecordError) in
@@ -137,10 +140,27 @@ public struct CanonicalDecoder: JSONRecordDecoder {
                 return Float(value)
             }
         }
-        m.quality?.forEachMember { key, value in if let score = value.double { r.quality[key] = score } }
+        r.quality = try Self.quality(m.quality)
         m.attributes?.forEachMember { key, value in r.attributes[key] = value.json }
         try Normalise.check(&r)
         output.records.append(r)
+    }
+
+    /// Scores and outcomes by name: finite numbers; `correct:<model>` outcomes are 0 or 1.
+    static func quality(_ value: JSONValue?) throws(RecordError) -> [String: Double] {
+        guard let value, !value.isNull else { return [:] }
+        guard value.isObject else { throw RecordError(field: "quality", "expected an object of scores, found \(value.json.prefix(40))") }
+        var result: [String: Double] = [:]
+        for (key, score) in value.members {
+            guard score.type != .string, score.type != .bool, let number = score.double, number.isFinite, abs(number) <= 1e9 else {
+                throw RecordError(field: "quality.\(key.prefix(60))", "expected a finite number, found \(score.json.prefix(40))")
+            }
+            if key.hasPrefix("correct:") && number != 0 && number != 1 {
+                throw RecordError(field: "quality.\(key.prefix(60))", "an outcome is 0 or 1, found \(score.json.prefix(40))")
+            }
+            result[key] = number
+        }
+        return result
     }
 
     static func messages(_ value: JSONValue) throws(RecordError) -> [MessageInfo] {

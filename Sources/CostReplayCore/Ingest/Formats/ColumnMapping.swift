@@ -64,14 +64,39 @@ public struct ColumnMapping: Sendable, Equatable {
             guard let name = source.string else { throw .badMapping(path: path, reason: "column for '\(target)' must be a string") }
             mapping.columns[target] = name
         }
-        for (target, value) in root["defaults"]?.members ?? [] { mapping.defaults[target] = value.text }
-        for (source, target) in root["model_aliases"]?.members ?? [] { mapping.modelAliases[source] = target.string }
-        mapping.timeUnit = root["time_unit"]?.string ?? "auto"
+        for key in root.members.map(\.0) where !["columns", "defaults", "model_aliases", "time_unit", "relative_time", "tag_columns"].contains(key) {
+            throw .badMapping(path: path, reason: "unknown key '\(key.prefix(40))'; known: columns, defaults, model_aliases, time_unit, relative_time, tag_columns")
+        }
+        func strings(_ key: String) throws(IngestError) -> [(String, String)] {
+            guard let value = root[key], !value.isNull else { return [] }
+            guard value.isObject else { throw .badMapping(path: path, reason: "\"\(key)\" must be an object of strings") }
+            return try value.members.map { (name, item) throws(IngestError) in
+                guard let text = item.string else { throw .badMapping(path: path, reason: "\(key).\(name.prefix(40)) must be a string") }
+                return (name, text)
+            }
+        }
+        for (target, value) in try strings("defaults") { mapping.defaults[target] = value }
+        for (source, target) in try strings("model_aliases") { mapping.modelAliases[source] = target }
+        if let unit = root["time_unit"], !unit.isNull {
+            guard let text = unit.string else { throw .badMapping(path: path, reason: "time_unit must be one of auto, s, ms, us, ns") }
+            mapping.timeUnit = text
+        } else {
+            mapping.timeUnit = "auto"
+        }
         guard ["auto", "s", "ms", "us", "ns"].contains(mapping.timeUnit) else {
             throw .badMapping(path: path, reason: "time_unit must be one of auto, s, ms, us, ns")
         }
-        mapping.relativeTime = root["relative_time"]?.bool ?? false
-        mapping.tagColumns = root["tag_columns"]?.elements.compactMap(\.string) ?? []
+        if let relative = root["relative_time"], !relative.isNull {
+            guard let flag = relative.bool else { throw .badMapping(path: path, reason: "relative_time must be true or false") }
+            mapping.relativeTime = flag
+        }
+        if let tags = root["tag_columns"], !tags.isNull {
+            guard tags.isArray else { throw .badMapping(path: path, reason: "tag_columns must be a list of column names") }
+            mapping.tagColumns = try tags.elements.map { item throws(IngestError) in
+                guard let name = item.string else { throw .badMapping(path: path, reason: "tag_columns must be a list of column names") }
+                return name
+            }
+        }
         return mapping
     }
 }

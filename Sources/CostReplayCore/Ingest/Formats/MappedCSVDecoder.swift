@@ -78,7 +78,7 @@ public struct MappedCSVDecoder: CSVRowDecoder {
 
     func time(_ text: String?, field: String) throws(RecordError) -> Int64? {
         guard let text else { return nil }
-        if let number = Double(text) {
+        if FieldReading.isDecimal(text), let number = Double(text) {
             let scale: Double
             switch mapping.timeUnit {
             case "s": scale = 1e6
