@@ -26,6 +26,9 @@ struct Calibrate: ParsableCommand {
         guard (targetShare == nil) != (targetQuality == nil) else {
             throw CommandFailure(message: "error: give exactly one of --target-share and --target-quality")
         }
+        for (name, value) in [("--target-share", targetShare), ("--target-quality", targetQuality)] {
+            if let value, !(0...1).contains(value) { throw CommandFailure(message: "error: \(name) must be within 0…1") }
+        }
         let samples = try CascadeCalibration.samples(store: try store.openExisting(), cheap: cheap, strong: strong)
         guard !samples.isEmpty else {
             throw CommandFailure(message: "error: no request in \(store.path) records a score 'score:\(cheap)'", code: 1)

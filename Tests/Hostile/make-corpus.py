@@ -105,6 +105,10 @@ case("canonical-control-bytes-in-text", "ESC and BEL in a model name reach the t
      {"t.jsonl": good() + '{"id":"esc","start":"2026-09-01T10:00:00Z","model":"evil\\u001b[31mred\\u0007","input_tokens":1,"output_tokens":1}\n'},
      ingest("t.jsonl"), 0, stored=3, rejects=[])
 
+case("table-control-bytes-escaped", "a cost table shows ESC and BEL from a model name escaped, even when piped",
+     {"t.jsonl": good() + '{"id":"esc","start":"2026-09-01T10:00:00Z","model":"evil\\u001b[31mred\\u0007","input_tokens":1,"output_tokens":1}\n'},
+     ["cost", "--db", "s.db", "--by", "model"], 0, setup=[ingest("t.jsonl")], stdout_contains=["evil\\u{1B}[31mred\\u{7}"])
+
 # --- byte-order marks, encodings, CSV quoting -----------------------------------------
 case("bom-jsonl", "a UTF-8 BOM before JSONL", {"t.jsonl": b"\xef\xbb\xbf" + good().encode()}, ingest("t.jsonl"), 0, stored=2, rejects=[])
 case("bom-json-array", "a UTF-8 BOM before a JSON array", {"t.json": b"\xef\xbb\xbf[" + b",".join((GOOD % (i, i)).encode() for i in range(2)) + b"]"},

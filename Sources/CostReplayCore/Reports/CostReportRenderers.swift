@@ -72,6 +72,8 @@ public enum CostReportRenderer {
 /// A plain aligned text table for the console.
 public enum TextTable {
     public static func render(header: [String], rows: [[String]], separatorBeforeLast: Bool = false) -> String {
+        // Tables are for people, piped or not: control characters from trace text are shown, not obeyed.
+        let rows = rows.map { $0.map(TerminalText.sanitised) }
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
         func line(_ cells: [String]) -> String {
