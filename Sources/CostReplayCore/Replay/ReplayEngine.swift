@@ -13,6 +13,10 @@ public final class ReplayEngine {
     /// Chains split over two workers (this machine has two cores); each owns its chains outright.
     var groups: [ChainGroup] = []
     var baseline = Totals()
+    /// Model names of the requests read so far, interned for the per-model sums.
+    let models = ModelNames()
+    /// Recorded response hashes interned to ids from 1, so caches compare and store integers.
+    var responses: [String: Int32] = [:]
     /// Ledger of the request `options.explainID`, per scenario point label.
     public var explained: [String: [LedgerEntry]] { groups.reduce(into: [:]) { $0.merge($1.explained) { a, _ in a } } }
 
@@ -28,8 +32,8 @@ public final class ReplayEngine {
         /// Per-day sums (full chains only), whatever the bootstrap block.
         var daily = BlockTotals()
         /// Cost by final model and by recorded model per day (full chains only); totals by model are summed from it.
-        var byModelDaily: [ModelDayKey: Money] = [:]
-        var baselineByModelDaily: [ModelDayKey: Money] = [:]
+        var byModelDaily = ModelDaySums()
+        var baselineByModelDaily = ModelDaySums()
     }
 
     static let batchSize = 1024
@@ -83,7 +87,7 @@ public final class ReplayEngine {
             assignment[worker].append(chain)
         }
         groups = assignment.filter { !$0.isEmpty }.map {
-            ChainGroup(chains: $0, pricer: pricer, plans: plans, explainID: options.explainID,
+            ChainGroup(chains: $0, pricer: pricer, plans: plans, models: models, explainID: options.explainID,
                        bootstrapBySession: options.bootstrapBySession)
         }
     }
@@ -119,7 +123,7 @@ public final class ReplayEngine {
 
         mutating func add(_ record: TraceRecord) {
             guard engine.options.shard.map({ $0.contains(record) }) ?? true else { return }
-            let request = ReplayRequest(record)
+            let request = ReplayRequest(record, modelID: engine.models.id(record.model), responseID: engine.responseID(record.responseHash))
             let isCall = request.kind == .llm
             let base = isCall ? engine.pricer.price(request.pricingInput).cost : (request.spanCost ?? .zero)
             if isCall { engine.baseline.add(request, baseCost: base, cost: base) } else { engine.baseline.spans += 1 }
@@ -134,6 +138,15 @@ public final class ReplayEngine {
             engine.process(batch)
             batch.removeAll()
         }
+    }
+
+    /// The interned id of a recorded response hash (0 for none).
+    func responseID(_ hash: String?) -> Int32 {
+        guard let hash else { return 0 }
+        if let id = responses[hash] { return id }
+        let id = Int32(responses.count + 1)
+        responses[hash] = id
+        return id
     }
 
     /// Hands one batch to every group; groups run in parallel, each in request order.
@@ -154,14 +167,17 @@ final class ChainGroup: @unchecked Sendable {
     var chains: [ReplayEngine.Chain]
     let pricer: Pricer
     let plans: [ScenarioPlan]
+    let models: ModelNames
     let explainID: String?
     let bootstrapBySession: Bool
     var explained: [String: [LedgerEntry]] = [:]
 
-    init(chains: [ReplayEngine.Chain], pricer: Pricer, plans: [ScenarioPlan], explainID: String?, bootstrapBySession: Bool) {
+    init(chains: [ReplayEngine.Chain], pricer: Pricer, plans: [ScenarioPlan], models: ModelNames, explainID: String?,
+         bootstrapBySession: Bool) {
         self.chains = chains
         self.pricer = pricer
         self.plans = plans
+        self.models = models
         self.explainID = explainID
         self.bootstrapBySession = bootstrapBySession
     }
@@ -169,6 +185,10 @@ final class ChainGroup: @unchecked Sendable {
     /// Lets every strategy settle, then adds its fixed costs to its chain.
     func finish() {
         for index in chains.indices {
+            chains[index].blocks.flush()
+            chains[index].daily.flush()
+            chains[index].byModelDaily.flush(models)
+            chains[index].baselineByModelDaily.flush(models)
             for step in chains[index].strategies.indices {
                 chains[index].strategies[step].finish()
                 let fixed = chains[index].strategies[step].fixedCost
@@ -221,9 +241,14 @@ final class ChainGroup: @unchecked Sendable {
                     chains[index].blocks.add(day: blockKey(original), baseline: base, cost: cost, served: request.served != nil)
                     let day = Timestamp.floorDiv(original.startMicros, 86_400_000_000)
                     chains[index].daily.add(day: day, baseline: base, cost: cost, served: request.served != nil)
-                    let model = request.served == nil ? (request.model ?? "(none)") : "(served)"
-                    chains[index].byModelDaily[ModelDayKey(model: model, day: day), default: .zero] += cost
-                    chains[index].baselineByModelDaily[ModelDayKey(model: original.model ?? "(none)", day: day), default: .zero] += base
+                    if request.served != nil {
+                        chains[index].byModelDaily.add(cost, model: ModelNames.served, day: day, names: models)
+                    } else if request.model == original.model {
+                        chains[index].byModelDaily.add(cost, model: original.recorded.modelID, day: day, names: models)
+                    } else {
+                        chains[index].byModelDaily.add(cost, model: request.model ?? "(none)", day: day, names: models)
+                    }
+                    chains[index].baselineByModelDaily.add(base, model: original.recorded.modelID, day: day, names: models)
                 }
             } else {
                 chains[index].totals.spans += 1

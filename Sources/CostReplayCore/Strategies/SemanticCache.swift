@@ -21,7 +21,7 @@ public struct SemanticCache: ReplayStrategy {
     let embeddings: String
     let lookupCost: Money
     let hitLatency: Int64
-    var lifetimes: BoundedCache<String, Int>
+    var lifetimes: KeyedCache<String, Int>
     var counters = CacheCounters()
     /// The index: shared with the other points of a threshold sweep, or this cache's own.
     let hub: SemanticHub
