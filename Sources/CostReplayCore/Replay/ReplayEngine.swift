@@ -184,26 +184,36 @@ final class ChainGroup: @unchecked Sendable {
 
     /// Lets every strategy settle, then adds its fixed costs to its chain.
     func finish() {
-        for index in chains.indices {
-            chains[index].blocks.flush()
-            chains[index].daily.flush()
-            chains[index].byModelDaily.flush(models)
-            chains[index].baselineByModelDaily.flush(models)
-            for step in chains[index].strategies.indices {
-                chains[index].strategies[step].finish()
-                let fixed = chains[index].strategies[step].fixedCost
-                chains[index].totals.cost += fixed
-                chains[index].totals.fixedCost += fixed
-            }
+        for index in chains.indices { finish(&chains[index]) }
+    }
+
+    private func finish(_ chain: inout ReplayEngine.Chain) {
+        chain.blocks.flush()
+        chain.daily.flush()
+        chain.byModelDaily.flush(models)
+        chain.baselineByModelDaily.flush(models)
+        for step in chain.strategies.indices {
+            chain.strategies[step].finish()
+            let fixed = chain.strategies[step].fixedCost
+            chain.totals.cost += fixed
+            chain.totals.fixedCost += fixed
         }
     }
 
     func process(_ batch: [(ReplayRequest, Money?)]) {
         let requests = batch.map(\.0)
+        // The chains move to a local for the batch: a class's stored array would be checked for exclusive access
+        // at every element access, which costs as much as a cache lookup.
+        var chains = self.chains
+        self.chains = []
+        defer { self.chains = chains }
         for index in chains.indices {
             for step in chains[index].strategies.indices { chains[index].strategies[step].prepare(requests) }
         }
-        for (original, base) in batch { replay(original, base: base) }
+        for (original, base) in batch {
+            let explain = explainID == original.id
+            for index in chains.indices { replay(original, base: base, explain: explain, chain: &chains[index]) }
+        }
     }
 
     /// The bootstrap block of a request: its UTC day, or its session (by trace or id when it has none).
@@ -214,59 +224,56 @@ final class ChainGroup: @unchecked Sendable {
         return Timestamp.floorDiv(request.startMicros, 86_400_000_000)
     }
 
-    /// Feeds one request to every chain of the group.
-    func replay(_ original: ReplayRequest, base: Money?) {
+    /// Feeds one request to one chain.
+    func replay(_ original: ReplayRequest, base: Money?, explain: Bool, chain: inout ReplayEngine.Chain) {
         let isCall = original.kind == .llm
-        let explain = explainID == original.id
-        for index in chains.indices {
-            var request = original
-            var ledger: [LedgerEntry] = []
-            for step in chains[index].strategies.indices {
-                chains[index].strategies[step].apply(&request, explain: explain, ledger: &ledger)
-                if request.served != nil { break }
-            }
-            let cost: Money?
-            if isCall && request.pricesAsRecorded {
-                cost = base
-            } else if let served = request.served {
-                cost = served.cost + request.extraCost
-            } else if isCall {
-                cost = pricer.price(request.pricingInput).cost.map { $0 + request.extraCost }
-            } else {
-                cost = (original.spanCost ?? .zero) + request.extraCost
-            }
-            if isCall {
-                chains[index].totals.add(request, baseCost: base, cost: cost)
-                if chains[index].role == .full, let base, let cost {
-                    chains[index].blocks.add(day: blockKey(original), baseline: base, cost: cost, served: request.served != nil)
-                    let day = Timestamp.floorDiv(original.startMicros, 86_400_000_000)
-                    chains[index].daily.add(day: day, baseline: base, cost: cost, served: request.served != nil)
-                    if request.served != nil {
-                        chains[index].byModelDaily.add(cost, model: ModelNames.served, day: day, names: models)
-                    } else if request.model == original.model {
-                        chains[index].byModelDaily.add(cost, model: original.recorded.modelID, day: day, names: models)
-                    } else {
-                        chains[index].byModelDaily.add(cost, model: request.model ?? "(none)", day: day, names: models)
-                    }
-                    chains[index].baselineByModelDaily.add(base, model: original.recorded.modelID, day: day, names: models)
+        var request = original
+        var ledger: [LedgerEntry] = []
+        for step in chain.strategies.indices {
+            chain.strategies[step].apply(&request, explain: explain, ledger: &ledger)
+            if request.served != nil { break }
+        }
+        let cost: Money?
+        if isCall && request.pricesAsRecorded {
+            cost = base
+        } else if let served = request.served {
+            cost = served.cost + request.extraCost
+        } else if isCall {
+            cost = pricer.price(request.pricingInput).cost.map { $0 + request.extraCost }
+        } else {
+            cost = (original.spanCost ?? .zero) + request.extraCost
+        }
+        if isCall {
+            chain.totals.add(request, baseCost: base, cost: cost)
+            if chain.role == .full, let base, let cost {
+                chain.blocks.add(day: blockKey(original), baseline: base, cost: cost, served: request.served != nil)
+                let day = Timestamp.floorDiv(original.startMicros, 86_400_000_000)
+                chain.daily.add(day: day, baseline: base, cost: cost, served: request.served != nil)
+                if request.served != nil {
+                    chain.byModelDaily.add(cost, model: ModelNames.served, day: day, names: models)
+                } else if request.model == original.model {
+                    chain.byModelDaily.add(cost, model: original.recorded.modelID, day: day, names: models)
+                } else {
+                    chain.byModelDaily.add(cost, model: request.model ?? "(none)", day: day, names: models)
                 }
-            } else {
-                chains[index].totals.spans += 1
-                chains[index].totals.baselineCost += base ?? .zero
-                chains[index].totals.cost += cost ?? .zero
-                if let served = request.served {
-                    chains[index].totals.servedRequests += 1
-                    chains[index].totals.latencySavedMs += Double(max(0, (original.latencyMicros ?? 0) - served.latencyMicros)) / 1000
-                }
+                chain.baselineByModelDaily.add(base, model: original.recorded.modelID, day: day, names: models)
             }
-            if explain && chains[index].role == .full {
-                var entries = ledger
-                let final = cost.map { MoneyFormat.plain($0, decimals: 9) } ?? "unpriced"
-                let before = base.map { MoneyFormat.plain($0, decimals: 9) } ?? "unpriced"
-                entries.append(LedgerEntry(strategy: "result", decision: request.served == nil ? "sent to provider" : "served",
-                                           detail: "baseline $\(before) → scenario $\(final)"))
-                explained[plans[chains[index].plan].label] = entries
+        } else {
+            chain.totals.spans += 1
+            chain.totals.baselineCost += base ?? .zero
+            chain.totals.cost += cost ?? .zero
+            if let served = request.served {
+                chain.totals.servedRequests += 1
+                chain.totals.latencySavedMs += Double(max(0, (original.latencyMicros ?? 0) - served.latencyMicros)) / 1000
             }
+        }
+        if explain && chain.role == .full {
+            var entries = ledger
+            let final = cost.map { MoneyFormat.plain($0, decimals: 9) } ?? "unpriced"
+            let before = base.map { MoneyFormat.plain($0, decimals: 9) } ?? "unpriced"
+            entries.append(LedgerEntry(strategy: "result", decision: request.served == nil ? "sent to provider" : "served",
+                                       detail: "baseline $\(before) → scenario $\(final)"))
+            explained[plans[chain.plan].label] = entries
         }
     }
 }
