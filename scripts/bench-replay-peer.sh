@@ -13,6 +13,7 @@ n=${1:-1000000}
 runs=${2:-3}
 out=${BENCH_DIR:-/tmp/costreplay-bench}
 levers=${LEVERS:-"50000 100000 200000"}
+sections=${SECTIONS:-abc}   # which of (a), (b), (c) to run
 mkdir -p "$out"
 swift build -c release --product costreplay >/dev/null
 bin=$PWD/.build/release/costreplay
@@ -23,16 +24,19 @@ trace="$out/synth-$n.jsonl"
 [ -f "$trace" ] || "$bin" synth --requests "$n" --compact --seed 7 --out "$trace"
 [ -f "$out/replay-$n.db" ] || "$bin" ingest "$trace" --db "$out/replay-$n.db" >/dev/null
 
-# time LABEL COMMAND...: appends "LABEL wall cpu peakKB" to $out/times.txt
+# time LABEL COMMAND...: appends "LABEL wall cpu peakKB" to $out/times.txt and prints it (on fd 3: the command's
+# own output may be redirected)
+exec 3>&1
 timed() {
     local label=$1
     shift
     /usr/bin/time -f "%e %U %S %M" -o "$out/t.txt" "$@"
     read -r wall user sys kb < "$out/t.txt"
-    python3 -c "print(f'$label {$wall} {$user + $sys:.2f} $kb')" | tee -a "$out/times.txt"
+    python3 -c "print(f'$label {$wall} {$user + $sys:.2f} $kb')" | tee -a "$out/times.txt" >&3
 }
 : > "$out/times.txt"
 
+if [[ $sections == *a* ]]; then
 echo "(a) 50-point exact sweep, $n requests; label wall-s cpu-s peak-KB"
 for i in $(seq "$runs"); do
     timed costreplay "$bin" simulate --scenario scenarios/exact-cache-sweep.yaml --db "$out/replay-$n.db" \
@@ -59,7 +63,9 @@ for s in result["scenarios"]:
 print(f"counters compared at {len(result['scenarios'])} points: {differences} differences")
 sys.exit(1 if differences else 0)
 PY
+fi
 
+if [[ $sections == *b* ]]; then
 echo "(b) ingest against DuckDB read_json"
 venv="$out/venv"
 [ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q duckdb; }
@@ -68,7 +74,9 @@ for i in $(seq "$runs"); do
     timed ingest "$bin" ingest "$trace" --db "$out/ingest.db" >/dev/null
     timed duckdb "$venv/bin/python" -c "import duckdb; c = duckdb.connect('$out/duck.db'); c.execute(\"create table t as select * from read_json('$trace', format='newline_delimited')\"); print(c.execute('select count(*) from t').fetchone()[0])" >/dev/null
 done
+fi
 
+if [[ $sections == *c* ]]; then
 echo "(c) scenarios/levers.yaml (all levers, 4 scenarios with attribution)"
 for m in $levers; do
     full="$out/synth-full-$m.jsonl"
@@ -76,6 +84,7 @@ for m in $levers; do
     [ -f "$out/full-$m.db" ] || "$bin" ingest "$full" --db "$out/full-$m.db" >/dev/null
     timed "levers-$m" "$bin" simulate --scenario scenarios/levers.yaml --db "$out/full-$m.db" >/dev/null
 done
+fi
 
 echo "medians (wall s, cpu s, peak MiB):"
 python3 - "$out/times.txt" <<'PY'

@@ -10,7 +10,7 @@ public final class ReplayEngine {
     let plans: [ScenarioPlan]
     let pricer: Pricer
     let options: ReplayOptions
-    /// Chains split over two workers (this machine has two cores); each owns its chains outright.
+    /// Chains split over one worker per processor; each owns its chains outright.
     var groups: [ChainGroup] = []
     var baseline = Totals()
     /// Model names of the requests read so far, interned for the per-model sums.
@@ -74,8 +74,9 @@ public final class ReplayEngine {
             }
             return Chain(plan: spec.plan, role: spec.role, strategies: strategies)
         }
-        // Two workers; the chains of one shared index stay together on one of them.
-        let workers = chains.count > 1 ? 2 : 1
+        // One worker per processor (at most one per chain); the chains of one shared index stay together on one of
+        // them. Chains are independent, so the split never changes a result.
+        let workers = max(1, min(chains.count, options.workers ?? ProcessInfo.processInfo.activeProcessorCount))
         var assignment: [[Chain]] = Array(repeating: [], count: workers)
         var hubWorker: [ObjectIdentifier: Int] = [:]
         for (index, chain) in chains.enumerated() {
@@ -311,6 +312,8 @@ public struct ReplayOptions: Sendable {
     public var window = TraceStore.TimeWindow()
     public var shard: ShardFilter?
     public var explainID: String?
+    /// Worker threads; nil uses one per processor.
+    public var workers: Int?
 
     public init() {}
 }

@@ -14,9 +14,7 @@ import TestSupport
         options.requests = 3000
         options.seed = 11
         options.days = 4
-        var lines = ""
-        TraceSynthesizer(options: options, pricer: Pricer(catalog: sharedCatalog)).generate { lines += CanonicalEncoder.line($0) + "\n" }
-        return try! Fixtures.ingest([Fixtures.write(lines)]).0.database.path
+        return Replays.synthesizedStore(options)
     }()
 
     /// 50 points whose capacities bind on this trace (10 capacities × 5 TTLs).
@@ -30,10 +28,12 @@ import TestSupport
                   eviction: lru
         """
 
-    static func document(_ yaml: String, path: String) throws -> String {
+    static func document(_ yaml: String, path: String, workers: Int? = nil) throws -> String {
         let file = try ScenarioLoader.parse(text: yaml, path: path)
         let store = try TraceStore(existingPath: storePath)
-        let result = try Simulation(scenarioFile: file, pricer: Pricer(catalog: sharedCatalog), options: ReplayOptions())
+        var options = ReplayOptions()
+        options.workers = workers
+        let result = try Simulation(scenarioFile: file, pricer: Pricer(catalog: sharedCatalog), options: options)
             .run(store: store, databasePath: "golden.db").0
         return String(decoding: try ResultFile.encode(result), as: UTF8.self)
     }
@@ -59,6 +59,12 @@ import TestSupport
 
     @Test func aFiftyPointExactCacheSweepGivesTheSameDocumentAsBefore() throws {
         try Self.check(try Self.document(Self.sweep, path: "sweep.yaml"), golden: "exact-sweep-50.json")
+    }
+
+    @Test func theNumberOfWorkersNeverChangesTheDocument() throws {
+        let one = try Self.document(Self.sweep, path: "sweep.yaml", workers: 1)
+        #expect(try Self.document(Self.sweep, path: "sweep.yaml", workers: 3) == one)
+        #expect(try Self.document(Self.sweep, path: "sweep.yaml", workers: 7) == one)
     }
 
     @Test func theAllLeversScenarioGivesTheSameDocumentAsBefore() throws {
