@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A request as it moves through a strategy chain: the recorded request (shared, immutable),
 /// plus what strategies changed (model, tokens, batch) or whether one of them served it.
 ///
@@ -83,6 +85,9 @@ public final class RecordedRequest: Sendable {
     let modelID: Int32
     /// The recorded response hash interned by the engine (equal ids for equal hashes), 0 when none.
     let responseID: Int32
+    /// The built-in embedding of the prompt text and its dimension, computed by the first chain that asks: a scenario
+    /// with attribution has a semantic cache in many chains, and embedding was most of its time.
+    private let builtinEmbedding = Mutex<(dimension: Int, vector: [Float])?>(nil)
 
     public let id: String
     public let kind: RequestKind
@@ -130,6 +135,19 @@ public final class RecordedRequest: Sendable {
         // Normalisation applies to text only: without text the four keys are one.
         promptKeys = r.promptText == nil ? Array(repeating: PromptKey.compute(r, whitespace: false, case: false), count: 4)
             : (0..<4).map { PromptKey.compute(r, whitespace: $0 & 1 != 0, case: $0 & 2 != 0) }
+    }
+}
+
+extension RecordedRequest {
+    /// `embedder.embed(text)`, computed once per request and embedder dimension (the embedder is a pure function
+    /// of the text and its dimension).
+    func embedding(of text: String, by embedder: HashingEmbedder) -> [Float] {
+        builtinEmbedding.withLock { memo in
+            if let memo, memo.dimension == embedder.dimension { return memo.vector }
+            let vector = embedder.embed(text)
+            memo = (embedder.dimension, vector)
+            return vector
+        }
     }
 }
 
