@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(
             name: "CostReplayCoreTests",
             dependencies: ["CostReplayCore", "TestSupport", "Statistics", .product(name: "PropertyBased", package: "swift-property-based")],
+            exclude: ["Reports/Golden", "Replay/Golden"],
             // Some tests replay real traces against plain reference implementations; optimise them too.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),

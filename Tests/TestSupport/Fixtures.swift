@@ -128,6 +128,13 @@ public enum CLI {
 
 /// Builders for replay tests.
 public enum Replays {
+    /// Stores a synthetic trace (`costreplay synth` with these options) in a fresh database and returns its path.
+    public static func synthesizedStore(_ options: SynthOptions) -> String {
+        var lines = ""
+        TraceSynthesizer(options: options, pricer: Pricer(catalog: sharedCatalog)).generate { lines += CanonicalEncoder.line($0) + "\n" }
+        return try! Fixtures.ingest([Fixtures.write(lines)]).0.database.path
+    }
+
     /// A billed request at `second` seconds after 2026-09-01T00:00Z.
     public static func request(_ id: String, at second: Double, model: String = "gpt-4o", prompt: String? = nil,
                                input: Int64 = 1000, output: Int64 = 100, duration: Double = 1, user: String? = nil,

@@ -11,6 +11,10 @@ public struct BlockTotals: Sendable {
     }
 
     var days: [Int64: Sums] = [:]
+    /// The block being summed: requests arrive in time order, so a day's sums build up here and reach
+    /// `days` when the next day starts (``flush()`` before reading `days`).
+    private var pendingKey: Int64?
+    private var pending = Sums()
 
     /// The sums per day in day order, with `fixed` spread over the days by their requests.
     func dailyTotals(fixed: Money) -> [DailyTotal] {
@@ -28,13 +32,29 @@ public struct BlockTotals: Sendable {
     /// Day sums given directly (for studies of the interval itself).
     public init(baseline: [Money], cost: [Money]) {
         for (index, pair) in zip(baseline, cost).enumerated() { add(day: Int64(index), baseline: pair.0, cost: pair.1, served: false) }
+        flush()
     }
 
     mutating func add(day: Int64, baseline: Money, cost: Money, served: Bool) {
-        days[day, default: Sums()].baseline += baseline.femtos
-        days[day, default: Sums()].cost += cost.femtos
-        days[day, default: Sums()].requests += 1
-        if served { days[day, default: Sums()].served += 1 }
+        if day != pendingKey {
+            flush()
+            pendingKey = day
+        }
+        pending.baseline += baseline.femtos
+        pending.cost += cost.femtos
+        pending.requests += 1
+        if served { pending.served += 1 }
+    }
+
+    /// Moves the block being summed into `days`.
+    mutating func flush() {
+        guard let key = pendingKey else { return }
+        days[key, default: Sums()].baseline += pending.baseline
+        days[key, default: Sums()].cost += pending.cost
+        days[key, default: Sums()].requests += pending.requests
+        days[key, default: Sums()].served += pending.served
+        pendingKey = nil
+        pending = Sums()
     }
 
     /// 95% percentile intervals from `resamples` draws of the days with replacement (GSL's MT19937,

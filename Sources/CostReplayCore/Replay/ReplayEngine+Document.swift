@@ -51,8 +51,8 @@ extension ReplayEngine {
                                                                               unit: options.bootstrapBySession ? "sessions" : "UTC days") : nil,
                 rates: RateIntervals.of(metrics),
                 daily: full.daily.dailyTotals(fixed: full.totals.fixedCost),
-                byModel: Self.byModel(full.byModelDaily).merging(full.totals.fixedCost == .zero ? [:] : ["(local servers)": full.totals.fixedCost]) { $0 + $1 },
-                byModelDaily: Self.modelDays(full.byModelDaily), baselineByModelDaily: Self.modelDays(full.baselineByModelDaily)))
+                byModel: Self.byModel(full.byModelDaily.sums).merging(full.totals.fixedCost == .zero ? [:] : ["(local servers)": full.totals.fixedCost]) { $0 + $1 },
+                byModelDaily: Self.modelDays(full.byModelDaily.sums), baselineByModelDaily: Self.modelDays(full.baselineByModelDaily.sums)))
         }
         var diagnostics: [String] = []
         if baseline.unpricedRequests > 0 {

@@ -10,9 +10,13 @@ public final class ReplayEngine {
     let plans: [ScenarioPlan]
     let pricer: Pricer
     let options: ReplayOptions
-    /// Chains split over two workers (this machine has two cores); each owns its chains outright.
+    /// Chains split over one worker per processor; each owns its chains outright.
     var groups: [ChainGroup] = []
     var baseline = Totals()
+    /// Model names of the requests read so far, interned for the per-model sums.
+    let models = ModelNames()
+    /// Recorded response hashes interned to ids from 1, so caches compare and store integers.
+    var responses: [String: Int32] = [:]
     /// Ledger of the request `options.explainID`, per scenario point label.
     public var explained: [String: [LedgerEntry]] { groups.reduce(into: [:]) { $0.merge($1.explained) { a, _ in a } } }
 
@@ -28,8 +32,8 @@ public final class ReplayEngine {
         /// Per-day sums (full chains only), whatever the bootstrap block.
         var daily = BlockTotals()
         /// Cost by final model and by recorded model per day (full chains only); totals by model are summed from it.
-        var byModelDaily: [ModelDayKey: Money] = [:]
-        var baselineByModelDaily: [ModelDayKey: Money] = [:]
+        var byModelDaily = ModelDaySums()
+        var baselineByModelDaily = ModelDaySums()
     }
 
     static let batchSize = 1024
@@ -70,8 +74,9 @@ public final class ReplayEngine {
             }
             return Chain(plan: spec.plan, role: spec.role, strategies: strategies)
         }
-        // Two workers; the chains of one shared index stay together on one of them.
-        let workers = chains.count > 1 ? 2 : 1
+        // One worker per processor (at most one per chain); the chains of one shared index stay together on one of
+        // them. Chains are independent, so the split never changes a result.
+        let workers = max(1, min(chains.count, options.workers ?? ProcessInfo.processInfo.activeProcessorCount))
         var assignment: [[Chain]] = Array(repeating: [], count: workers)
         var hubWorker: [ObjectIdentifier: Int] = [:]
         for (index, chain) in chains.enumerated() {
@@ -83,7 +88,7 @@ public final class ReplayEngine {
             assignment[worker].append(chain)
         }
         groups = assignment.filter { !$0.isEmpty }.map {
-            ChainGroup(chains: $0, pricer: pricer, plans: plans, explainID: options.explainID,
+            ChainGroup(chains: $0, pricer: pricer, plans: plans, models: models, explainID: options.explainID,
                        bootstrapBySession: options.bootstrapBySession)
         }
     }
@@ -119,7 +124,7 @@ public final class ReplayEngine {
 
         mutating func add(_ record: TraceRecord) {
             guard engine.options.shard.map({ $0.contains(record) }) ?? true else { return }
-            let request = ReplayRequest(record)
+            let request = ReplayRequest(record, modelID: engine.models.id(record.model), responseID: engine.responseID(record.responseHash))
             let isCall = request.kind == .llm
             let base = isCall ? engine.pricer.price(request.pricingInput).cost : (request.spanCost ?? .zero)
             if isCall { engine.baseline.add(request, baseCost: base, cost: base) } else { engine.baseline.spans += 1 }
@@ -134,6 +139,15 @@ public final class ReplayEngine {
             engine.process(batch)
             batch.removeAll()
         }
+    }
+
+    /// The interned id of a recorded response hash (0 for none).
+    func responseID(_ hash: String?) -> Int32 {
+        guard let hash else { return 0 }
+        if let id = responses[hash] { return id }
+        let id = Int32(responses.count + 1)
+        responses[hash] = id
+        return id
     }
 
     /// Hands one batch to every group; groups run in parallel, each in request order.
@@ -154,36 +168,53 @@ final class ChainGroup: @unchecked Sendable {
     var chains: [ReplayEngine.Chain]
     let pricer: Pricer
     let plans: [ScenarioPlan]
+    let models: ModelNames
     let explainID: String?
     let bootstrapBySession: Bool
     var explained: [String: [LedgerEntry]] = [:]
 
-    init(chains: [ReplayEngine.Chain], pricer: Pricer, plans: [ScenarioPlan], explainID: String?, bootstrapBySession: Bool) {
+    init(chains: [ReplayEngine.Chain], pricer: Pricer, plans: [ScenarioPlan], models: ModelNames, explainID: String?,
+         bootstrapBySession: Bool) {
         self.chains = chains
         self.pricer = pricer
         self.plans = plans
+        self.models = models
         self.explainID = explainID
         self.bootstrapBySession = bootstrapBySession
     }
 
     /// Lets every strategy settle, then adds its fixed costs to its chain.
     func finish() {
-        for index in chains.indices {
-            for step in chains[index].strategies.indices {
-                chains[index].strategies[step].finish()
-                let fixed = chains[index].strategies[step].fixedCost
-                chains[index].totals.cost += fixed
-                chains[index].totals.fixedCost += fixed
-            }
+        for index in chains.indices { finish(&chains[index]) }
+    }
+
+    private func finish(_ chain: inout ReplayEngine.Chain) {
+        chain.blocks.flush()
+        chain.daily.flush()
+        chain.byModelDaily.flush(models)
+        chain.baselineByModelDaily.flush(models)
+        for step in chain.strategies.indices {
+            chain.strategies[step].finish()
+            let fixed = chain.strategies[step].fixedCost
+            chain.totals.cost += fixed
+            chain.totals.fixedCost += fixed
         }
     }
 
     func process(_ batch: [(ReplayRequest, Money?)]) {
         let requests = batch.map(\.0)
+        // The chains move to a local for the batch: a class's stored array would be checked for exclusive access
+        // at every element access, which costs as much as a cache lookup.
+        var chains = self.chains
+        self.chains = []
+        defer { self.chains = chains }
         for index in chains.indices {
             for step in chains[index].strategies.indices { chains[index].strategies[step].prepare(requests) }
         }
-        for (original, base) in batch { replay(original, base: base) }
+        for (original, base) in batch {
+            let explain = explainID == original.id
+            for index in chains.indices { replay(original, base: base, explain: explain, chain: &chains[index]) }
+        }
     }
 
     /// The bootstrap block of a request: its UTC day, or its session (by trace or id when it has none).
@@ -194,54 +225,56 @@ final class ChainGroup: @unchecked Sendable {
         return Timestamp.floorDiv(request.startMicros, 86_400_000_000)
     }
 
-    /// Feeds one request to every chain of the group.
-    func replay(_ original: ReplayRequest, base: Money?) {
+    /// Feeds one request to one chain.
+    func replay(_ original: ReplayRequest, base: Money?, explain: Bool, chain: inout ReplayEngine.Chain) {
         let isCall = original.kind == .llm
-        let explain = explainID == original.id
-        for index in chains.indices {
-            var request = original
-            var ledger: [LedgerEntry] = []
-            for step in chains[index].strategies.indices {
-                chains[index].strategies[step].apply(&request, explain: explain, ledger: &ledger)
-                if request.served != nil { break }
-            }
-            let cost: Money?
-            if isCall && request.pricesAsRecorded {
-                cost = base
-            } else if let served = request.served {
-                cost = served.cost + request.extraCost
-            } else if isCall {
-                cost = pricer.price(request.pricingInput).cost.map { $0 + request.extraCost }
-            } else {
-                cost = (original.spanCost ?? .zero) + request.extraCost
-            }
-            if isCall {
-                chains[index].totals.add(request, baseCost: base, cost: cost)
-                if chains[index].role == .full, let base, let cost {
-                    chains[index].blocks.add(day: blockKey(original), baseline: base, cost: cost, served: request.served != nil)
-                    let day = Timestamp.floorDiv(original.startMicros, 86_400_000_000)
-                    chains[index].daily.add(day: day, baseline: base, cost: cost, served: request.served != nil)
-                    let model = request.served == nil ? (request.model ?? "(none)") : "(served)"
-                    chains[index].byModelDaily[ModelDayKey(model: model, day: day), default: .zero] += cost
-                    chains[index].baselineByModelDaily[ModelDayKey(model: original.model ?? "(none)", day: day), default: .zero] += base
+        var request = original
+        var ledger: [LedgerEntry] = []
+        for step in chain.strategies.indices {
+            chain.strategies[step].apply(&request, explain: explain, ledger: &ledger)
+            if request.served != nil { break }
+        }
+        let cost: Money?
+        if isCall && request.pricesAsRecorded {
+            cost = base
+        } else if let served = request.served {
+            cost = served.cost + request.extraCost
+        } else if isCall {
+            cost = pricer.price(request.pricingInput).cost.map { $0 + request.extraCost }
+        } else {
+            cost = (original.spanCost ?? .zero) + request.extraCost
+        }
+        if isCall {
+            chain.totals.add(request, baseCost: base, cost: cost)
+            if chain.role == .full, let base, let cost {
+                chain.blocks.add(day: blockKey(original), baseline: base, cost: cost, served: request.served != nil)
+                let day = Timestamp.floorDiv(original.startMicros, 86_400_000_000)
+                chain.daily.add(day: day, baseline: base, cost: cost, served: request.served != nil)
+                if request.served != nil {
+                    chain.byModelDaily.add(cost, model: ModelNames.served, day: day, names: models)
+                } else if request.model == original.model {
+                    chain.byModelDaily.add(cost, model: original.recorded.modelID, day: day, names: models)
+                } else {
+                    chain.byModelDaily.add(cost, model: request.model ?? "(none)", day: day, names: models)
                 }
-            } else {
-                chains[index].totals.spans += 1
-                chains[index].totals.baselineCost += base ?? .zero
-                chains[index].totals.cost += cost ?? .zero
-                if let served = request.served {
-                    chains[index].totals.servedRequests += 1
-                    chains[index].totals.latencySavedMs += Double(max(0, (original.latencyMicros ?? 0) - served.latencyMicros)) / 1000
-                }
+                chain.baselineByModelDaily.add(base, model: original.recorded.modelID, day: day, names: models)
             }
-            if explain && chains[index].role == .full {
-                var entries = ledger
-                let final = cost.map { MoneyFormat.plain($0, decimals: 9) } ?? "unpriced"
-                let before = base.map { MoneyFormat.plain($0, decimals: 9) } ?? "unpriced"
-                entries.append(LedgerEntry(strategy: "result", decision: request.served == nil ? "sent to provider" : "served",
-                                           detail: "baseline $\(before) → scenario $\(final)"))
-                explained[plans[chains[index].plan].label] = entries
+        } else {
+            chain.totals.spans += 1
+            chain.totals.baselineCost += base ?? .zero
+            chain.totals.cost += cost ?? .zero
+            if let served = request.served {
+                chain.totals.servedRequests += 1
+                chain.totals.latencySavedMs += Double(max(0, (original.latencyMicros ?? 0) - served.latencyMicros)) / 1000
             }
+        }
+        if explain && chain.role == .full {
+            var entries = ledger
+            let final = cost.map { MoneyFormat.plain($0, decimals: 9) } ?? "unpriced"
+            let before = base.map { MoneyFormat.plain($0, decimals: 9) } ?? "unpriced"
+            entries.append(LedgerEntry(strategy: "result", decision: request.served == nil ? "sent to provider" : "served",
+                                       detail: "baseline $\(before) → scenario $\(final)"))
+            explained[plans[chain.plan].label] = entries
         }
     }
 }
@@ -279,6 +312,8 @@ public struct ReplayOptions: Sendable {
     public var window = TraceStore.TimeWindow()
     public var shard: ShardFilter?
     public var explainID: String?
+    /// Worker threads; nil uses one per processor.
+    public var workers: Int?
 
     public init() {}
 }

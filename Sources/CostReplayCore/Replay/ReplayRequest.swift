@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A request as it moves through a strategy chain: the recorded request (shared, immutable),
 /// plus what strategies changed (model, tokens, batch) or whether one of them served it.
 ///
@@ -22,8 +24,8 @@ public struct ReplayRequest: Sendable {
         public var latencyMicros: Int64
     }
 
-    init(_ r: TraceRecord) {
-        recorded = RecordedRequest(r)
+    init(_ r: TraceRecord, modelID: Int32, responseID: Int32) {
+        recorded = RecordedRequest(r, modelID: modelID, responseID: responseID)
         provider = r.provider
         model = r.model
         serviceTier = r.serviceTier
@@ -79,6 +81,13 @@ public final class RecordedRequest: Sendable {
     let scopeKeys: [UInt64]
     /// Hash of the recorded model name.
     let modelHash: UInt64
+    /// The recorded model's id in the engine's ``ModelNames``.
+    let modelID: Int32
+    /// The recorded response hash interned by the engine (equal ids for equal hashes), 0 when none.
+    let responseID: Int32
+    /// The built-in embedding of the prompt text and its dimension, computed by the first chain that asks: a scenario
+    /// with attribution has a semantic cache in many chains, and embedding was most of its time.
+    private let builtinEmbedding = Mutex<(dimension: Int, vector: [Float])?>(nil)
 
     public let id: String
     public let kind: RequestKind
@@ -96,7 +105,9 @@ public final class RecordedRequest: Sendable {
     /// The request as recorded, before any strategy.
     public let original: TraceRecord
 
-    init(_ r: TraceRecord) {
+    init(_ r: TraceRecord, modelID: Int32, responseID: Int32) {
+        self.modelID = modelID
+        self.responseID = responseID
         id = r.id
         kind = r.kind
         startMicros = r.startMicros ?? 0
@@ -119,9 +130,24 @@ public final class RecordedRequest: Sendable {
         spanCost = r.attributes["cost_usd"].flatMap(Double.init).map(Money.init(dollars:))
         original = r
         modelHash = StableHash.hash(r.model ?? "")
-        scopeKeys = ["", "t:" + (r.tenantID ?? "\u{0}"), "u:" + (r.userID ?? "\u{0}"), "s:" + (r.sessionID ?? "\u{0}")]
-            .map { StableHash.hash($0) | 1 }
-        promptKeys = (0..<4).map { PromptKey.compute(r, whitespace: $0 & 1 != 0, case: $0 & 2 != 0) }
+        scopeKeys = [StableHash.hash("") | 1, StableHash.hash(r.tenantID ?? "\u{0}", prefix: "t:") | 1,
+                     StableHash.hash(r.userID ?? "\u{0}", prefix: "u:") | 1, StableHash.hash(r.sessionID ?? "\u{0}", prefix: "s:") | 1]
+        // Normalisation applies to text only: without text the four keys are one.
+        promptKeys = r.promptText == nil ? Array(repeating: PromptKey.compute(r, whitespace: false, case: false), count: 4)
+            : (0..<4).map { PromptKey.compute(r, whitespace: $0 & 1 != 0, case: $0 & 2 != 0) }
+    }
+}
+
+extension RecordedRequest {
+    /// `embedder.embed(text)`, computed once per request and embedder dimension (the embedder is a pure function
+    /// of the text and its dimension).
+    func embedding(of text: String, by embedder: HashingEmbedder) -> [Float] {
+        builtinEmbedding.withLock { memo in
+            if let memo, memo.dimension == embedder.dimension { return memo.vector }
+            let vector = embedder.embed(text)
+            memo = (embedder.dimension, vector)
+            return vector
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 ///
 /// LRU keeps a doubly linked list in arrays; LFU keeps a min-heap of (uses, last use) with lazy
 /// deletion. Ties in LFU go to the least recently used entry, so eviction order is deterministic.
-struct BoundedCache<Key: Hashable, Value> {
+struct BoundedCache<Index: SlotIndex, Value> {
+    typealias Key = Index.Key
     enum Policy: String { case lru, lfu }
 
     struct Entry {
@@ -22,7 +23,7 @@ struct BoundedCache<Key: Hashable, Value> {
     let policy: Policy
     private var slots: [Entry] = []
     private var free: [Int] = []
-    private var index: [Key: Int] = [:]
+    private var index = Index()
     private var head = -1, tail = -1
     private var heap: [(uses: Int, lastUse: Int64, tick: Int, slot: Int, version: Int)] = []
     private var tick = 0
@@ -42,7 +43,7 @@ struct BoundedCache<Key: Hashable, Value> {
 
     /// The live value for `key` at `now`, counting the use; expired entries are dropped.
     mutating func lookup(_ key: Key, at now: Int64, refreshTTL: Bool = false) -> Value? {
-        guard let slot = index[key] else { return nil }
+        guard let slot = index.slot(key) else { return nil }
         if slots[slot].expires <= now {
             remove(slot)
             expirations += 1
@@ -55,7 +56,7 @@ struct BoundedCache<Key: Hashable, Value> {
 
     /// Reads without counting a use (for checks that are not lookups).
     func peek(_ key: Key, at now: Int64) -> Value? {
-        guard let slot = index[key], slots[slot].expires > now else { return nil }
+        guard let slot = index.slot(key), slots[slot].expires > now else { return nil }
         return slots[slot].value
     }
 
@@ -69,7 +70,7 @@ struct BoundedCache<Key: Hashable, Value> {
             expirations += 1
             purged += 1
         }
-        if let slot = index[key] {
+        if let slot = index.slot(key) {
             slots[slot].value = value
             slots[slot].expires = expires
             touch(slot, at: now)
@@ -87,7 +88,7 @@ struct BoundedCache<Key: Hashable, Value> {
             slot = slots.count
             slots.append(entry)
         }
-        index[key] = slot
+        index.set(key, slot: slot)
         pushFront(slot)
         if policy == .lfu { pushHeap(slot) }
     }
@@ -107,7 +108,7 @@ struct BoundedCache<Key: Hashable, Value> {
             victim = tail
         } else {
             while let top = popHeap() {
-                if slots[top.slot].version == top.version && index[slots[top.slot].key] == top.slot
+                if slots[top.slot].version == top.version && index.slot(slots[top.slot].key) == top.slot
                     && slots[top.slot].uses == top.uses && slots[top.slot].lastUse == top.lastUse {
                     victim = top.slot
                     break
@@ -121,7 +122,7 @@ struct BoundedCache<Key: Hashable, Value> {
 
     private mutating func remove(_ slot: Int) {
         if tracksRemovals { removed.append(slots[slot].key) }
-        index.removeValue(forKey: slots[slot].key)
+        index.remove(slots[slot].key)
         unlink(slot)
         slots[slot].version += 1
         free.append(slot)
@@ -160,7 +161,7 @@ struct BoundedCache<Key: Hashable, Value> {
 
     /// Drops stale heap items so the heap stays proportional to the live entries.
     private mutating func rebuildHeap() {
-        var rebuilt = index.values.sorted().map { (uses: slots[$0].uses, lastUse: slots[$0].lastUse, tick: 0, slot: $0, version: slots[$0].version) }
+        var rebuilt = index.slots.sorted().map { (uses: slots[$0].uses, lastUse: slots[$0].lastUse, tick: 0, slot: $0, version: slots[$0].version) }
         rebuilt.sort { ($0.uses, $0.lastUse, $0.slot) < ($1.uses, $1.lastUse, $1.slot) }
         heap = rebuilt
     }
@@ -187,3 +188,9 @@ struct BoundedCache<Key: Hashable, Value> {
         (a.uses, a.lastUse, a.tick) < (b.uses, b.lastUse, b.tick)
     }
 }
+
+/// A cache keyed by a 64-bit hash.
+typealias HashedCache<Value> = BoundedCache<HashIndex, Value>
+
+/// A cache keyed by any hashable value.
+typealias KeyedCache<Key: Hashable, Value> = BoundedCache<DictionaryIndex<Key>, Value>

@@ -25,14 +25,17 @@ enum CacheParameters {
 
     /// The partition as a 64-bit hash, memoised on the request.
     static func scopeHash(_ scope: String, _ request: ReplayRequest) -> UInt64 {
-        let slot: Int
+        request.recorded.scopeKeys[scopeSlot(scope)]
+    }
+
+    /// Index of a scope's hash in ``RecordedRequest/scopeKeys``.
+    static func scopeSlot(_ scope: String) -> Int {
         switch scope {
-        case "tenant": slot = 1
-        case "user": slot = 2
-        case "session": slot = 3
-        default: slot = 0
+        case "tenant": return 1
+        case "user": return 2
+        case "session": return 3
+        default: return 0
         }
-        return request.recorded.scopeKeys[slot]
     }
 
     /// Hash of the request's current model, memoised when it is the recorded one.
@@ -60,8 +63,8 @@ enum CacheParameters {
         }
     }
 
-    static func cache<K: Hashable, V>(_ p: Parameters) -> BoundedCache<K, V> {
+    static func cache<I: SlotIndex, V>(_ p: Parameters) -> BoundedCache<I, V> {
         BoundedCache(capacity: p.int("capacity"), ttlSeconds: p.number("ttl"),
-                     policy: BoundedCache<K, V>.Policy(rawValue: p.text("eviction")) ?? .lru)
+                     policy: BoundedCache<I, V>.Policy(rawValue: p.text("eviction")) ?? .lru)
     }
 }

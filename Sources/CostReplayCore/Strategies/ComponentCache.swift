@@ -12,7 +12,7 @@ public struct ComponentCache: ReplayStrategy {
         CacheParameters.hitLatency,
     ]
 
-    var cache: BoundedCache<String, Int64>
+    var cache: KeyedCache<String, Int64>
     let kinds: Set<String>
     let scope: String
     let hitLatency: Int64

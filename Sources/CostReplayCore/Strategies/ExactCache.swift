@@ -15,21 +15,25 @@ public struct ExactCache: ReplayStrategy {
         CacheParameters.lookupCost, CacheParameters.hitLatency,
     ]
 
-    struct Cached { var response: String?; var available: Int64 }
+    /// `response` is the interned id of the recorded response hash (0 when none was recorded).
+    struct Cached { var response: Int32; var available: Int64 }
 
     /// Keyed by a 64-bit hash of (scope, model, prompt); a collision between two different prompts
     /// has probability about n²/2⁶⁵ (10⁻⁸ for a million distinct prompts).
-    var cache: BoundedCache<UInt64, Cached>
+    var cache: HashedCache<Cached>
     let scope: String
+    /// Index of the scope in ``RecordedRequest/scopeKeys``.
+    let scopeSlot: Int
     let normaliseWhitespace: Bool
     let normaliseCase: Bool
     let lookupCost: Money
     let hitLatency: Int64
-    var counters = CacheCounters()
+    var counters = Counters()
 
     public init(parameters p: Parameters, context: StrategyContext) {
         cache = CacheParameters.cache(p)
         scope = p.text("scope")
+        scopeSlot = CacheParameters.scopeSlot(scope)
         normaliseWhitespace = p.list("normalise").contains("whitespace")
         normaliseCase = p.list("normalise").contains("case")
         lookupCost = Money(dollars: p.number("lookup_cost"))
@@ -40,13 +44,24 @@ public struct ExactCache: ReplayStrategy {
         CacheParameters.exactWhenSharded(parameters, by: key)
     }
 
+    /// What the cache counted; a counter appears in ``metrics`` once it has counted something.
+    struct Counters {
+        var lookups = 0, hits = 0, misses = 0, noKey = 0, hitsWithResponse = 0, likelyFalseHits = 0
+        var latencySavedMs = 0.0
+    }
+
     public var metrics: [String: Double] {
-        counters.values.merging(["evictions": Double(cache.evictions), "expirations": Double(cache.expirations)]) { $1 }
+        var values: [String: Double] = ["evictions": Double(cache.evictions), "expirations": Double(cache.expirations)]
+        let counts = [("lookups", counters.lookups), ("hits", counters.hits), ("misses", counters.misses), ("no_key", counters.noKey),
+                      ("hits_with_response", counters.hitsWithResponse), ("likely_false_hits", counters.likelyFalseHits)]
+        for (name, count) in counts where count > 0 { values[name] = Double(count) }
+        if counters.hits > 0 { values["latency_saved_ms"] = counters.latencySavedMs }
+        return values
     }
 
     func key(_ request: ReplayRequest) -> UInt64? {
         guard request.kind == .llm, let prompt = promptKey(request) else { return nil }
-        let scopeHash = CacheParameters.scopeHash(scope, request)
+        let scopeHash = request.recorded.scopeKeys[scopeSlot]
         return CacheParameters.combine(scopeHash, CacheParameters.modelHash(request), prompt)
     }
 
@@ -58,28 +73,29 @@ public struct ExactCache: ReplayStrategy {
     public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
         guard request.served == nil, request.kind == .llm else { return }
         guard let key = key(request) else {
-            counters.add("no_key")
+            counters.noKey += 1
             if explain { ledger.append(.init(strategy: Self.name, decision: "pass", detail: "no prompt text, hash or message hashes to key on")) }
             return
         }
-        counters.add("lookups")
+        counters.lookups += 1
         request.extraCost += lookupCost
         let now = request.startMicros
         if let cached = cache.lookup(key, at: now), cached.available <= now {
-            counters.add("hits")
+            counters.hits += 1
             let saved = request.latencyMicros.map { max(0, $0 - hitLatency) } ?? 0
-            counters.add("latency_saved_ms", Double(saved) / 1000)
-            if let recorded = request.responseHash, let response = cached.response {
-                counters.add("hits_with_response")
-                if recorded != response { counters.add("likely_false_hits") }
+            counters.latencySavedMs += Double(saved) / 1000
+            let recorded = request.recorded.responseID
+            if recorded != 0 && cached.response != 0 {
+                counters.hitsWithResponse += 1
+                if recorded != cached.response { counters.likelyFalseHits += 1 }
             }
             request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
             if explain { ledger.append(.init(strategy: Self.name, decision: "hit", detail: "served from cache (key \(StableHash.hex(key)))")) }
             return
         }
-        counters.add("misses")
+        counters.misses += 1
         if cache.peek(key, at: now) == nil {
-            cache.insert(key, Cached(response: request.responseHash, available: request.endMicros ?? now), at: now)
+            cache.insert(key, Cached(response: request.recorded.responseID, available: request.endMicros ?? now), at: now)
         }
         if explain { ledger.append(.init(strategy: Self.name, decision: "miss", detail: "stored under key \(StableHash.hex(key))")) }
     }

@@ -21,7 +21,7 @@ public struct PrefixCache: ReplayStrategy {
                       "who shares the cache (providers cache per organisation)"),
     ]
 
-    var cache: BoundedCache<String, Bool>
+    var cache: KeyedCache<String, Bool>
     let ttlSeconds: Double
     let minTokens: Int64
     let writePremium: String

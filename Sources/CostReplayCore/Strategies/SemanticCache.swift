@@ -21,7 +21,7 @@ public struct SemanticCache: ReplayStrategy {
     let embeddings: String
     let lookupCost: Money
     let hitLatency: Int64
-    var lifetimes: BoundedCache<String, Int>
+    var lifetimes: KeyedCache<String, Int>
     var counters = CacheCounters()
     /// The index: shared with the other points of a threshold sweep, or this cache's own.
     let hub: SemanticHub
@@ -57,7 +57,7 @@ public struct SemanticCache: ReplayStrategy {
 
     static func vector(_ request: ReplayRequest, embeddings: String, embedder: HashingEmbedder) -> [Float]? {
         if embeddings != "builtin", !request.embedding.isEmpty { return HashingEmbedder.normalised(request.embedding) }
-        if embeddings != "trace", let text = request.promptText, !text.isEmpty { return embedder.embed(text) }
+        if embeddings != "trace", let text = request.promptText, !text.isEmpty { return request.recorded.embedding(of: text, by: embedder) }
         return nil
     }
 

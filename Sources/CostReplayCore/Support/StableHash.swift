@@ -15,6 +15,15 @@ public enum StableHash {
         return text.withUTF8 { hash(UnsafeRawBufferPointer($0), seed: seed) }
     }
 
+    /// The hash of `prefix + text`, without building the concatenation.
+    public static func hash(_ text: String, prefix: StaticString) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        prefix.withUTF8Buffer { for byte in $0 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 } }
+        var text = text
+        text.withUTF8 { for byte in $0 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 } }
+        return finalise(h)
+    }
+
     public static func hex(_ text: String) -> String { hex(hash(text)) }
 
     public static func hex(_ value: UInt64) -> String {

@@ -10,9 +10,7 @@ import TestSupport
         options.requests = 1500
         options.seed = 5
         options.days = 3
-        var lines = ""
-        TraceSynthesizer(options: options, pricer: Pricer(catalog: sharedCatalog)).generate { lines += CanonicalEncoder.line($0) + "\n" }
-        return try! Fixtures.ingest([Fixtures.write(lines)]).0.database.path
+        return Replays.synthesizedStore(options)
     }()
 
     static var sampleStore: TraceStore { try! TraceStore(existingPath: samplePath) }

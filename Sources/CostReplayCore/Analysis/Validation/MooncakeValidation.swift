@@ -25,7 +25,7 @@ public enum MooncakeValidation {
             guard !Ingestor.isBlank(bytes), let value = try? parser.parse(bytes) else { return }
             var output = DecodeOutput()
             try decoder.decode(value, fallbackID: { "mooncake:\(number)" }, into: &output)
-            requests += output.records.map(ReplayRequest.init)
+            requests += output.records.map { ReplayRequest($0, modelID: ModelNames.none, responseID: 0) }  // ids matter to the engine only
         }
         var seen: Set<Int64> = []
         var reuse = BlockReuse(blocks: 0, reusedBlocks: 0)

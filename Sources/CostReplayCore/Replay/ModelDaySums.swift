@@ -1,0 +1,66 @@
+/// Cost per (model, UTC day) of one chain.
+///
+/// Requests arrive in time order, so the current day is summed in a flat array indexed by the interned model
+/// id (``ModelNames``) and folded into `sums` when the day changes: no string is hashed per request. Models a
+/// strategy renamed to (routing) have no id and are summed by name. Integer sums, so the order of folding does
+/// not change a femtodollar.
+struct ModelDaySums {
+    private(set) var sums: [ModelDayKey: Money] = [:]
+    private var day: Int64 = .min
+    private var byID: [Int128] = []
+    private var seen: [Bool] = []
+    private var touched: [Int32] = []
+    private var byName: [String: Money] = [:]
+
+    mutating func add(_ cost: Money, model id: Int32, day: Int64, names: ModelNames) {
+        if day != self.day { flush(names) ; self.day = day }
+        let i = Int(id)
+        if i >= byID.count {
+            byID.append(contentsOf: repeatElement(0, count: i + 1 - byID.count))
+            seen.append(contentsOf: repeatElement(false, count: i + 1 - seen.count))
+        }
+        if !seen[i] {
+            seen[i] = true
+            touched.append(id)
+        }
+        byID[i] += cost.femtos
+    }
+
+    mutating func add(_ cost: Money, model: String, day: Int64, names: ModelNames) {
+        if day != self.day { flush(names) ; self.day = day }
+        byName[model, default: .zero] += cost
+    }
+
+    /// Folds the current day into `sums`.
+    mutating func flush(_ names: ModelNames) {
+        for id in touched {
+            sums[ModelDayKey(model: names.name(id), day: day), default: .zero] += Money(femtos: byID[Int(id)])
+            byID[Int(id)] = 0
+            seen[Int(id)] = false
+        }
+        touched.removeAll(keepingCapacity: true)
+        for (model, cost) in byName { sums[ModelDayKey(model: model, day: day), default: .zero] += cost }
+        byName.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Model names interned to small ids when requests are read (ids 0 and 1 are "(served)" and "(none)").
+///
+/// Written only by the reading thread between batches, read by the workers during a batch.
+final class ModelNames: @unchecked Sendable {
+    static let served: Int32 = 0
+    static let none: Int32 = 1
+    private var names = ["(served)", "(none)"]
+    private var ids: [String: Int32] = ["(served)": 0, "(none)": 1]
+
+    func id(_ model: String?) -> Int32 {
+        guard let model else { return Self.none }
+        if let id = ids[model] { return id }
+        let id = Int32(names.count)
+        names.append(model)
+        ids[model] = id
+        return id
+    }
+
+    func name(_ id: Int32) -> String { names[Int(id)] }
+}
