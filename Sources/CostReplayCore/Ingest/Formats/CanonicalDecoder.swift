@@ -134,8 +134,12 @@ public struct CanonicalDecoder: JSONRecordDecoder {
         }
         if let embedding = m.embedding, !embedding.isNull {
             r.embedding = try embedding.elements.map { x throws(RecordError) in
-                guard let value = x.double, value.isFinite, abs(value) <= 1e30 else {
+                guard x.type != .string, x.type != .bool, let value = x.double, value.isFinite else {
                     throw RecordError(field: "embedding", "expected a list of finite numbers, found \(x.json.prefix(40)) in it")
+                }
+                // Products of two components must stay finite in 32-bit floats (cosine similarity).
+                guard abs(value) <= 1e15 else {
+                    throw RecordError(field: "embedding", "a component of \(x.json.prefix(40)) is out of range (±1e15)")
                 }
                 return Float(value)
             }
