@@ -84,7 +84,9 @@ import TestSupport
     static func setUp() throws -> (db: String, baseline: String, dir: URL) {
         let dir = Fixtures.temporaryDirectory()
         let db = dir.appendingPathComponent("g.db").path
-        #expect(try CLI.run(["ingest", Fixtures.root.appendingPathComponent("traces/sample.jsonl").path, "--db", db]).status == 0)
+        let trace = dir.appendingPathComponent("sample.jsonl").path
+        #expect(try CLI.run(["synth", "--requests", "4000", "--seed", "42", "--days", "28", "--out", trace]).status == 0)
+        #expect(try CLI.run(["ingest", trace, "--db", db]).status == 0)
         let baseline = dir.appendingPathComponent("baseline.json").path
         #expect(try CLI.run(["baseline", "create", "--db", db, "--out", baseline]).status == 0)
         return (db, baseline, dir)
