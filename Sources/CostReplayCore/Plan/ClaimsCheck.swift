@@ -58,7 +58,7 @@ public enum ClaimsCheck {
             let hits = Planner.metric(scenario, "exact_cache", "hits") + Planner.metric(scenario, "semantic_cache", "hits")
             var text = "few repeats: \(Planner.percent(hits / lookups)) of calls hit a response cache"
             if profile.recordedCacheShare > 0.2 {
-                text += "; the providers already cache \(Planner.percent(profile.recordedCacheShare)) of input tokens as recorded"
+                text += "; providers already cache \(Planner.percent(profile.recordedCacheShare)) of input tokens"
             }
             return verdict == "below" ? text : "repeats and reusable prefixes are common in this traffic"
         case "routing":

@@ -8,7 +8,9 @@ public struct PlanDocument: Sendable, Codable, Equatable {
     public var constraints: PlanConstraints
     /// Each lever option replayed alone.
     public var options: [OptionEvaluation]
-    /// Every combination replayed, feasible or not; `onFrontier` marks cost-versus-risk optima.
+    /// Days the search replayed (the first two weeks of a longer trace); the recommended plan is replayed on all of it.
+    public var searchDays: Double
+    /// Every combination replayed over the search days, feasible or not; `onFrontier` marks cost-versus-risk optima.
     public var candidates: [CandidatePlan]
     public var recommended: Recommendation
     public var selfHosting: SelfHostingVerdict?

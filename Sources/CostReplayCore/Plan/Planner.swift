@@ -49,7 +49,8 @@ public struct Planner {
         }
         let recommendation = recommend(chosen, result: final, plan: steps, alone: alone, profile: profile)
         let document = PlanDocument(
-            profile: profile, constraints: constraints, options: alone, candidates: candidates, recommended: recommendation,
+            profile: profile, constraints: constraints, options: alone,
+            searchDays: (Self.months(search) ?? profile.months) * 30.44, candidates: candidates, recommended: recommendation,
             selfHosting: selfHosting(alone: alone, chosen: chosen, profile: profile, months: Self.months(search) ?? profile.months),
             claims: ClaimsCheck.rows(result: final, families: families, alone: alone, profile: profile),
             catalog: pricer.catalog.info)

@@ -28,7 +28,8 @@ extension HTMLReport {
                  row.billInterval.map { $0.count == 2 ? "\(p($0[0]))–\(p($0[1]))" : "" } ?? "",
                  row.shareOfEligible.map(p) ?? "n/a", row.verdict, row.reason]
             }, numeric: [2, 3, 4])
-        out += "<h3>Cost against quality risk</h3><p class=\"muted\">Every combination replayed; ★ marks the frontier (no other plan "
+        out += "<h3>Cost against quality risk</h3><p class=\"muted\">Every combination replayed over the first "
+            + "\(e(Planner.number(plan.searchDays))) days (the search window); ★ marks the frontier (no other plan "
             + "is both cheaper and less risky), ✗ a plan outside the bounds, never recommended.</p>" + HTML.table(
             ["", "plan", "cost", "saving", "quality risk up to"],
             plan.candidates.sorted { $0.cost < $1.cost }.map { c in
