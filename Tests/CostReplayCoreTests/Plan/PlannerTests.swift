@@ -83,3 +83,18 @@ import TestSupport
         #expect(loose.recommended.steps.contains { $0.strategy == "model_router" })
     }
 }
+
+@Suite struct PlanRendererTests {
+    @Test func theConsolePlanFitsOneHundredAndTwentyColumnsAndItsScenarioFileLoads() throws {
+        let store = try PlannerTests.store(calls: 300, repeatEvery: 4)
+        var replay = ReplayOptions()
+        replay.bootstrapResamples = 50
+        let document = try Planner(pricer: Pricer(catalog: sharedCatalog), constraints: PlanConstraints(), options: replay,
+                                   space: PlanSpace(options: [PlannerTests.exact, PlannerTests.server])).run(store: store.0, databasePath: store.1).0
+        let text = PlanRenderer.table(document)
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 120 })
+        #expect(text.contains("Self-hosting does not pay here"))
+        let file = try ScenarioLoader.parse(text: document.recommended.scenarioYAML, path: "plan.yaml", catalog: sharedCatalog)
+        #expect(file.plans.map(\.label) == ["recommended"])
+    }
+}
