@@ -28,6 +28,8 @@ public final class RandomSource {
     public func gaussian(sigma: Double) -> Double { gsl_ran_gaussian_ziggurat(pointer, sigma) }
     public func beta(a: Double, b: Double) -> Double { gsl_ran_beta(pointer, a, b) }
     public func bernoulli(_ p: Double) -> Bool { gsl_ran_bernoulli(pointer, p) == 1 }
+    /// Gamma with mean shape × scale (shape < 1 gives burstier gaps than Poisson).
+    public func gamma(shape: Double, scale: Double) -> Double { gsl_ran_gamma(pointer, shape, scale) }
 
     /// Index drawn with probability proportional to `weights`.
     public func categorical(_ weights: [Double]) -> Int {

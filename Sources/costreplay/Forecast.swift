@@ -12,7 +12,7 @@ struct Forecast: ParsableCommand {
 
             Example:
               costreplay forecast --months 12
-              costreplay forecast --result reports/sample-levers/result.json --growth 0.05,0.02 --format csv
+              costreplay forecast --result reports/sample-plan/result.json --growth 0.05,0.02 --format csv
             """)
 
     @OptionGroup var store: StoreOptions

@@ -10,7 +10,7 @@ struct Recommend: ParsableCommand {
             one-sided exact upper bound on the likely-false-hit rate is at most --max-false-hit.
 
             Example:
-              costreplay recommend --result reports/sample-caching/result.json --max-false-hit 0.3
+              costreplay recommend --result reports/sample-plan/result.json --max-false-hit 0.3
             """)
 
     @Option(help: "A simulate result document with a semantic_cache sweep.") var result: String

@@ -6,7 +6,7 @@ struct Sensitivity: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sensitivity",
         abstract: "Tornado: each assumption moved alone, and its effect on a scenario's annual cost, ranked.",
-        discussion: "Example:\n  costreplay sensitivity --result reports/sample-levers/result.json --scenario all-but-local")
+        discussion: "Example:\n  costreplay sensitivity --result reports/sample-plan/result.json --scenario plan")
 
     @Option(help: "A simulate result document.") var result: String
     @Option(help: "Scenario point label (default: the first).") var scenario: String?
@@ -24,7 +24,7 @@ struct Sensitivity: ParsableCommand {
 struct Risk: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Quality risk: expected degraded responses per month, by Monte Carlo over quality priors and measured accuracy.",
-        discussion: "Example:\n  costreplay risk --result reports/sample-levers/result.json")
+        discussion: "Example:\n  costreplay risk --result reports/sample-plan/result.json")
 
     @Option(help: "A simulate result document.") var result: String
     @Option(help: "Monte Carlo paths.") var paths = 100_000

@@ -170,7 +170,7 @@ enum ResultWriter {
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a result document as self-contained HTML and tidy CSV, without replaying.",
-        discussion: "Example:\n  costreplay report reports/sample-levers/result.json --html reports/sample-levers.html --csv reports/sample-levers")
+        discussion: "Example:\n  costreplay report reports/sample-plan/result.json --html reports/sample-plan.html --csv reports/sample-plan")
 
     @Argument(help: "A simulate result document.") var result: String
     @Option(help: "Write a self-contained HTML report here.") var html: String?

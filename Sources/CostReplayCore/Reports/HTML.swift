@@ -83,6 +83,8 @@ enum HTML {
         svg text{font-size:11px;fill:#1b1f24}rect.pos{fill:#2da44e}rect.neg{fill:#cf222e}line.axis{stroke:#8c959f}
         polyline{fill:none;stroke-width:2}.s0{stroke:#57606a}.s1{stroke:#0969da}.s2{stroke:#2da44e}.s3{stroke:#bf8700}
         .t0{fill:#57606a}.t1{fill:#0969da}.t2{fill:#2da44e}.t3{fill:#bf8700}figure{margin:8px 0}
-        @media print{body{max-width:none}}
+        .plan{border:2px solid #0969da;border-radius:6px;padding:4px 16px 8px}.headline{font-size:17px}h2.evidence{margin-top:40px}
+        @media print{body{max-width:none;margin:0;font-size:11px}h2,h3{break-after:avoid}table,figure,tr{break-inside:avoid}
+        svg{max-width:100%;height:auto}.plan{break-after:page;border-color:#000}a{color:inherit}}
         """
 }

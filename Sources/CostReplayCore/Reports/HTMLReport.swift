@@ -2,9 +2,10 @@
 /// savings by lever, cost per day, observed rates with intervals, assumptions and diagnostics.
 /// Reads only the document; trace text never appears (documents hold no prompts or responses).
 public enum HTMLReport {
-    public static func render(_ result: ReplayResult, title: String = "CostReplay report") -> String {
+    public static func render(_ result: ReplayResult, plan: PlanDocument? = nil, title: String = "CostReplay report") -> String {
         let e = HTML.escape
         var body = "<h1>\(e(title))</h1>"
+        if let plan { body += recommendation(plan) + "<h2 class=\"evidence\">Evidence</h2>" }
         body += "<p class=\"muted\">Replay of \(e(result.inputs.database)) through \(e(result.inputs.scenarioFile)) "
             + "(digest \(e(result.inputs.scenarioDigest))), seed \(result.inputs.seed)"
             + (result.inputs.window.from.map { ", from \(e($0))" } ?? "") + (result.inputs.window.to.map { ", to \(e($0))" } ?? "") + ".</p>"

@@ -1,10 +1,11 @@
 /// Parameters of `costreplay synth`.
 public struct SynthOptions: Sendable {
+    /// Model calls (agent runs add a tool span after each of their calls).
     public var requests = 10_000
     public var seed: UInt64 = 42
     /// First day, microseconds since the epoch (UTC midnight).
     public var startMicros: Int64 = Timestamp.daysFromCivil(year: 2026, month: 9, day: 1) * 86_400_000_000
-    public var days = 28
+    public var days = 56
     /// Include prompt and response texts (larger lines; needed for semantic caching and truncation).
     public var withText = true
     /// Leave out message structure and latency timestamps (short lines, for benchmarks).

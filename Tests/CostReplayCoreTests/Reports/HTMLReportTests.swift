@@ -8,7 +8,7 @@ import TestSupport
 
     /// Golden file: the committed sample result rendered. Regenerate with UPDATE_GOLDEN=1 swift test.
     @Test func theSampleReportMatchesItsGoldenFile() throws {
-        let result = try ResultFile.read(path: Fixtures.root.appendingPathComponent("reports/sample-levers/result.json").path)
+        let result = try ResultFile.read(path: Fixtures.root.appendingPathComponent("Tests/CostReplayCoreTests/Reports/Golden/sample-levers-result.json").path)
         let html = HTMLReport.render(result)
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
             try Data(html.utf8).write(to: Self.golden)
@@ -17,7 +17,7 @@ import TestSupport
     }
 
     @Test func theReportIsSelfContained() throws {
-        let result = try ResultFile.read(path: Fixtures.root.appendingPathComponent("reports/sample-levers/result.json").path)
+        let result = try ResultFile.read(path: Fixtures.root.appendingPathComponent("Tests/CostReplayCoreTests/Reports/Golden/sample-levers-result.json").path)
         let html = HTMLReport.render(result)
         #expect(!html.contains("<script"))
         #expect(!html.contains("http://") && !html.contains("https://") || !html.contains("src="))
@@ -56,7 +56,7 @@ import TestSupport
     }
 
     @Test func theSampleReportRendersWithoutErrors() throws {
-        let result = try ResultFile.read(path: Fixtures.root.appendingPathComponent("reports/sample-levers/result.json").path)
+        let result = try ResultFile.read(path: Fixtures.root.appendingPathComponent("Tests/CostReplayCoreTests/Reports/Golden/sample-levers-result.json").path)
         let dir = Fixtures.temporaryDirectory()
         let html = dir.appendingPathComponent("report.html")
         try Data(HTMLReport.render(result).utf8).write(to: html)
@@ -83,7 +83,7 @@ import TestSupport
     @Test func theExportedNotebookValidatesAndExecutes() throws {
         let dir = Fixtures.temporaryDirectory()
         let csv = dir.appendingPathComponent("csv").path, notebook = dir.appendingPathComponent("report.ipynb").path
-        let result = try CLI.run(["report", Fixtures.root.appendingPathComponent("reports/sample-levers/result.json").path,
+        let result = try CLI.run(["report", Fixtures.root.appendingPathComponent("Tests/CostReplayCoreTests/Reports/Golden/sample-levers-result.json").path,
                                   "--csv", csv, "--notebook", notebook])
         #expect(result.status == 0)
         let process = Process()
