@@ -87,7 +87,7 @@ public final class RecordedRequest: Sendable {
     let responseID: Int32
     /// The built-in embedding of the prompt text and its dimension, computed by the first chain that asks: a scenario
     /// with attribution has a semantic cache in many chains, and embedding was most of its time.
-    private let builtinEmbedding = Mutex<(dimension: Int, vector: [Float])?>(nil)
+    private let builtinEmbedding = Mutex<(dimension: Int, text: String, vector: [Float])?>(nil)
 
     public let id: String
     public let kind: RequestKind
@@ -143,9 +143,11 @@ extension RecordedRequest {
     /// of the text and its dimension).
     func embedding(of text: String, by embedder: HashingEmbedder) -> [Float] {
         builtinEmbedding.withLock { memo in
-            if let memo, memo.dimension == embedder.dimension { return memo.vector }
+            // Keyed by the text too: a lever earlier in a chain (truncation, a prompt change) may have changed it, and
+            // which chain asks first depends on thread timing, so a memo of another text would make results vary.
+            if let memo, memo.dimension == embedder.dimension, memo.text == text { return memo.vector }
             let vector = embedder.embed(text)
-            memo = (embedder.dimension, vector)
+            memo = (embedder.dimension, text, vector)
             return vector
         }
     }
