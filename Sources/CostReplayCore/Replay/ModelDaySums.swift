@@ -1,3 +1,4 @@
+import Foundation
 /// Cost per (model, UTC day) of one chain.
 ///
 /// Requests arrive in time order, so the current day is summed in a flat array indexed by the interned model
@@ -46,15 +47,19 @@ struct ModelDaySums {
 
 /// Model names interned to small ids when requests are read (ids 0 and 1 are "(served)" and "(none)").
 ///
-/// Written only by the reading thread between batches, read by the workers during a batch.
+/// Written by the reading thread and, for models a lever routes to, by the workers during a batch:
+/// guarded by a lock, since two workers may meet a new model at once.
 final class ModelNames: @unchecked Sendable {
     static let served: Int32 = 0
     static let none: Int32 = 1
     private var names = ["(served)", "(none)"]
     private var ids: [String: Int32] = ["(served)": 0, "(none)": 1]
+    private let lock = NSLock()
 
     func id(_ model: String?) -> Int32 {
         guard let model else { return Self.none }
+        lock.lock()
+        defer { lock.unlock() }
         if let id = ids[model] { return id }
         let id = Int32(names.count)
         names.append(model)
@@ -62,5 +67,9 @@ final class ModelNames: @unchecked Sendable {
         return id
     }
 
-    func name(_ id: Int32) -> String { names[Int(id)] }
+    func name(_ id: Int32) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return names[Int(id)]
+    }
 }

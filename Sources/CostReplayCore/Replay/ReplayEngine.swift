@@ -127,7 +127,14 @@ public final class ReplayEngine {
             let request = ReplayRequest(record, modelID: engine.models.id(record.model), responseID: engine.responseID(record.responseHash))
             let isCall = request.kind == .llm
             let base = isCall ? engine.pricer.price(request.pricingInput).cost : (request.spanCost ?? .zero)
-            if isCall { engine.baseline.add(request, baseCost: base, cost: base) } else { engine.baseline.spans += 1 }
+            if isCall {
+                engine.baseline.add(request, baseCost: base, cost: base)
+            } else {
+                // A span's own fee (a paid tool call) is part of the bill as recorded, as it is of every scenario.
+                engine.baseline.spans += 1
+                engine.baseline.baselineCost += base ?? .zero
+                engine.baseline.cost += base ?? .zero
+            }
             batch.append((request, base))
             if batch.count == ReplayEngine.batchSize {
                 engine.process(batch)
@@ -263,6 +270,11 @@ final class ChainGroup: @unchecked Sendable {
             chain.totals.spans += 1
             chain.totals.baselineCost += base ?? .zero
             chain.totals.cost += cost ?? .zero
+            if chain.role == .full, let base, let cost, base.femtos != 0 || cost.femtos != 0 {
+                let day = Timestamp.floorDiv(original.startMicros, 86_400_000_000)
+                chain.blocks.add(day: blockKey(original), baseline: base, cost: cost, served: request.served != nil)
+                chain.daily.add(day: day, baseline: base, cost: cost, served: request.served != nil)
+            }
             if let served = request.served {
                 chain.totals.servedRequests += 1
                 chain.totals.latencySavedMs += Double(max(0, (original.latencyMicros ?? 0) - served.latencyMicros)) / 1000
