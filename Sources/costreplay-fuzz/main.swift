@@ -37,7 +37,7 @@ func fuzzIngest(_ bytes: UnsafeRawBufferPointer, format: TraceFormat?, mapping: 
           let summary = try? ingestor.ingest(paths: [fuzzFile]) else { return }
     // The summary must reconcile whatever the input.
     let totals = summary.totals
-    precondition(totals.read == totals.stored + totals.duplicates + totals.rejected, "counts do not reconcile: \(totals)")
+    precondition(totals.read == totals.stored + totals.duplicates + totals.rejected + totals.merged, "counts do not reconcile: \(totals)")
     guard totals.stored > 0 else { return }
     let pricer = Pricer(catalog: fuzzCatalog)
     _ = try? CostCalculator(pricer: pricer).report(store: store, by: .model, window: .init())
