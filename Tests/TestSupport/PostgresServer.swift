@@ -89,38 +89,12 @@ public final class PostgresServer {
         return try Self.run(path, arguments, input: input)
     }
 
-    /// posix_spawn and waitpid rather than Foundation's Process, which was seen to leave `runuser`
-    /// unreaped (a zombie) after `pg_ctl start` and wait for it forever.
     static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("costreplay-spawn-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let inPath = dir.appendingPathComponent("in").path, outPath = dir.appendingPathComponent("out").path
-        let errPath = dir.appendingPathComponent("err").path
-        try Data((input ?? "").utf8).write(to: URL(fileURLWithPath: inPath))
-        // The child runs as another user under root: let it read its input and write its output.
-        chmod(dir.path, 0o777)
-        chmod(inPath, 0o644)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw ServerError(message: "cannot start \(executable): error \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-        let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        guard exited == 0 else {
-            throw ServerError(message: "\(executable) \(arguments.joined(separator: " ").prefix(200)) exited \(exited): \(err)")
+        let result = try Subprocess.run([executable] + arguments, input: input)
+        guard result.status == 0 else {
+            throw ServerError(message: "\(executable) \(arguments.joined(separator: " ").prefix(200)) exited \(result.status): \(result.stderr)")
         }
-        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     public struct ServerError: Error, CustomStringConvertible {
