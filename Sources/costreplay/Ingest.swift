@@ -14,13 +14,12 @@ struct Ingest: ParsableCommand {
               costreplay ingest traces/sample.jsonl --db costreplay.db
               costreplay ingest ../shared/data/azure-llm-inference-2023/AzureLLMInferenceTrace_conv.csv --default-model gpt-4o
 
-            Live sources, read incrementally (each run continues where the last stopped; see docs/live-sources.md):
+            A live source, read incrementally (each run continues where the last stopped; see docs/live-sources.md):
               PGPASSWORD=... costreplay ingest postgres://litellm@db.internal:5432/litellm
-              costreplay ingest --from langfuse --host https://cloud.langfuse.com   # LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY
             """)
 
     @Argument(help: "Trace files, or a postgres:// URL of LiteLLM's database.") var files: [String] = []
-    @Option(help: "A live source instead of files: litellm-postgres (URL as the argument) or langfuse (--host).")
+    @Option(help: "A live source instead of files: litellm-postgres (its URL as the argument).")
     var from: String?
     @OptionGroup var live: LiveSourceOptions
     @OptionGroup var store: StoreOptions

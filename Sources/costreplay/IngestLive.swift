@@ -4,14 +4,9 @@ import Foundation
 
 /// Options of `ingest --from`: the live sources.
 struct LiveSourceOptions: ParsableArguments {
-    @Option(help: "Langfuse base URL (--from langfuse), e.g. https://cloud.langfuse.com.") var host: String?
-    @Option(help: "Rows or observations per request to the source.") var pageSize: Int?
+    @Option(help: "Rows per request to the source (default 1000).") var pageSize: Int?
     @Option(help: "litellm-postgres: seconds before the watermark read again for late rows (default 3600).")
     var overlap: Double?
-    @Option(name: .customLong("from-time"), help: "langfuse: first start time to read, ISO 8601 (first run only).")
-    var fromTime: String?
-    @Option(name: .customLong("to-time"), help: "langfuse: read observations that started before this time, ISO 8601.")
-    var toTime: String?
 }
 
 extension Ingest {
@@ -25,9 +20,8 @@ extension Ingest {
         do {
             switch kind {
             case "litellm-postgres": summary = try litellmPostgres(store: opened, ingestor: ingestor)
-            case "langfuse": summary = try langfuse(store: opened, ingestor: ingestor)
             default:
-                throw CommandFailure(message: "error: unknown source --from \(kind); sources: litellm-postgres, langfuse")
+                throw CommandFailure(message: "error: unknown source --from \(kind); sources: litellm-postgres")
             }
         } catch let error as LiveSourceError {
             throw CommandFailure(message: "error: \(error)")
@@ -50,9 +44,5 @@ extension Ingest {
         if let pageSize = live.pageSize { source.pageSize = max(1, pageSize) }
         if let overlap = live.overlap { source.overlapSeconds = max(0, overlap) }
         return try source.run(store: opened, ingestor: ingestor)
-    }
-
-    func langfuse(store opened: TraceStore, ingestor: Ingestor) throws -> IngestSummary {
-        throw CommandFailure(message: "error: --from langfuse is not built yet")
     }
 }
