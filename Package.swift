@@ -16,6 +16,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // libpq: PostgreSQL's own client, for LiteLLM's SpendLogs table (README, "Dependencies").
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(
             name: "CSimdJSON",
             cxxSettings: [.unsafeFlags(["-O2"])],
@@ -26,7 +28,7 @@ let package = Package(
         .target(name: "Statistics", dependencies: ["CGSL"]),
         .target(
             name: "CostReplayCore",
-            dependencies: ["CSQLite", "CSimdJSON", "CRE2", "Statistics", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CSQLite", "CLibPQ", "CSimdJSON", "CRE2", "Statistics", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")],
             // Replays touch every request many times; optimise even debug builds so tests on real traces stay fast.
             swiftSettings: [

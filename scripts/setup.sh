@@ -2,7 +2,9 @@
 # Installs what CostReplay needs to build and test, only when missing (Debian 12).
 set -euo pipefail
 need=()
-for pkg in pkg-config libgsl-dev libsqlite3-dev libsimdjson-dev libre2-dev chromium-headless-shell; do
+# libpq-dev: the PostgreSQL client; postgresql-15: a real server for the LiteLLM database tests;
+# jq and curl: the CI comment script (scripts/ci/sticky-comment.sh) and its tests.
+for pkg in pkg-config libgsl-dev libsqlite3-dev libsimdjson-dev libre2-dev libpq-dev postgresql-15 jq curl chromium-headless-shell; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -13,9 +13,15 @@ struct Ingest: ParsableCommand {
             Example:
               costreplay ingest traces/sample.jsonl --db costreplay.db
               costreplay ingest ../shared/data/azure-llm-inference-2023/AzureLLMInferenceTrace_conv.csv --default-model gpt-4o
+
+            A live source, read incrementally (each run continues where the last stopped; see docs/live-sources.md):
+              PGPASSWORD=... costreplay ingest postgres://litellm@db.internal:5432/litellm
             """)
 
-    @Argument(help: "Trace files.") var files: [String]
+    @Argument(help: "Trace files, or a postgres:// URL of LiteLLM's database.") var files: [String] = []
+    @Option(help: "A live source instead of files: litellm-postgres (its URL as the argument).")
+    var from: String?
+    @OptionGroup var live: LiveSourceOptions
     @OptionGroup var store: StoreOptions
     @Option(help: "Input format instead of detection.") var format: String?
     @Option(help: "Column-mapping file (JSON) for --format csv.") var mapping: String?
@@ -27,6 +33,10 @@ struct Ingest: ParsableCommand {
     @Option(name: .customLong("summary-format"), help: "table or json.") var summaryFormat: OutputFormat = .table
 
     func run() throws {
+        if from != nil || files.contains(where: PostgresURL.isURL) {
+            return try runLive()
+        }
+        guard !files.isEmpty else { throw CommandFailure(message: "error: name trace files, a postgres:// URL or --from") }
         var options = IngestOptions()
         if let format {
             guard let parsed = TraceFormat(rawValue: format) else {

@@ -90,6 +90,12 @@ public let sharedCatalog: PriceCatalog = try! PriceCatalog.builtIn()
 /// Runs the built `costreplay` executable and captures its output.
 public enum CLI {
     public struct Result {
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
+
         public var status: Int32
         public var stdout: String
         public var stderr: String

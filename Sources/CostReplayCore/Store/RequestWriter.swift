@@ -117,7 +117,7 @@ public final class RequestWriter {
         }
     }
 
-    private func beginIfNeeded() throws(StoreError) {
+    func beginIfNeeded() throws(StoreError) {
         if !inTransaction {
             try store.database.execute("BEGIN")
             inTransaction = true

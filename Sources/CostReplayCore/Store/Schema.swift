@@ -1,7 +1,8 @@
 /// The store's tables, created or migrated when a database is opened.
 ///
 /// One row per request or structural span in `requests`; rejected input in `rejects` so
-/// nothing a user gave is lost; one row per ingested file in `sources`.
+/// nothing a user gave is lost; one row per ingested file in `sources`; the read position of
+/// each live source in `cursors`.
 enum Schema {
     static let version = 1
 
@@ -42,6 +43,11 @@ enum Schema {
             path TEXT PRIMARY KEY, format TEXT NOT NULL, records_read INTEGER NOT NULL,
             stored INTEGER NOT NULL, rejected INTEGER NOT NULL, duplicates INTEGER NOT NULL
         )
+        """,
+        // Where each live source (a database table, an API) was read up to; moved in the same
+        // transaction as the records it covers, so a crash never skips or repeats a page.
+        """
+        CREATE TABLE IF NOT EXISTS cursors (source TEXT PRIMARY KEY, position TEXT NOT NULL)
         """,
     ]
 

@@ -1,0 +1,56 @@
+import Foundation
+import TestSupport
+
+/// scripts/ci/fake_api.py on a free loopback port, serving given routes and logging every request.
+final class FakeAPI {
+    let pid: pid_t
+    let port: Int
+    let log: URL
+    let folder = Fixtures.temporaryDirectory()
+
+    /// `routes`: "METHOD /path?query" → (status, JSON body or a fixture file under traces/fixtures/ci-api).
+    init(_ routes: [String: (Int, Any)]) throws {
+        var table: [String: Any] = [:]
+        for (key, (status, body)) in routes {
+            if let name = body as? String, name.hasSuffix(".json") {
+                table[key] = ["status": status, "file": Fixtures.trace("ci-api/" + name)]
+            } else {
+                table[key] = ["status": status, "body": body]
+            }
+        }
+        let routesFile = folder.appendingPathComponent("routes.json")
+        try JSONSerialization.data(withJSONObject: table).write(to: routesFile)
+        log = folder.appendingPathComponent("requests.jsonl")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let portFile = folder.appendingPathComponent("port").path
+        pid = try Subprocess.spawn(["/usr/bin/env", "python3", Fixtures.root.appendingPathComponent("scripts/ci/fake_api.py").path,
+                                    routesFile.path, log.path], stdout: portFile)
+        var found: Int?
+        for _ in 0..<200 where found == nil {
+            found = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if found == nil { usleep(50_000) }
+        }
+        guard let found else {
+            kill(pid, SIGKILL)
+            _ = Subprocess.wait(pid)
+            throw FixtureError.missing("fake API port")
+        }
+        port = found
+    }
+
+    deinit {
+        kill(pid, SIGTERM)
+        _ = Subprocess.wait(pid)
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// The requests received, in order: method, path, headers, JSON body.
+    func requests() throws -> [[String: Any]] {
+        try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+    }
+
+    func summary() throws -> [String] { try requests().map { "\($0["method"]!) \($0["path"]!)" } }
+}
