@@ -51,11 +51,13 @@ struct Forecast: ParsableCommand {
         if let result {
             do { scenarios = ForecastScenario.from(try ResultFile.read(path: result)) } catch { throw CommandFailure(message: "error: \(error)") }
         }
-        let series = try DailySeries.from(store: try store.openExisting(), pricer: Pricer(catalog: try prices.catalog()), window: try window.window())
-        let document: ForecastDocument
+        let catalog = try prices.catalog()
+        let series = try DailySeries.from(store: try store.openExisting(), pricer: Pricer(catalog: catalog), window: try window.window())
+        var document: ForecastDocument
         do { document = try forecaster.forecast(series, scenarios: scenarios, database: store.path, resultPath: result) } catch {
             throw CommandFailure(message: "error: \(error)")
         }
+        document.inputs.catalog = catalog.info
         switch format {
         case .table: Console.out(ForecastRenderer.table(document))
         case .csv: Console.out(ForecastRenderer.csv(document))

@@ -23,6 +23,8 @@ public struct ForecastDocument: Sendable, Codable {
         public var result: String?
         /// Scheduled price changes as "YYYY-MM:change".
         public var priceChanges: [String] = []
+        /// The price catalog the history was priced with (nil in documents written before catalogs were named).
+        public var catalog: CatalogInfo?
     }
 
     public struct FitSummary: Sendable, Codable {

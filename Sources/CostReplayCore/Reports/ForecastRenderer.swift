@@ -23,17 +23,22 @@ public enum ForecastRenderer {
                 + "forecast \(money(b.modelTotal)), naive \(money(b.naiveTotal))\n"
         }
         for warning in document.warnings { text += "Note: \(warning)\n" }
-        return text
+        return text + CatalogInfo.footer(document.inputs.catalog)
     }
 
     static func money(_ dollars: Double) -> String { MoneyFormat.human(Money(dollars: dollars)) }
 
     /// One row per (month, scenario), then the annual rows (`month` = `annual`).
     public static func csv(_ document: ForecastDocument) -> String {
-        var writer = CSVWriter(header: ["month", "scenario", "p10_usd", "p50_usd", "p90_usd"])
+        var writer = CSVWriter(header: ["month", "scenario", "p10_usd", "p50_usd", "p90_usd", "price_catalog"])
         func amount(_ value: Double) -> CSVCell { .number(MoneyFormat.plain(Money(dollars: value), decimals: 6)) }
-        for row in document.months { writer.row([.text(row.month), .text(row.scenario), amount(row.p10), amount(row.p50), amount(row.p90)]) }
-        for row in document.annual { writer.row([.text("annual"), .text(row.scenario), amount(row.p10), amount(row.p50), amount(row.p90)]) }
+        let catalog = CSVCell.text(document.inputs.catalog?.label ?? "")
+        for row in document.months {
+            writer.row([.text(row.month), .text(row.scenario), amount(row.p10), amount(row.p50), amount(row.p90), catalog])
+        }
+        for row in document.annual {
+            writer.row([.text("annual"), .text(row.scenario), amount(row.p10), amount(row.p50), amount(row.p90), catalog])
+        }
         return writer.text
     }
 
