@@ -18,7 +18,8 @@ public struct Simulation {
         if options.window.from != nil || options.window.to != nil, store.requestCount(in: options.window) == 0 {
             throw SimulationError.emptyWindow(databasePath, from: options.window.from.map(Timestamp.iso), to: options.window.to.map(Timestamp.iso))
         }
-        let engine = ReplayEngine(plans: scenarioFile.plans, pricer: pricer, options: options)
+        let (plans, choices) = try resolveAutoServers(store: store)
+        let engine = ReplayEngine(plans: plans, pricer: pricer, options: options)
         let inputs = ReplayResult.Inputs(
             database: databasePath,
             window: .init(from: options.window.from.map(Timestamp.iso), to: options.window.to.map(Timestamp.iso)),
@@ -27,8 +28,44 @@ public struct Simulation {
             scenarioFile: scenarioFile.path, scenarioDigest: StableHash.hex(scenarioFile.text),
             priceSources: pricer.catalog.sources, catalog: pricer.catalog.info)
         var result = try engine.run(store: store, inputs: inputs)
+        result.diagnostics += choices
         result.store = try health(store: store, window: options.window)
         return (result, engine.explained)
+    }
+
+    /// `local_gpu` with `servers: auto`: a first replay of those scenario points tries every candidate count on the
+    /// same traffic (what reaches the lever after the levers before it), and the count with the largest net saving
+    /// (API cost avoided less the servers' cost over the span) replaces `auto`; 0 servers when none saves anything.
+    /// Returns the plans to replay and one sentence per choice for the document's diagnostics.
+    func resolveAutoServers(store: TraceStore) throws -> ([ScenarioPlan], [String]) {
+        var plans = scenarioFile.plans
+        let autos = plans.indices.flatMap { p in
+            plans[p].steps.indices.filter {
+                plans[p].steps[$0].strategy == LocalGPU.name && plans[p].steps[$0].parameters.values["servers"] == .text("auto")
+            }.map { (plan: p, step: $0) }
+        }
+        guard !autos.isEmpty else { return (plans, []) }
+        let probed = Array(Set(autos.map(\.plan))).sorted()
+        var probeOptions = options
+        probeOptions.bootstrapResamples = 0
+        probeOptions.explainID = nil
+        let probe = ReplayEngine(plans: probed.map { plans[$0] }, pricer: pricer, options: probeOptions)
+        let inputs = ReplayResult.Inputs(database: "", window: .init(from: nil, to: nil), seed: options.seed, shard: nil,
+                                         scenarioFile: scenarioFile.path, scenarioDigest: "", priceSources: [], catalog: pricer.catalog.info)
+        let result = try probe.run(store: store, inputs: inputs)
+        var choices: [String] = []
+        for auto in autos {
+            let counters = result.scenarios[probed.firstIndex(of: auto.plan)!].metrics["\(auto.step + 1):\(LocalGPU.name)"] ?? [:]
+            let servers = Int(counters["auto_servers"] ?? 0)
+            plans[auto.plan].steps[auto.step].parameters.values["servers"] = .number(Double(servers))
+            let nets = LocalGPU.autoCandidates.compactMap { count in counters["auto_net_usd:\(count)"].map { (count, $0) } }
+                .prefix { $0.0 <= max(servers, 1) * 2 }
+                .map { "\($0.0): \(MoneyFormat.human(Money(dollars: $0.1)))" }.joined(separator: ", ")
+            choices.append("\(plans[auto.plan].label): local_gpu servers: auto chose \(servers)"
+                + (servers == 0 ? " (no count saves money on this traffic)" : "")
+                + "; net saving over the replayed span by server count: \(nets)")
+        }
+        return (plans, choices)
     }
 }
 
