@@ -115,12 +115,37 @@ public enum ResultFile {
             guard result.version == ReplayResult.currentVersion else {
                 throw SimulationError.unreadableResult(path: path, reason: "version \(result.version), expected \(ReplayResult.currentVersion)")
             }
+            if let problem = implausible(result) { throw SimulationError.unreadableResult(path: path, reason: problem) }
             return result
         } catch let error as SimulationError {
             throw error
         } catch let error as DecodingError {
             throw SimulationError.unreadableResult(path: path, reason: ResultFile.describe(error))
         }
+    }
+
+    /// What no replay writes: negative costs, counts or tokens, compared requests beyond the requests, non-finite
+    /// figures. A document edited by hand or damaged is refused rather than reported or forecast from.
+    static func implausible(_ result: ReplayResult) -> String? {
+        func check(_ t: Totals, _ name: String) -> String? {
+            if t.baselineCost.femtos < 0 { return "\(name).baselineCost is negative" }
+            if t.cost.femtos < 0 { return "\(name).cost is negative" }
+            if t.fixedCost.femtos < 0 { return "\(name).fixedCost is negative" }
+            if [t.requests, t.comparedRequests, t.unpricedRequests, t.spans, t.servedRequests].contains(where: { $0 < 0 }) {
+                return "\(name) has a negative count"
+            }
+            if [t.inputTokens, t.cacheReadTokens, t.cacheWriteTokens, t.outputTokens].contains(where: { $0 < 0 }) {
+                return "\(name) has a negative token count"
+            }
+            if t.comparedRequests > t.requests { return "\(name).comparedRequests exceeds its requests" }
+            if !t.latencySavedMs.isFinite { return "\(name).latencySavedMs is not finite" }
+            return nil
+        }
+        if let problem = check(result.baseline, "baseline") { return problem }
+        for scenario in result.scenarios {
+            if let problem = check(scenario.totals, "scenario '\(scenario.label.prefix(60))'") { return problem }
+        }
+        return nil
     }
 
     static func describe(_ error: DecodingError) -> String {

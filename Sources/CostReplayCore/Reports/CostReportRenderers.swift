@@ -23,11 +23,11 @@ public enum CostReportRenderer {
         if report.total.unpricedRequests > 0 {
             text += "\nUnpriced requests (not counted as $0): \(MoneyFormat.count(report.total.unpricedRequests))\n"
             for group in report.unpriced.prefix(10) {
-                text += "  \(MoneyFormat.count(group.requests))  \(group.model): \(group.reason)\n"
+                text += "  \(MoneyFormat.count(group.requests))  \(TerminalText.sanitised(group.model)): \(TerminalText.sanitised(group.reason))\n"
             }
         }
         for note in report.notes.prefix(10) {
-            text += "Note: \(MoneyFormat.count(note.requests)) requests of \(note.model): \(note.note)\n"
+            text += "Note: \(MoneyFormat.count(note.requests)) requests of \(TerminalText.sanitised(note.model)): \(TerminalText.sanitised(note.note))\n"
         }
         return text + CatalogInfo.footer(report.catalog)
     }

@@ -48,7 +48,7 @@ public enum ReplayResultRenderer {
                 text += "  \(step.strategy): \(MoneyFormat.human(step.savings)) | \(MoneyFormat.human(alone.savings))\n"
             }
         }
-        for line in result.diagnostics { text += "Note: \(line)\n" }
+        for line in result.diagnostics { text += "Note: \(TerminalText.sanitised(line))\n" }
         text += CatalogInfo.footer(result.inputs.catalog)
         return text
     }
