@@ -92,4 +92,25 @@ import TestSupport
             #expect(again.totals.duplicates == once.totals.stored)
         }
     }
+
+    /// Line ends (LF, CRLF, a lone CR) mixed in any way, and byte-order marks before any lines, read as the same
+    /// records and rejects as the plain LF file, with every line numbered the same.
+    @Test func anyMixOfLineEndsAndByteOrderMarksReadsAsThePlainFile() async throws {
+        await propertyCheck(count: 40, input: Gen.int(in: 1...40), Gen.int(in: 0...Int.max / 2), Gen.int(in: 0...40)) { n, pattern, brokenAt in
+            let all = Self.lines(n, broken: [brokenAt % n])
+            var mixed: [UInt8] = []
+            for (index, line) in all.enumerated() {
+                let choice = (pattern >> (2 * (index % 30))) & 3
+                if (pattern >> (index % 60)) & 1 == 1 && index % 7 == 3 { mixed += [0xEF, 0xBB, 0xBF] }
+                mixed += Array(line.utf8) + (choice == 0 ? [10] : choice == 1 ? [13, 10] : choice == 2 ? [13] : (index == all.count - 1 ? [] : [10]))
+            }
+            let path = Fixtures.temporaryDirectory().appendingPathComponent("mixed.jsonl").path
+            FileManager.default.createFile(atPath: path, contents: Data(mixed))
+            let (store, summary) = try Fixtures.ingest([path])
+            let (reference, once) = try Fixtures.ingest([Fixtures.write(all.joined(separator: "\n") + "\n")])
+            #expect(summary.totals == once.totals)
+            #expect(store.requestCount == reference.requestCount)
+            #expect(try store.rejections().map { [$0.location.line, $0.item] } == reference.rejections().map { [$0.location.line, $0.item] })
+        }
+    }
 }
