@@ -18,6 +18,12 @@ public struct Simulation {
         if options.window.from != nil || options.window.to != nil, store.requestCount(in: options.window) == 0 {
             throw SimulationError.emptyWindow(databasePath, from: options.window.from.map(Timestamp.iso), to: options.window.to.map(Timestamp.iso))
         }
+        var options = options
+        for name in SemanticCache.storedSetNames(scenarioFile.plans).sorted() where options.embeddings[name] == nil {
+            do { options.embeddings[name] = try StoredEmbeddings(store: store, name: name) } catch let error as EmbeddingError {
+                throw SimulationError.embeddings(error.description)
+            }
+        }
         let engine = ReplayEngine(plans: scenarioFile.plans, pricer: pricer, options: options)
         let inputs = ReplayResult.Inputs(
             database: databasePath,
@@ -48,6 +54,7 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
     case emptyWindow(String, from: String?, to: String?)
     case mergeMismatch(String)
     case unreadableResult(path: String, reason: String)
+    case embeddings(String)
 
     public var description: String {
         switch self {
@@ -56,6 +63,7 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
             return "database \(path) holds no requests starting between \(from ?? "the first") and \(to ?? "the last"); check --from and --to"
         case .mergeMismatch(let reason): return "cannot merge: \(reason)"
         case let .unreadableResult(path, reason): return "\(path): not a CostReplay result document (\(reason))"
+        case .embeddings(let reason): return reason
         }
     }
 }
