@@ -45,7 +45,7 @@ struct Embed: ParsableCommand {
             job.precision = precision
             job.progress = { done, total in
                 if Console.errorIsTerminal { Console.progress(done, total, "embedded \(done) of \(total)") }
-                else if total > 0, done == total || done % max(batch, total / 10 / batch * batch) == 0 { Console.error("embedded \(done) of \(total) texts") }
+                else if done > 0, done == total || done % max(batch, total / 10 / batch * batch) == 0 { Console.error("embedded \(done) of \(total) texts") }
             }
             let client = try OpenAIEmbeddingClient(endpoint: endpoint, model: model, dimensions: dimensions, apiKey: OpenAIEmbeddingClient.keyFromEnvironment())
             let opened = try TraceStore(path: store.path)

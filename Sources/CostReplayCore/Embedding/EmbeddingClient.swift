@@ -51,7 +51,7 @@ public struct OpenAIEmbeddingClient: EmbeddingEndpoint {
 
     /// The key from COSTREPLAY_EMBEDDING_KEY, else OPENAI_API_KEY.
     public static func keyFromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        environment["COSTREPLAY_EMBEDDING_KEY"] ?? environment["OPENAI_API_KEY"]
+        [environment["COSTREPLAY_EMBEDDING_KEY"], environment["OPENAI_API_KEY"]].compactMap { $0 }.first { !$0.isEmpty }
     }
 
     public func embed(_ texts: [String]) async throws(EmbeddingError) -> EmbeddingBatch {
@@ -89,7 +89,10 @@ public struct OpenAIEmbeddingClient: EmbeddingEndpoint {
 
     /// The `error.message` of an error body, or its first 200 bytes.
     static func message(in body: [UInt8]) -> String {
-        if let value = try? JSONParser().parse(body), let text = value["error"]?["message"]?.string ?? value["error"]?.string ?? value["message"]?.string {
+        let parser = JSONParser()
+        // Values point into the parser without owning it: keep it alive until the function returns.
+        defer { withExtendedLifetime(parser) {} }
+        if let value = try? parser.parse(body), let text = value["error"]?["message"]?.string ?? value["error"]?.string ?? value["message"]?.string {
             return String(text.prefix(300))
         }
         return String(decoding: body.prefix(200), as: UTF8.self)
@@ -98,6 +101,7 @@ public struct OpenAIEmbeddingClient: EmbeddingEndpoint {
     /// Reads `{"data": [{"index": i, "embedding": [...]}...], "usage": {"prompt_tokens": n}}`.
     static func parse(_ body: [UInt8], count: Int, endpoint: String) throws(EmbeddingError) -> EmbeddingBatch {
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }
         let root: JSONValue
         do { root = try parser.parse(body) } catch {
             throw .malformed(endpoint: endpoint, reason: "the body is not JSON (\(String(decoding: body.prefix(60), as: UTF8.self)))")

@@ -30,6 +30,7 @@ public enum QQPValidation {
         let jsonPath = folder + "/similiar_qqp_full.first2000.json"
         let bytes = try LineReader(path: jsonPath).readAll()
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }
         let root = try parser.parse(bytes)
         var labels: [Bool] = []
         var texts: [String] = []
