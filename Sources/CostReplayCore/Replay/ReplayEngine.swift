@@ -63,7 +63,9 @@ public final class ReplayEngine {
         }
         for members in bySignature.values.sorted(by: { $0[0] < $1[0] }) where members.count > 1 {
             for chunk in stride(from: 0, to: members.count, by: 64).map({ Array(members[$0..<min($0 + 64, members.count)]) }) {
-                let hub = SemanticCache.makeHub(members: chunk.count, parameters: specs[chunk[0]].steps.first!.parameters, context: base)
+                let lowest = chunk.map { Float(specs[$0].steps.first!.parameters.number("threshold")) }.min()!
+                let hub = SemanticCache.makeHub(members: chunk.count, parameters: specs[chunk[0]].steps.first!.parameters, context: base,
+                                                pruneBelow: lowest)
                 for (member, spec) in chunk.enumerated() { hubOf[spec] = (hub, member) }
             }
         }

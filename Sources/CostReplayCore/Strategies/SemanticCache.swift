@@ -47,17 +47,17 @@ public struct SemanticCache: ReplayStrategy {
         if let shared = context.semanticHub {
             (hub, member) = shared
         } else {
-            hub = Self.makeHub(members: 1, parameters: p, context: context)
+            hub = Self.makeHub(members: 1, parameters: p, context: context, pruneBelow: threshold)
             member = 0
         }
     }
 
     /// A hub whose partition key and query follow these parameters (scope, embeddings, embedding).
-    static func makeHub(members: Int, parameters p: Parameters, context: StrategyContext) -> SemanticHub {
+    static func makeHub(members: Int, parameters p: Parameters, context: StrategyContext, pruneBelow: Float) -> SemanticHub {
         let scope = p.text("scope"), embeddings = p.text("embeddings")
         let embedder = HashingEmbedder()
         let stored = p.text("embedding").isEmpty ? nil : context.embeddings[p.text("embedding")]
-        return SemanticHub(members: members, partitionKey: { request in
+        return SemanticHub(members: members, pruneBelow: pruneBelow, partitionKey: { request in
             guard request.kind == .llm, let scopeKey = CacheParameters.scopeKey(scope, request) else { return nil }
             return scopeKey + "|" + (request.model ?? "")
         }, queryVector: { request in
@@ -146,10 +146,12 @@ public struct SemanticCache: ReplayStrategy {
             return
         }
         counters.add("misses")
+        // The look-ahead pass skips entries below the threshold, so the ledger asks for the exact nearest.
+        let shown = explain ? hub.exactNearest(member: member, partition: partitionKey, query: query, now: now) : nil
         let slot = hub.insert(member: member, request: request, partition: partitionKey, query: query, available: request.endMicros ?? now)
         lifetimes.insert(partitionKey + "#" + String(slot), slot, at: now)
         if explain {
-            let detail = best.map { "best similarity \($0.score) < \(threshold); stored" } ?? "nothing cached yet; stored"
+            let detail = shown.map { "best similarity \($0.score) < \(threshold); stored" } ?? "nothing cached yet; stored"
             ledger.append(.init(strategy: Self.name, decision: "miss", detail: detail))
         }
     }

@@ -3,14 +3,33 @@
 ///
 /// A flat scan: exact by construction (recall 1.0), SIMD-vectorised, and fast enough for caches of
 /// up to about 10⁵ live entries per scope (docs/performance.md).
+///
+/// For pruning, each slot also keeps the norm of its components past ``prefix`` (the first quarter,
+/// in whole 16-lane steps): for unit vectors q·x ≤ q[..<p]·x[..<p] + ‖q[p...]‖‖x[p...]‖ (Cauchy–Schwarz), so a
+/// scan that only needs scores above a cut can skip most entries after a quarter of the work.
 public struct VectorIndex: Sendable {
     public let dimension: Int
+    /// Components in the pruning prefix; 0 turns pruning off (vectors shorter than 64).
+    public let prefix: Int
     private var storage: [Float] = []
+    private var tails: [Float] = []
     private var live: [Bool] = []
     private var freeSlots: [Int] = []
     public private(set) var count = 0
 
-    public init(dimension: Int) { self.dimension = dimension }
+    public init(dimension: Int) {
+        self.dimension = dimension
+        prefix = dimension >= 64 ? dimension / 4 / 16 * 16 : 0
+    }
+
+    /// The norm of `vector[prefix...]`.
+    public func tailNorm(_ vector: [Float]) -> Float {
+        var sum: Float = 0
+        for i in prefix..<vector.count { sum += vector[i] * vector[i] }
+        return sum.squareRoot()
+    }
+
+    public func tailNorm(slot: Int) -> Float { tails[slot] }
 
     /// Adds a vector; returns its slot.
     @discardableResult
@@ -18,11 +37,13 @@ public struct VectorIndex: Sendable {
         precondition(vector.count == dimension)
         if let slot = freeSlots.popLast() {
             storage.replaceSubrange(slot * dimension..<(slot + 1) * dimension, with: vector)
+            tails[slot] = tailNorm(vector)
             live[slot] = true
             count += 1
             return slot
         }
         storage.append(contentsOf: vector)
+        tails.append(tailNorm(vector))
         live.append(true)
         count += 1
         return live.count - 1
@@ -83,9 +104,10 @@ public struct VectorIndex: Sendable {
 
     /// Scores of four queries against consecutive slots: each stored vector is loaded once for
     /// all four (register blocking). `scores[k * 64 + i]` is query k against slot `range.lowerBound + i`.
-    public func scores4(_ queries: [[Float]], slots range: Range<Int>, into scores: inout [Float]) {
+    /// With `prefixOnly`, only the first ``prefix`` components are summed (the pruning bound's first term).
+    public func scores4(_ queries: [[Float]], slots range: Range<Int>, prefixOnly: Bool = false, into scores: inout [Float]) {
         precondition(queries.count == 4 && range.count <= 64)
-        let n = dimension
+        let n = prefixOnly ? prefix : dimension
         storage.withUnsafeBufferPointer { rows in
             queries[0].withUnsafeBufferPointer { q0 in
             queries[1].withUnsafeBufferPointer { q1 in
@@ -94,7 +116,7 @@ public struct VectorIndex: Sendable {
                 let a0 = UnsafeRawPointer(q0.baseAddress!), a1 = UnsafeRawPointer(q1.baseAddress!)
                 let a2 = UnsafeRawPointer(q2.baseAddress!), a3 = UnsafeRawPointer(q3.baseAddress!)
                 for slot in range {
-                    let row = UnsafeRawPointer(rows.baseAddress! + slot * n)
+                    let row = UnsafeRawPointer(rows.baseAddress! + slot * dimension)
                     var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
                     var i = 0
                     while i + 16 <= n {
@@ -107,7 +129,7 @@ public struct VectorIndex: Sendable {
                     }
                     var t0 = s0.sum(), t1 = s1.sum(), t2 = s2.sum(), t3 = s3.sum()
                     while i < n {
-                        let r = rows[slot * n + i]
+                        let r = rows[slot * dimension + i]
                         t0 += r * q0[i]; t1 += r * q1[i]; t2 += r * q2[i]; t3 += r * q3[i]
                         i += 1
                     }
@@ -134,5 +156,13 @@ public struct VectorIndex: Sendable {
             i += 1
         }
         return total
+    }
+}
+
+extension VectorIndex {
+    /// The index's own dot product (same summation order as its scans), for reference implementations in tests.
+    public static func dotForTesting(_ a: [Float], _ b: [Float]) -> Float {
+        precondition(a.count == b.count)
+        return a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in dot(x.baseAddress!, y.baseAddress!, a.count) } }
     }
 }
