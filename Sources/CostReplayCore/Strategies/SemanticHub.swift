@@ -184,7 +184,11 @@ final class SemanticHub: @unchecked Sendable {
                     // Four queries at a time share each loaded vector; a short tail repeats the last query.
                     let group = (0..<4).map { min(q + $0, upper - 1) }
                     let groupQueries = group.map { queries[$0].1 }
-                    partition.index.scores4(groupQueries, slots: blockStart..<blockEnd, prefixOnly: pruning, into: &scores)
+                    if pruning {
+                        partition.index.prefixScores4(groupQueries, from: blockStart, into: &scores)
+                    } else {
+                        partition.index.scores4(groupQueries, slots: blockStart..<blockEnd, into: &scores)
+                    }
                     for (k, index) in group.enumerated() where k == 0 || index != group[k - 1] {
                         let now = queries[index].2
                         let row = (index - lower) * members

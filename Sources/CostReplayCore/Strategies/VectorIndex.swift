@@ -4,22 +4,65 @@
 /// A flat scan: exact by construction (recall 1.0), SIMD-vectorised, and fast enough for caches of
 /// up to about 10⁵ live entries per scope (docs/performance.md).
 ///
-/// For pruning, each slot also keeps the norm of its components past ``prefix`` (the first quarter,
+/// For pruning, each slot also keeps the norm of its components past ``prefix`` (the first sixth,
 /// in whole 16-lane steps): for unit vectors q·x ≤ q[..<p]·x[..<p] + ‖q[p...]‖‖x[p...]‖ (Cauchy–Schwarz), so a
-/// scan that only needs scores above a cut can skip most entries after a quarter of the work.
+/// scan that only needs scores above a cut can skip most entries after a sixth of the work.
 public struct VectorIndex: Sendable {
     public let dimension: Int
     /// Components in the pruning prefix; 0 turns pruning off (vectors shorter than 64).
     public let prefix: Int
     private var storage: [Float] = []
     private var tails: [Float] = []
+    /// The first ``prefix`` components again, transposed in groups of 16 slots (group g, component i, lane l at
+    /// `(g * prefix + i) * 16 + l`), so the pruning pass multiplies 16 slots at once with no horizontal sums.
+    private var prefixColumns: [Float] = []
     private var live: [Bool] = []
     private var freeSlots: [Int] = []
     public private(set) var count = 0
 
     public init(dimension: Int) {
         self.dimension = dimension
-        prefix = dimension >= 64 ? dimension / 4 / 16 * 16 : 0
+        // A sixth of the components: for unrelated 384-d unit vectors the bound then exceeds 0.9 for about 0.1% of pairs.
+        prefix = dimension >= 96 ? dimension / 6 / 16 * 16 : 0
+    }
+
+    private mutating func writeColumns(_ vector: [Float], slot: Int) {
+        guard prefix > 0 else { return }
+        let group = slot / 16
+        if prefixColumns.count < (group + 1) * prefix * 16 {
+            prefixColumns.append(contentsOf: repeatElement(0, count: (group + 1) * prefix * 16 - prefixColumns.count))
+        }
+        for i in 0..<prefix { prefixColumns[(group * prefix + i) * 16 + slot % 16] = vector[i] }
+    }
+
+    /// The first term of the pruning bound for four queries against the 64 slots from `start` (a multiple of 64):
+    /// `scores[k * 64 + j]` is query k's partial dot product with slot `start + j` over the first ``prefix`` components.
+    public func prefixScores4(_ queries: [[Float]], from start: Int, into scores: inout [Float]) {
+        precondition(queries.count == 4 && start % 64 == 0 && prefix > 0)
+        let groups = min(4, (prefixColumns.count / (prefix * 16)) - start / 16)
+        let p = prefix
+        prefixColumns.withUnsafeBufferPointer { columns in
+            queries[0].withUnsafeBufferPointer { q0 in
+            queries[1].withUnsafeBufferPointer { q1 in
+            queries[2].withUnsafeBufferPointer { q2 in
+            queries[3].withUnsafeBufferPointer { q3 in
+            scores.withUnsafeMutableBufferPointer { out in
+                let raw = UnsafeRawPointer(columns.baseAddress!)
+                for g in 0..<groups {
+                    let base = (start / 16 + g) * p * 16
+                    var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
+                    for i in 0..<p {
+                        let column = raw.loadUnaligned(fromByteOffset: (base + i * 16) * 4, as: SIMD16<Float>.self)
+                        s0 += column * q0[i]; s1 += column * q1[i]; s2 += column * q2[i]; s3 += column * q3[i]
+                    }
+                    let o = UnsafeMutableRawPointer(out.baseAddress!)
+                    o.storeBytes(of: s0, toByteOffset: (g * 16) * 4, as: SIMD16<Float>.self)
+                    o.storeBytes(of: s1, toByteOffset: (64 + g * 16) * 4, as: SIMD16<Float>.self)
+                    o.storeBytes(of: s2, toByteOffset: (128 + g * 16) * 4, as: SIMD16<Float>.self)
+                    o.storeBytes(of: s3, toByteOffset: (192 + g * 16) * 4, as: SIMD16<Float>.self)
+                }
+            }}}}}
+        }
     }
 
     /// The norm of `vector[prefix...]`.
@@ -38,6 +81,7 @@ public struct VectorIndex: Sendable {
         if let slot = freeSlots.popLast() {
             storage.replaceSubrange(slot * dimension..<(slot + 1) * dimension, with: vector)
             tails[slot] = tailNorm(vector)
+            writeColumns(vector, slot: slot)
             live[slot] = true
             count += 1
             return slot
@@ -46,6 +90,7 @@ public struct VectorIndex: Sendable {
         tails.append(tailNorm(vector))
         live.append(true)
         count += 1
+        writeColumns(vector, slot: live.count - 1)
         return live.count - 1
     }
 
@@ -104,10 +149,9 @@ public struct VectorIndex: Sendable {
 
     /// Scores of four queries against consecutive slots: each stored vector is loaded once for
     /// all four (register blocking). `scores[k * 64 + i]` is query k against slot `range.lowerBound + i`.
-    /// With `prefixOnly`, only the first ``prefix`` components are summed (the pruning bound's first term).
-    public func scores4(_ queries: [[Float]], slots range: Range<Int>, prefixOnly: Bool = false, into scores: inout [Float]) {
+    public func scores4(_ queries: [[Float]], slots range: Range<Int>, into scores: inout [Float]) {
         precondition(queries.count == 4 && range.count <= 64)
-        let n = prefixOnly ? prefix : dimension
+        let n = dimension
         storage.withUnsafeBufferPointer { rows in
             queries[0].withUnsafeBufferPointer { q0 in
             queries[1].withUnsafeBufferPointer { q1 in

@@ -64,3 +64,30 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct VectorIndexPrefixTests {
+    @Test func prefixScoresFollowReusedSlotsAndBoundTheFullScore() throws {
+        let dimension = 384
+        let raw = SemanticPruningTests.vectors(count: 200, dimension: dimension, seed: 5)
+        let rows = (0..<200).map { Array(raw[$0 * dimension..<($0 + 1) * dimension]) }
+        var index = VectorIndex(dimension: dimension)
+        #expect(index.prefix == 64)
+        for row in rows.prefix(100) { index.add(row) }
+        for slot in stride(from: 0, to: 100, by: 3) { index.remove(slot) }
+        // Freed slots are reused by the next vectors, which must replace the old columns.
+        var slotOf: [Int: Int] = [:]
+        for (k, row) in rows[100...].enumerated() { slotOf[index.add(row)] = 100 + k }
+        var scores = [Float](repeating: 0, count: 256)
+        let queries = Array(rows[150..<154])
+        index.prefixScores4(queries, from: 64, into: &scores)
+        for k in 0..<4 {
+            for j in 0..<64 where index.isLive(64 + j) {
+                let row = rows[slotOf[64 + j] ?? 64 + j]
+                let partial = zip(queries[k].prefix(64), row.prefix(64)).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+                #expect(abs(scores[k * 64 + j] - partial) < 1e-5)
+                let bound = scores[k * 64 + j] + index.tailNorm(queries[k]) * index.tailNorm(slot: 64 + j)
+                #expect(bound >= index.score(queries[k], slot: 64 + j) - 1e-5)
+            }
+        }
+    }
+}
