@@ -13,7 +13,7 @@ let thresholds = args.count > 3 ? args[3].split(separator: ",").compactMap { Dou
 let data = try Data(contentsOf: URL(fileURLWithPath: args[1]))
 let vectors: [Float] = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
 let pricer = Pricer(catalog: try PriceCatalog.builtIn())
-for subset in [[thresholds[0]], thresholds] {
+for subset in thresholds.count == 1 ? [thresholds] : [[thresholds[0]], thresholds] {
     let clock = ContinuousClock()
     var rows: [SemanticBenchmark.Row] = []
     let elapsed = clock.measure { rows = SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: subset, pricer: pricer) }

@@ -73,6 +73,14 @@ extension ReplayEngine {
                 }
             }
         }
+        // Never a silent $0: a stored embedding model without a catalog price is named as uncounted.
+        for scenario in results {
+            for (strategy, counters) in scenario.metrics.sorted(by: { $0.key < $1.key }) {
+                guard let count = counters["embedding_unpriced_lookups"], count > 0 else { continue }
+                let line = "\(strategy.split(separator: ":").last!): the embedding model of its stored vectors has no catalog price, so the embedding cost of \(Int(count)) lookups is not counted (add one with --prices)"
+                if reported.insert(line).inserted { diagnostics.append(line) }
+            }
+        }
         return ReplayResult(inputs: inputs, baseline: baseline, scenarios: results, diagnostics: diagnostics)
     }
 }

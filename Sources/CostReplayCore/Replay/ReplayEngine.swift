@@ -51,6 +51,8 @@ public final class ReplayEngine {
                 for i in plan.steps.indices { specs.append((index, .alone(i), plan.steps[i...i])) }
             }
         }
+        var base = StrategyContext(pricer: pricer, seed: options.seed)
+        base.embeddings = options.embeddings
         // Chains that start with semantic caches differing only in threshold share one index.
         var hubOf: [Int: (SemanticHub, Int)] = [:]
         var bySignature: [String: [Int]] = [:]
@@ -61,11 +63,12 @@ public final class ReplayEngine {
         }
         for members in bySignature.values.sorted(by: { $0[0] < $1[0] }) where members.count > 1 {
             for chunk in stride(from: 0, to: members.count, by: 64).map({ Array(members[$0..<min($0 + 64, members.count)]) }) {
-                let hub = SemanticCache.makeHub(members: chunk.count, parameters: specs[chunk[0]].steps.first!.parameters)
+                let lowest = chunk.map { Float(specs[$0].steps.first!.parameters.number("threshold")) }.min()!
+                let hub = SemanticCache.makeHub(members: chunk.count, parameters: specs[chunk[0]].steps.first!.parameters, context: base,
+                                                pruneBelow: lowest)
                 for (member, spec) in chunk.enumerated() { hubOf[spec] = (hub, member) }
             }
         }
-        let base = StrategyContext(pricer: pricer, seed: options.seed)
         let chains: [Chain] = specs.enumerated().map { index, spec in
             let strategies: [any ReplayStrategy] = spec.steps.enumerated().map { position, step in
                 var context = base
@@ -326,6 +329,8 @@ public struct ReplayOptions: Sendable {
     public var explainID: String?
     /// Worker threads; nil uses one per processor.
     public var workers: Int?
+    /// Stored embedding sets that semantic caches name (`embedding:`), loaded by ``Simulation``.
+    public var embeddings: [String: StoredEmbeddings] = [:]
 
     public init() {}
 }

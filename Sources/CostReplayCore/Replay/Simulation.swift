@@ -18,8 +18,15 @@ public struct Simulation {
         if options.window.from != nil || options.window.to != nil, store.requestCount(in: options.window) == 0 {
             throw SimulationError.emptyWindow(databasePath, from: options.window.from.map(Timestamp.iso), to: options.window.to.map(Timestamp.iso))
         }
-        let (plans, choices) = try resolveAutoServers(store: store)
-        let engine = ReplayEngine(plans: plans, pricer: pricer, options: options)
+        // Stored embedding sets that semantic caches name, loaded once for the probe and the replay.
+        var simulation = self
+        for name in SemanticCache.storedSetNames(scenarioFile.plans).sorted() where options.embeddings[name] == nil {
+            do { simulation.options.embeddings[name] = try StoredEmbeddings(store: store, name: name) } catch let error as EmbeddingError {
+                throw SimulationError.embeddings(error.description)
+            }
+        }
+        let (plans, choices) = try simulation.resolveAutoServers(store: store)
+        let engine = ReplayEngine(plans: plans, pricer: pricer, options: simulation.options)
         let inputs = ReplayResult.Inputs(
             database: databasePath,
             window: .init(from: options.window.from.map(Timestamp.iso), to: options.window.to.map(Timestamp.iso)),
@@ -85,6 +92,7 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
     case emptyWindow(String, from: String?, to: String?)
     case mergeMismatch(String)
     case unreadableResult(path: String, reason: String)
+    case embeddings(String)
 
     public var description: String {
         switch self {
@@ -93,6 +101,7 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
             return "database \(path) holds no requests starting between \(from ?? "the first") and \(to ?? "the last"); check --from and --to"
         case .mergeMismatch(let reason): return "cannot merge: \(reason)"
         case let .unreadableResult(path, reason): return "\(path): not a CostReplay result document (\(reason))"
+        case .embeddings(let reason): return reason
         }
     }
 }

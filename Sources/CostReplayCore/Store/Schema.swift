@@ -49,6 +49,28 @@ enum Schema {
         """
         CREATE TABLE IF NOT EXISTS cursors (source TEXT PRIMARY KEY, position TEXT NOT NULL)
         """,
+    ] + embeddingStatements
+
+    /// Embeddings made by `costreplay embed`: vectors keyed by (model key, text hash), so an identical text is
+    /// embedded once whatever request it came from; each named set maps requests to text hashes.
+    static let embeddingStatements = [
+        """
+        CREATE TABLE IF NOT EXISTS embedding_sets (
+            name TEXT PRIMARY KEY, model TEXT NOT NULL, model_key TEXT NOT NULL, endpoint TEXT NOT NULL,
+            dimension INTEGER, text_mode TEXT NOT NULL, precision TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS embedding_vectors (
+            model_key TEXT NOT NULL, text_hash TEXT NOT NULL, dimension INTEGER NOT NULL, tokens REAL NOT NULL,
+            vector BLOB NOT NULL, PRIMARY KEY (model_key, text_hash)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS request_embeddings (
+            name TEXT NOT NULL, request_id TEXT NOT NULL, text_hash TEXT NOT NULL, PRIMARY KEY (name, request_id)
+        ) WITHOUT ROWID
+        """,
     ]
 
     /// Indexes built after bulk loads; queries by time, trace and session use them.

@@ -44,7 +44,7 @@ public final class TraceStore {
 
     private func migrate() throws(StoreError) {
         let hasForeignTables = try database.scalar(
-            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT IN ('meta','requests','rejects','sources','cursors')") ?? 0
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT IN ('meta','requests','rejects','sources','cursors','embedding_sets','embedding_vectors','request_embeddings')") ?? 0
         let hasMeta = try database.scalar("SELECT count(*) FROM sqlite_master WHERE name='meta'") ?? 0
         if hasForeignTables > 0 && hasMeta == 0 { throw StoreError.notACostReplayDatabase(path: database.path) }
         if hasMeta == 1 {

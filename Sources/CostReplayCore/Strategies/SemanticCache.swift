@@ -1,8 +1,9 @@
 /// Semantic response cache: a request whose prompt embedding is within `threshold` cosine
 /// similarity of a cached prompt (same model and scope) is served with that cached response.
 ///
-/// Embeddings come from the trace when it has them (`embedding`), otherwise from the built-in
-/// ``HashingEmbedder`` over the prompt text. Search is exact (flat scan, recall 1.0). A hit whose
+/// Embeddings come from a stored set made by `costreplay embed` when `embedding` names one (its model's
+/// cost per lookup, priced from the catalog, is a cost of the lever), else from the trace when it has
+/// them, otherwise from the built-in ``HashingEmbedder`` over the prompt text. Search is exact (flat scan, recall 1.0). A hit whose
 /// cached response differs from the response recorded for this request counts as a likely false
 /// hit (docs/scenarios.md defines the measure); exact text repeats are counted apart.
 public struct SemanticCache: ReplayStrategy {
@@ -13,6 +14,8 @@ public struct SemanticCache: ReplayStrategy {
         CacheParameters.ttl, CacheParameters.capacity, CacheParameters.eviction, CacheParameters.scope,
         ParameterSpec("embeddings", .choice(["auto", "trace", "builtin"]), default: .text("auto"),
                       "trace embeddings when present (auto), only trace, or always the built-in embedder"),
+        ParameterSpec("embedding", .text, default: .text(""),
+                      "a stored embedding set (`costreplay embed --model NAME`) whose vectors this cache uses; empty: see embeddings"),
         CacheParameters.lookupCost, CacheParameters.hitLatency,
     ]
 
@@ -21,6 +24,10 @@ public struct SemanticCache: ReplayStrategy {
     let embeddings: String
     let lookupCost: Money
     let hitLatency: Int64
+    /// The stored set named by `embedding`, and what embedding a lookup's prompt costs per token by UTC day.
+    let stored: StoredEmbeddings?
+    let pricer: Pricer
+    var embeddingRate: [Int64: Double?] = [:]
     var lifetimes: KeyedCache<String, Int>
     var counters = CacheCounters()
     /// The index: shared with the other points of a threshold sweep, or this cache's own.
@@ -35,24 +42,53 @@ public struct SemanticCache: ReplayStrategy {
         hitLatency = Int64(p.number("hit_latency_ms") * 1000)
         lifetimes = CacheParameters.cache(p)
         lifetimes.tracksRemovals = true
+        stored = p.text("embedding").isEmpty ? nil : context.embeddings[p.text("embedding")]
+        pricer = context.pricer
         if let shared = context.semanticHub {
             (hub, member) = shared
         } else {
-            hub = Self.makeHub(members: 1, parameters: p)
+            hub = Self.makeHub(members: 1, parameters: p, context: context, pruneBelow: threshold)
             member = 0
         }
     }
 
-    /// A hub whose partition key and query follow these parameters (scope, embeddings).
-    static func makeHub(members: Int, parameters p: Parameters) -> SemanticHub {
+    /// A hub whose partition key and query follow these parameters (scope, embeddings, embedding).
+    static func makeHub(members: Int, parameters p: Parameters, context: StrategyContext, pruneBelow: Float) -> SemanticHub {
         let scope = p.text("scope"), embeddings = p.text("embeddings")
         let embedder = HashingEmbedder()
-        return SemanticHub(members: members, partitionKey: { request in
+        let stored = p.text("embedding").isEmpty ? nil : context.embeddings[p.text("embedding")]
+        return SemanticHub(members: members, pruneBelow: pruneBelow, partitionKey: { request in
             guard request.kind == .llm, let scopeKey = CacheParameters.scopeKey(scope, request) else { return nil }
             return scopeKey + "|" + (request.model ?? "")
         }, queryVector: { request in
-            request.kind == .llm ? vector(request, embeddings: embeddings, embedder: embedder) : nil
+            guard request.kind == .llm else { return nil }
+            if let stored { return stored.embedding(of: request.id)?.vector }
+            return vector(request, embeddings: embeddings, embedder: embedder)
         })
+    }
+
+    /// Validation: a named set must be loaded (``Simulation`` loads every set a scenario names).
+    public static func storedSetNames(_ plans: [ScenarioPlan]) -> Set<String> {
+        Set(plans.flatMap(\.steps).filter { $0.strategy == name }.map { $0.parameters.text("embedding") }.filter { !$0.isEmpty })
+    }
+
+    /// Embedding the lookup's prompt with the stored set's model, priced at the catalog's input rate that day.
+    mutating func chargeEmbedding(_ request: inout ReplayRequest) {
+        guard let stored, let tokens = stored.embedding(of: request.id)?.tokens else { return }
+        let day = request.startMicros / 86_400_000_000
+        if embeddingRate[day] == nil {
+            let million = pricer.price(PricingInput(model: stored.info.model, provider: nil, startMicros: request.startMicros,
+                                                    usage: TokenUsage(input: 1_000_000, output: 0)))
+            embeddingRate[day] = .some(million.cost.map { $0.dollars / 1_000_000 })
+        }
+        guard let rate = embeddingRate[day]!, rate > 0 else {
+            counters.add("embedding_unpriced_lookups")
+            return
+        }
+        let cost = Money(dollars: rate * tokens)
+        request.extraCost += cost
+        counters.add("embedding_tokens", tokens)
+        counters.add("embedding_cost_usd", cost.dollars)
     }
 
     static func vector(_ request: ReplayRequest, embeddings: String, embedder: HashingEmbedder) -> [Float]? {
@@ -82,6 +118,7 @@ public struct SemanticCache: ReplayStrategy {
         }
         counters.add("lookups")
         request.extraCost += lookupCost
+        chargeEmbedding(&request)
         let now = request.startMicros
         dropRemoved()
         // An expired entry must not shadow a live one: drop it and search again.
@@ -109,10 +146,12 @@ public struct SemanticCache: ReplayStrategy {
             return
         }
         counters.add("misses")
+        // The look-ahead pass skips entries below the threshold, so the ledger asks for the exact nearest.
+        let shown = explain ? hub.exactNearest(member: member, partition: partitionKey, query: query, now: now) : nil
         let slot = hub.insert(member: member, request: request, partition: partitionKey, query: query, available: request.endMicros ?? now)
         lifetimes.insert(partitionKey + "#" + String(slot), slot, at: now)
         if explain {
-            let detail = best.map { "best similarity \($0.score) < \(threshold); stored" } ?? "nothing cached yet; stored"
+            let detail = shown.map { "best similarity \($0.score) < \(threshold); stored" } ?? "nothing cached yet; stored"
             ledger.append(.init(strategy: Self.name, decision: "miss", detail: detail))
         }
     }

@@ -35,6 +35,9 @@ final class SemanticHub: @unchecked Sendable {
     }
 
     let members: Int
+    /// The lowest threshold among the members: the look-ahead pass need not find an entry scoring below it, since
+    /// no member would count it as a hit (see ``VectorIndex`` for the bound that prunes).
+    let pruneBelow: Float
     /// How members turn a request into its partition key and its query vector (the same for every member).
     let partitionKey: (ReplayRequest) -> String?
     let queryVector: (ReplayRequest) -> [Float]?
@@ -42,9 +45,11 @@ final class SemanticHub: @unchecked Sendable {
     /// Precomputed per request: partition, query and each member's best candidate.
     private var prepared: [ObjectIdentifier: (partition: String, query: [Float], best: [Candidate?])] = [:]
 
-    init(members: Int, partitionKey: @escaping (ReplayRequest) -> String?, queryVector: @escaping (ReplayRequest) -> [Float]?) {
+    init(members: Int, pruneBelow: Float = -.infinity, partitionKey: @escaping (ReplayRequest) -> String?,
+         queryVector: @escaping (ReplayRequest) -> [Float]?) {
         precondition(members >= 1 && members <= 64)
         self.members = members
+        self.pruneBelow = pruneBelow
         self.partitionKey = partitionKey
         self.queryVector = queryVector
     }
@@ -92,6 +97,11 @@ final class SemanticHub: @unchecked Sendable {
             return best
         }
         return fullScan(partition, member: member, query: query, now: now)
+    }
+
+    /// The member's nearest live entry available at `now` by a full scan, without look-ahead or pruning.
+    func exactNearest(member: Int, partition name: String, query: [Float], now: Int64) -> (slot: Int, score: Float)? {
+        partitions[name].flatMap { fullScan($0, member: member, query: query, now: now) }
     }
 
     private func fullScan(_ partition: Partition, member: Int, query: [Float], now: Int64) -> (slot: Int, score: Float)? {
@@ -148,6 +158,9 @@ final class SemanticHub: @unchecked Sendable {
     private func blockedBest(in partition: Partition, queries: [(ObjectIdentifier, [Float], Int64)]) -> [[Candidate?]] {
         let members = self.members
         let slots = partition.masks.count
+        // Vectors are unit length, so the bound holds; the margin covers float rounding in the partial sums.
+        let pruning = partition.index.prefix > 0 && pruneBelow > -1
+        let cut = pruneBelow - 1e-4
         let halves = queries.count >= 64 && slots >= 256 ? 2 : 1
         let results = ResultsBox(Array(repeating: [], count: halves))
         let shared = UncheckedBox((partition, queries))
@@ -158,6 +171,7 @@ final class SemanticHub: @unchecked Sendable {
             // Running best per (query, member), kept flat and unboxed for the hot loop.
             var bestScore = [Float](repeating: -.infinity, count: count * members)
             var bestSlot = [Int](repeating: -1, count: count * members)
+            let queryTails = pruning ? queries[lower..<upper].map { partition.index.tailNorm($0.1) } : []
             var scores = [Float](repeating: 0, count: 256)
             var liveOffsets: [Int] = []
             liveOffsets.reserveCapacity(64)
@@ -170,14 +184,23 @@ final class SemanticHub: @unchecked Sendable {
                 while q < upper {
                     // Four queries at a time share each loaded vector; a short tail repeats the last query.
                     let group = (0..<4).map { min(q + $0, upper - 1) }
-                    partition.index.scores4(group.map { queries[$0].1 }, slots: blockStart..<blockEnd, into: &scores)
+                    let groupQueries = group.map { queries[$0].1 }
+                    if pruning {
+                        partition.index.prefixScores4(groupQueries, from: blockStart, into: &scores)
+                    } else {
+                        partition.index.scores4(groupQueries, slots: blockStart..<blockEnd, into: &scores)
+                    }
                     for (k, index) in group.enumerated() where k == 0 || index != group[k - 1] {
                         let now = queries[index].2
                         let row = (index - lower) * members
                         for offset in liveOffsets {
                             let slot = blockStart + offset
                             guard partition.available[slot] <= now else { continue }
-                            let score = scores[k * 64 + offset]
+                            var score = scores[k * 64 + offset]
+                            if pruning {
+                                guard score + queryTails[index - lower] * partition.index.tailNorm(slot: slot) >= cut else { continue }
+                                score = partition.index.score(groupQueries[k], slot: slot)
+                            }
                             var mask = partition.masks[slot]
                             while mask != 0 {
                                 let cell = row + mask.trailingZeroBitCount

@@ -25,10 +25,12 @@ public enum QQPValidation {
         public var recall: Double { Double(correctHits) / Double(max(duplicates, 1)) }
     }
 
-    public static func load(folder: String, builtin: Bool) throws -> DataSet {
+    /// Labels, and texts in row order (text_a then text_b of each pair).
+    static func readPairs(folder: String) throws -> (labels: [Bool], texts: [String]) {
         let jsonPath = folder + "/similiar_qqp_full.first2000.json"
         let bytes = try LineReader(path: jsonPath).readAll()
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }
         let root = try parser.parse(bytes)
         var labels: [Bool] = []
         var texts: [String] = []
@@ -37,6 +39,11 @@ public enum QQPValidation {
             texts.append(pair["text_a"]?.string ?? "")
             texts.append(pair["text_b"]?.string ?? "")
         }
+        return (labels, texts)
+    }
+
+    public static func load(folder: String, builtin: Bool) throws -> DataSet {
+        let (labels, texts) = try readPairs(folder: folder)
         if builtin {
             let embedder = HashingEmbedder()
             return DataSet(labels: labels, vectors: texts.map(embedder.embed))
