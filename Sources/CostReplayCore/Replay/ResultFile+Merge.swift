@@ -72,7 +72,10 @@ extension ScenarioResult {
     /// Adds another shard's figures of the same point.
     mutating func add(_ other: ScenarioResult) {
         totals = totals + other.totals
-        for (strategy, counters) in other.metrics { metrics[strategy, default: [:]].merge(counters, uniquingKeysWith: +) }
+        for (strategy, counters) in other.metrics {
+            metrics[strategy, default: [:]].merge(counters) { mine, theirs in mine + theirs }
+            for name in Self.settings where counters[name] != nil { metrics[strategy]![name] = counters[name] }
+        }
         for lever in waterfall.indices {
             waterfall[lever].costBefore += other.waterfall[lever].costBefore
             waterfall[lever].costAfter += other.waterfall[lever].costAfter
@@ -86,6 +89,10 @@ extension ScenarioResult {
         byModelDaily = Self.sum(byModelDaily, other.byModelDaily)
         baselineByModelDaily = Self.sum(baselineByModelDaily, other.baselineByModelDaily)
     }
+
+    /// Metrics that are a lever's setting rather than a count (batch offload's modelled miss probability): the same
+    /// in every shard, so kept rather than added.
+    static let settings = ["miss_probability"]
 
     static func sum(_ a: [DailyTotal]?, _ b: [DailyTotal]?) -> [DailyTotal]? {
         guard let a, let b else { return a ?? b }
