@@ -248,14 +248,20 @@ def executor_path(name):
 # ---------------------------------------------------------------------------------------------------------------
 # Commands.
 
-def simulate(args, spark, timings):
-    driver = args.driver_binary or args.binary
-    points = exactness(driver, args.scenario, args.key, args.prices)
+def preflight(args):
+    """Checks exactness under the key before Spark starts; returns the points (label, exact, steps)."""
+    points = exactness(args.driver_binary or args.binary, args.scenario, args.key, args.prices)
     if not all(exact for _, exact, _ in points):
         message = approximation_message(points, args.key)
         if not args.accept_approximation:
             raise JobError(message + "\nrerun with --accept-approximation to replay anyway, or split by another --key")
         print("warning: " + message, file=sys.stderr)
+    return points
+
+
+def simulate(args, spark, timings):
+    driver = args.driver_binary or args.binary
+    points = getattr(args, "points", None) or preflight(args)
     partitions = args.partitions or spark.sparkContext.defaultParallelism
     scenario_name, *price_names = ship(spark, [args.scenario] + args.prices)
     binary, key, seed, bootstrap, by = args.binary, args.key, args.seed, args.bootstrap, args.bootstrap_by
@@ -349,6 +355,8 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     timings = {}
     try:
+        if args.command == "simulate":
+            args.points = preflight(args)
         spark = spark_session(args.master)
         try:
             output = {"simulate": simulate, "cost": cost, "baseline": baseline}[args.command](args, spark, timings)
