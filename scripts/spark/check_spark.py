@@ -49,13 +49,17 @@ def write_parquet(jsonl, path):
     pq.write_table(pa.table(columns, names=table.schema.names), path)
 
 
-def close(value):
-    """A float sum rounded to 9 significant digits: equal up to the order of addition."""
-    return float(f"{float(value):.9g}")
+def same(a, b):
+    """Equal, except fractional numbers (float sums added in another order), which agree to a relative 1e-9."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, decimal.Decimal) and isinstance(b, decimal.Decimal) and (a != int(a) or b != int(b)):
+        return abs(a - b) <= abs(a) * decimal.Decimal("1e-9")
+    return a == b
 
 
 def strip(metrics):
-    return {s: {k: (close(v) if v != int(v) else v) for k, v in c.items() if k != "expirations"} for s, c in metrics.items()}
+    return {s: {k: v for k, v in c.items() if k != "expirations"} for s, c in metrics.items()}
 
 
 def compare_scenarios(single, merged, failures):
@@ -74,9 +78,12 @@ def compare_scenarios(single, merged, failures):
                 # Clean-up counts depend on interleaving; fractional sums (latency, a summariser's dollars kept as a
                 # float counter) are added in another order, so they agree to rounding, not bit for bit.
                 left, right = strip(left), strip(right)
+            # Money is written as exact decimals and compared exactly: only latencySavedMs and float counters
+            # (a summariser's dollars) are fractional sums of floats.
             if key == "totals":
-                left, right = dict(left, latencySavedMs=close(left["latencySavedMs"])), dict(right, latencySavedMs=close(right["latencySavedMs"]))
-            if left != right:
+                latency = same(left["latencySavedMs"], right["latencySavedMs"])
+                left, right = dict(left, latencySavedMs=None), dict(right, latencySavedMs=None if latency else "differs")
+            if (left != right) if key != "metrics" else not same(left, right):
                 failures.append(f"{a['label']}: {key} differs")
     return points
 

@@ -5,7 +5,9 @@ import TestSupport
 /// The PySpark job (scripts/spark/costreplay_spark.py) on `local[2]` against one machine, through
 /// scripts/spark/check_spark.py: 20,000 synthetic requests as Parquet; the 200,000-request run is in docs/spark.md.
 @Suite struct SparkJobTests {
-    static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    /// python3 as PATH finds it: pip (scripts/setup.sh) installs into that one, which may not be /usr/bin/python3.
+    static let python: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+        .map { $0 + "/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// Why the test cannot run here, or nil: it needs python3 with pyspark and pyarrow, and a Java runtime.
     static let missing: String? = {
