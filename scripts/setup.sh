@@ -21,4 +21,7 @@ PY
   # The price parity test computes genai-prices' own prices (pinned: scripts/parity/genai_prices_expected.py).
   python3 -c 'import genai_prices, sys; sys.exit(genai_prices.__version__ != "0.2.3")' 2>/dev/null \
     || pip install -q genai-prices==0.2.3
+  # The Spark job's test (docs/spark.md): PySpark in local mode and pyarrow for its Parquet input; about 36 s to install.
+  python3 -c 'import pyspark, pyarrow, sys; sys.exit(pyspark.__version__ != "4.3.0" or pyarrow.__version__ != "26.0.1")' 2>/dev/null \
+    || pip install -q pyspark==4.3.0 pyarrow==26.0.1
 fi

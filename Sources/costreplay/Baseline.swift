@@ -69,10 +69,20 @@ struct Baseline: ParsableCommand {
         @OptionGroup var prices: PriceOptions
         @Option(help: "The current configuration (default: the traffic as recorded).") var scenario: String?
         @Option(help: "Where to write the baseline.") var out: String
+        @Option(help: "Wrap this result document (e.g. merged from Spark partitions, docs/spark.md) instead of replaying the store.")
+        var result: String?
 
         func run() throws {
             let catalog = try prices.catalog()
-            let result = try GateReplay.run(store: try store.openExisting(), path: store.path, scenario: scenario, catalog: catalog)
+            let result: ReplayResult
+            if let path = self.result {
+                do { result = try ResultFile.read(path: path) } catch { throw CommandFailure(message: "error: \(error)") }
+                guard result.scenarios.first?.daily != nil else {
+                    throw CommandFailure(message: "error: \(path) has no daily costs; replay it with this version of costreplay")
+                }
+            } else {
+                result = try GateReplay.run(store: try store.openExisting(), path: store.path, scenario: scenario, catalog: catalog)
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             var text: String?
@@ -80,7 +90,7 @@ struct Baseline: ParsableCommand {
                 do { text = try ScenarioLoader.load(path: scenario, catalog: catalog).text } catch { throw CommandFailure(message: "error: \(error)") }
             }
             let document = BaselineDocument(pricesDigest: GateReplay.digest(catalog), result: result, catalog: catalog.info, scenario: text)
-            try writeOutput(try encoder.encode(document), to: out, kind: .json, inputs: [store.path] + (scenario.map { [$0] } ?? []) + prices.priceFiles)
+            try writeOutput(try encoder.encode(document), to: out, kind: .json, inputs: [self.result ?? store.path] + (scenario.map { [$0] } ?? []) + prices.priceFiles)
             Console.out("baseline: \(result.scenarios.first?.label ?? "?") costs \(MoneyFormat.human(result.scenarios.first?.totals.cost ?? .zero)) over the replayed traffic; written to \(out)\n"
                         + CatalogInfo.footer(catalog.info))
         }

@@ -12,6 +12,7 @@ struct Cost: ParsableCommand {
             Example:
               costreplay cost --by model
               costreplay cost --by day --format csv --from 2026-09-01 --to 2026-10-01
+              costreplay export | costreplay cost --stdin --by day --format json
             """)
 
     @OptionGroup var store: StoreOptions
@@ -20,10 +21,17 @@ struct Cost: ParsableCommand {
     @Option(help: "Group by \(CostGrouping.allCases.map(\.rawValue).joined(separator: "|")).") var by: CostGrouping = .model
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
+    @OptionGroup var input: StdinOptions
+
     func run() throws {
-        let opened = try store.openExisting()
         let calculator = CostCalculator(pricer: Pricer(catalog: try prices.catalog()))
-        let report = try calculator.report(store: opened, by: by, window: try window.window())
+        let window = try window.window()
+        let report: CostReport
+        if let stream = input.stream(window: window) {
+            report = try StdinOptions.reading(stream) { try calculator.report(source: stream.source, by: by, window: window) }
+        } else {
+            report = try calculator.report(store: try store.openExisting(), by: by, window: window)
+        }
         switch format {
         case .table: Console.out(CostReportRenderer.table(report))
         case .csv: Console.out(CostReportRenderer.csv(report))

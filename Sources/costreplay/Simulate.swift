@@ -27,11 +27,8 @@ struct ReplayArguments: ParsableArguments {
         guard ["day", "session"].contains(bootstrapBy) else { throw CommandFailure(message: "error: --bootstrap-by must be day or session") }
         options.bootstrapBySession = bootstrapBy == "session"
         if let shard {
-            let parts = shard.split(separator: "/").compactMap { Int($0) }
-            guard parts.count == 2, parts[1] > 0, parts[0] >= 0, parts[0] < parts[1] else {
-                throw CommandFailure(message: "error: --shard \"\(shard)\" must be I/N with 0 ≤ I < N")
-            }
-            options.shard = ShardFilter(index: parts[0], count: parts[1], key: shardBy)
+            let (index, count) = try Self.parseShard(shard, option: "shard")
+            options.shard = ShardFilter(index: index, count: count, key: shardBy)
         }
         return options
     }
@@ -49,6 +46,8 @@ struct Simulate: ParsableCommand {
             Example:
               costreplay simulate --scenario scenarios/caching.yaml --out reports/caching
               costreplay simulate --scenario scenarios/caching.yaml --shard 0/4 --out shard0
+              costreplay export | costreplay simulate --stdin --scenario scenarios/caching.yaml --format json
+              … | costreplay simulate --stdin --part 2/8 --shard-by session --scenario S --format json   (docs/spark.md)
             """)
 
     @OptionGroup var store: StoreOptions
@@ -58,18 +57,31 @@ struct Simulate: ParsableCommand {
     @Option(help: "Directory for result.json and the CSV files.") var out: String?
     @Option(help: "table or json.") var format: OutputFormat = .table
     @Option(help: "Also write a self-contained HTML report here.") var html: String?
+    @OptionGroup var input: StdinOptions
+    @Option(help: "With --stdin: standard input is part I of N of a trace split by --shard-by elsewhere (Spark); nothing is filtered out; combine the documents with `costreplay merge`.")
+    var part: String?
 
     func run() throws {
-        let inputs = [store.path, replay.scenario] + prices.priceFiles
+        let inputs = (input.stdin ? [] : [store.path]) + [replay.scenario] + prices.priceFiles
         if let html { try checkOutput(html, kind: .html, inputs: inputs) }
         if let out { try ResultWriter.check(out, inputs: inputs) }
         let catalog = try prices.catalog()
         let file = try replay.load(catalog: catalog)
-        let opened = try store.openExisting()
-        let simulation = Simulation(scenarioFile: file, pricer: Pricer(catalog: catalog),
-                                    options: try replay.options(window: try window.window()))
+        var options = try replay.options(window: try window.window())
+        if let part {
+            guard input.stdin, replay.shard == nil else { throw CommandFailure(message: "error: --part needs --stdin and excludes --shard") }
+            let (index, count) = try ReplayArguments.parseShard(part, option: "part")
+            options.shard = ShardFilter(index: index, count: count, key: replay.shardBy, filters: false)
+        }
+        let simulation = Simulation(scenarioFile: file, pricer: Pricer(catalog: catalog), options: options)
         let result: ReplayResult
-        do { result = try simulation.run(store: opened, databasePath: store.path).0 } catch let error as SimulationError {
+        do {
+            if let stream = input.stream(window: options.window) {
+                result = try StdinOptions.reading(stream) { try simulation.run(stream: stream) }
+            } else {
+                result = try simulation.run(store: try store.openExisting(), databasePath: store.path).0
+            }
+        } catch let error as SimulationError {
             throw CommandFailure(message: "error: \(error)")
         }
         if let out { try ResultWriter.write(result, to: out, inputs: inputs) }

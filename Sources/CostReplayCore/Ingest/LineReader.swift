@@ -13,6 +13,8 @@ public final class LineReader {
     let descriptor: Int32
     public private(set) var bytesRead = 0
     public let fileSize: Int
+    /// False for a descriptor the caller opened (standard input), which stays open.
+    let ownsDescriptor: Bool
 
     public init(path: String) throws(IngestError) {
         // Non-blocking so that a FIFO without a writer is refused below instead of hanging the open.
@@ -30,9 +32,18 @@ public final class LineReader {
         }
         fileSize = Int(info.st_size)
         self.path = path
+        ownsDescriptor = true
     }
 
-    deinit { close(descriptor) }
+    /// Reads a descriptor the caller opened, such as standard input or a pipe, to its end; `fileSize` is 0.
+    public init(descriptor: Int32, name: String) {
+        self.descriptor = descriptor
+        path = name
+        fileSize = 0
+        ownsDescriptor = false
+    }
+
+    deinit { if ownsDescriptor { close(descriptor) } }
 
     /// Calls `body(lineNumber, bytes, terminated)` for every line, including empty ones. A UTF-8
     /// byte-order mark at the start of the file is not part of the first line.

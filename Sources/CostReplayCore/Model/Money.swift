@@ -1,3 +1,5 @@
+import Foundation
+
 /// An amount of US dollars, exact to a femtodollar (10⁻¹⁵ USD).
 ///
 /// Token prices are quoted per million tokens with up to nine decimals, so a token count times
@@ -40,15 +42,39 @@ public struct Money: Hashable, Comparable, Sendable {
 }
 
 extension Money: Codable {
-    /// Encoded as a number of dollars; documents are read by people and notebooks.
+    /// Encoded as a number of dollars; documents are read by people and notebooks. Amounts a `Double` holds to the
+    /// femtodollar (under 2⁵³ femtodollars, about $9) are written as before; larger ones as their exact decimal,
+    /// so that summing documents (`costreplay merge`) stays exact to the femtodollar.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        self.init(dollars: try container.decode(Double.self))
+        let rounded = Money(dollars: try container.decode(Double.self))
+        // Text exact to the femtodollar is taken as written; other text (more decimals) through the Double.
+        if let decimal = try? container.decode(Decimal.self), let exact = Money(exactDollars: decimal) {
+            self = exact
+        } else {
+            self = rounded
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(dollars)
+        if femtos.magnitude < 1 << 53 {
+            try container.encode(dollars)
+        } else {
+            try container.encode(Decimal(string: String(femtos))! / Money.decimalFemtosPerDollar)
+        }
+    }
+
+    static let decimalFemtosPerDollar = Decimal(string: "1000000000000000")!
+
+    /// The amount `decimal` dollars when it is a whole number of femtodollars within ±$10²⁰; nil otherwise.
+    init?(exactDollars decimal: Decimal) {
+        guard decimal.isFinite, abs(decimal) <= Decimal(string: "1e20")! else { return nil }
+        var scaled = decimal * Money.decimalFemtosPerDollar
+        var whole = Decimal()
+        NSDecimalRound(&whole, &scaled, 0, .plain)
+        guard whole == scaled, let femtos = Int128(NSDecimalNumber(decimal: whole).stringValue) else { return nil }
+        self.init(femtos: femtos)
     }
 }
 

@@ -52,8 +52,17 @@ extension ReplayEngine {
                 rates: RateIntervals.of(metrics),
                 daily: full.daily.dailyTotals(fixed: full.totals.fixedCost),
                 byModel: Self.byModel(full.byModelDaily.sums).merging(full.totals.fixedCost == .zero ? [:] : ["(local servers)": full.totals.fixedCost]) { $0 + $1 },
-                byModelDaily: Self.modelDays(full.byModelDaily.sums), baselineByModelDaily: Self.modelDays(full.baselineByModelDaily.sums)))
+                byModelDaily: Self.modelDays(full.byModelDaily.sums), baselineByModelDaily: Self.modelDays(full.baselineByModelDaily.sums),
+                blocks: options.shard == nil || options.bootstrapResamples <= 0 ? nil
+                    : fixedShare.sums(unit: options.bootstrapBySession ? "sessions" : "UTC days", seed: options.seed &+ UInt64(index),
+                                      resamples: options.bootstrapResamples)))
         }
+        return ReplayResult(inputs: inputs, baseline: baseline, scenarios: results, diagnostics: Self.diagnostics(baseline: baseline, scenarios: results))
+    }
+
+    /// What the document says about requests the replay could not price or levers could not act on; a function of
+    /// the totals and counters alone, so merged shards say it again from their sums.
+    static func diagnostics(baseline: Totals, scenarios results: [ScenarioResult]) -> [String] {
         var diagnostics: [String] = []
         if baseline.unpricedRequests > 0 {
             diagnostics.append("\(baseline.unpricedRequests) requests could not be priced (unknown model or no usage); they are left out of every cost and saving")
@@ -81,7 +90,7 @@ extension ReplayEngine {
                 if reported.insert(line).inserted { diagnostics.append(line) }
             }
         }
-        return ReplayResult(inputs: inputs, baseline: baseline, scenarios: results, diagnostics: diagnostics)
+        return diagnostics
     }
 }
 

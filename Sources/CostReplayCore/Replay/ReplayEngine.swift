@@ -101,8 +101,13 @@ public final class ReplayEngine {
 
     /// Streams the store once and returns the result document.
     public func run(store: TraceStore, inputs: ReplayResult.Inputs) throws -> ReplayResult {
+        try run(source: RecordSource.store(store, window: options.window), inputs: inputs)
+    }
+
+    /// Streams the records of `source` once and returns the result document.
+    public func run(source: RecordSource, inputs: ReplayResult.Inputs) throws -> ReplayResult {
         var feed = Feed(engine: self)
-        try store.forEachRecord(in: options.window) { record, _ in feed.add(record) }
+        try source.forEach { feed.add($0) }
         feed.finish()
         return document(inputs: inputs)
     }
@@ -340,22 +345,26 @@ public struct ShardFilter: Sendable, Equatable {
     public var index: Int
     public var count: Int
     public var key: ShardKey
+    /// False when the input is already part `index` of a trace split by `key` elsewhere (Spark): nothing is dropped.
+    public var filters = true
 
-    public init(index: Int, count: Int, key: ShardKey) {
+    public init(index: Int, count: Int, key: ShardKey, filters: Bool = true) {
         self.index = index
         self.count = count
         self.key = key
+        self.filters = filters
     }
 
-    /// Requests without the key are placed by their trace or id, so every request lands in one shard.
+    /// Requests without the key all land in the shard of the empty key: a cache scoped by the key shares one
+    /// partition among them, which must not be split for the merged result to stay exact.
     func contains(_ record: TraceRecord) -> Bool {
+        guard filters else { return true }
         let value: String?
         switch key {
         case .tenant: value = record.tenantID
         case .user: value = record.userID
         case .session: value = record.sessionID
         }
-        let text = value ?? record.traceID ?? record.id
-        return Int(StableHash.hash(text) % UInt64(count)) == index
+        return Int(StableHash.hash(value ?? "") % UInt64(count)) == index
     }
 }

@@ -27,6 +27,9 @@ public struct ReplayResult: Sendable, Codable, Equatable {
         public var key: ShardKey
         public var indices: [Int]
         public var count: Int
+        /// True for parts of an input split by the key before the replay (`simulate --stdin --part`): each part's
+        /// store health covers only its own records, so merging sums it. Nil for `--shard` of one store.
+        public var presplit: Bool?
     }
 }
 
@@ -98,6 +101,8 @@ public struct ScenarioResult: Sendable, Codable, Equatable {
     /// The same per UTC day, for cost by model over time (baseline: the recorded model).
     public var byModelDaily: [ModelDay]?
     public var baselineByModelDaily: [ModelDay]?
+    /// Sharded runs only: the bootstrap blocks' sums, from which `merge` draws the intervals of the whole trace.
+    public var blocks: BlockSums?
 
     public struct Step: Sendable, Codable, Equatable {
         public var strategy: String

@@ -27,14 +27,7 @@ public struct Simulation {
         }
         let (plans, choices) = try simulation.resolveAutoServers(store: store)
         let engine = ReplayEngine(plans: plans, pricer: pricer, options: simulation.options)
-        let inputs = ReplayResult.Inputs(
-            database: databasePath,
-            window: .init(from: options.window.from.map(Timestamp.iso), to: options.window.to.map(Timestamp.iso)),
-            seed: options.seed,
-            shard: options.shard.map { .init(key: $0.key, indices: [$0.index], count: $0.count) },
-            scenarioFile: scenarioFile.path, scenarioDigest: StableHash.hex(scenarioFile.text),
-            priceSources: pricer.catalog.sources, catalog: pricer.catalog.info)
-        var result = try engine.run(store: store, inputs: inputs)
+        var result = try engine.run(store: store, inputs: inputs(database: databasePath))
         result.diagnostics += choices
         result.store = try health(store: store, window: options.window)
         return (result, engine.explained)
@@ -74,13 +67,57 @@ public struct Simulation {
         }
         return (plans, choices)
     }
+
+    /// Replays canonical JSONL read from a stream (`simulate --stdin`) in one pass: the same document as ingesting
+    /// the same lines and replaying the store, but for `inputs.database`, which names the stream.
+    ///
+    /// An empty stream (or window) is refused like an empty store, except for a part of a split input
+    /// (`options.shard` with `filters` off), where an empty part is a valid, zero document to merge.
+    public func run(stream: CanonicalStream) throws -> ReplayResult {
+        // Both need the store: `servers: auto` replays twice, stored embedding sets live in it.
+        if scenarioFile.plans.contains(where: { $0.steps.contains { $0.strategy == LocalGPU.name && $0.parameters.values["servers"] == .text("auto") } }) {
+            throw SimulationError.needsStore("local_gpu servers: auto replays the trace twice; ingest it and simulate from the store, or give a number of servers")
+        }
+        if let name = SemanticCache.storedSetNames(scenarioFile.plans).sorted().first {
+            throw SimulationError.needsStore("semantic_cache embedding: \(name) reads vectors stored by `costreplay embed`; simulate from that store")
+        }
+        let engine = ReplayEngine(plans: scenarioFile.plans, pricer: pricer, options: options)
+        var tally = CostTally(pricer: pricer, by: .model)
+        let source = RecordSource { body in
+            try stream.forEach { record in
+                tally.add(PricingRow(record))
+                try body(record)
+            }
+        }
+        var result = try engine.run(source: source, inputs: inputs(database: stream.name))
+        if stream.replayed == 0 && options.shard?.filters ?? true {
+            throw SimulationError.emptyStream(stream.name, read: stream.counts.read, rejected: stream.counts.rejected,
+                                              windowed: options.window != TraceStore.TimeWindow())
+        }
+        result.store = health(tally.report(window: options.window), rejected: stream.counts.rejected)
+        return result
+    }
+
+    /// The inputs section of the document.
+    func inputs(database: String) -> ReplayResult.Inputs {
+        ReplayResult.Inputs(
+            database: database,
+            window: .init(from: options.window.from.map(Timestamp.iso), to: options.window.to.map(Timestamp.iso)),
+            seed: options.seed,
+            shard: options.shard.map { .init(key: $0.key, indices: [$0.index], count: $0.count, presplit: $0.filters ? nil : true) },
+            scenarioFile: scenarioFile.path, scenarioDigest: StableHash.hex(scenarioFile.text),
+            priceSources: pricer.catalog.sources, catalog: pricer.catalog.info)
+    }
 }
 
 extension Simulation {
     /// Rejected records, billed-versus-computed gap and unpriced models of the replayed window.
     func health(store: TraceStore, window: TraceStore.TimeWindow) throws -> StoreHealth {
-        let report = try CostCalculator(pricer: pricer).report(store: store, by: .model, window: window)
-        return StoreHealth(rejectedRecords: Int(store.rejectCount), billedRequests: report.total.billedRequests,
+        health(try CostCalculator(pricer: pricer).report(store: store, by: .model, window: window), rejected: Int(store.rejectCount))
+    }
+
+    func health(_ report: CostReport, rejected: Int) -> StoreHealth {
+        StoreHealth(rejectedRecords: rejected, billedRequests: report.total.billedRequests,
                            billedCost: report.total.billedCost, computedOnBilled: report.total.computedOnBilled,
                            unpricedModels: report.unpriced.map { "\($0.model) (\($0.requests), \($0.reason))" })
     }
@@ -90,6 +127,8 @@ extension Simulation {
 public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyStore(String)
     case emptyWindow(String, from: String?, to: String?)
+    case emptyStream(String, read: Int, rejected: Int, windowed: Bool)
+    case needsStore(String)
     case mergeMismatch(String)
     case unreadableResult(path: String, reason: String)
     case embeddings(String)
@@ -99,6 +138,9 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
         case .emptyStore(let path): return "database \(path) holds no requests; ingest a trace first"
         case let .emptyWindow(path, from, to):
             return "database \(path) holds no requests starting between \(from ?? "the first") and \(to ?? "the last"); check --from and --to"
+        case let .emptyStream(name, read, rejected, windowed):
+            return "\(name) gave no request to replay (\(read) records read, \(rejected) rejected\(windowed ? ", none inside --from/--to" : ""))"
+        case .needsStore(let reason): return "cannot replay standard input: \(reason)"
         case .mergeMismatch(let reason): return "cannot merge: \(reason)"
         case let .unreadableResult(path, reason): return "\(path): not a CostReplay result document (\(reason))"
         case .embeddings(let reason): return reason
@@ -165,56 +207,5 @@ public enum ResultFile {
         case let .dataCorrupted(context): return context.debugDescription
         @unknown default: return "\(error)"
         }
-    }
-
-    /// Combines shard documents of one scenario file into one.
-    public static func merge(_ parts: [ReplayResult]) throws -> ReplayResult {
-        guard var merged = parts.first else { throw SimulationError.mergeMismatch("no documents") }
-        var indices = Set(merged.inputs.shard?.indices ?? [])
-        for part in parts.dropFirst() {
-            guard part.inputs.scenarioDigest == merged.inputs.scenarioDigest else {
-                throw SimulationError.mergeMismatch("the documents come from different scenario files")
-            }
-            guard part.scenarios.map(\.label) == merged.scenarios.map(\.label) else {
-                throw SimulationError.mergeMismatch("the documents have different scenario points")
-            }
-            guard let shard = part.inputs.shard, let mine = merged.inputs.shard, shard.count == mine.count, shard.key == mine.key else {
-                throw SimulationError.mergeMismatch("only shards of one --shard I/N run can be merged")
-            }
-            guard indices.isDisjoint(with: shard.indices) else {
-                throw SimulationError.mergeMismatch("shard \(shard.indices.map(String.init).joined(separator: ",")) appears twice")
-            }
-            indices.formUnion(shard.indices)
-            merged.baseline = merged.baseline + part.baseline
-            for index in merged.scenarios.indices {
-                let other = part.scenarios[index]
-                merged.scenarios[index].totals = merged.scenarios[index].totals + other.totals
-                for (strategy, counters) in other.metrics {
-                    merged.scenarios[index].metrics[strategy, default: [:]].merge(counters, uniquingKeysWith: +)
-                }
-                for lever in merged.scenarios[index].waterfall.indices {
-                    merged.scenarios[index].waterfall[lever].costBefore += other.waterfall[lever].costBefore
-                    merged.scenarios[index].waterfall[lever].costAfter += other.waterfall[lever].costAfter
-                }
-                for lever in merged.scenarios[index].alone.indices {
-                    merged.scenarios[index].alone[lever].costBefore += other.alone[lever].costBefore
-                    merged.scenarios[index].alone[lever].costAfter += other.alone[lever].costAfter
-                }
-            }
-            merged.diagnostics = Array(Set(merged.diagnostics + part.diagnostics)).sorted()
-        }
-        merged.inputs.shard?.indices = indices.sorted()
-        for index in merged.scenarios.indices {
-            // Days straddle shards, so per-shard bootstrap intervals cannot be combined; rates can.
-            merged.scenarios[index].intervals = nil
-            merged.scenarios[index].daily = nil
-            merged.scenarios[index].byModelDaily = nil
-            merged.scenarios[index].baselineByModelDaily = nil
-            merged.scenarios[index].rates = RateIntervals.of(merged.scenarios[index].metrics)
-        }
-        if let shard = merged.inputs.shard, indices.count < shard.count {
-            merged.diagnostics.append("merged \(indices.count) of \(shard.count) shards; the missing ones are not counted")
-        }
-        return merged
     }
 }
