@@ -33,7 +33,7 @@ public struct ETSSelection: Sendable {
     ]
 
     /// Fits every admissible candidate and keeps the one with the lowest AICc.
-    public static func select(_ y: [Double], period: Int = 7) throws(StatisticsError) -> ETSSelection {
+    public static func select(_ y: [Double], period: Int = 7, trends: [ETSSpec.Trend] = ETSSpec.Trend.allCases) throws(StatisticsError) -> ETSSelection {
         guard y.count >= minimumDays else { throw .insufficientData("a forecast needs at least \(minimumDays) days, found \(y.count)") }
         let positive = y.allSatisfy { $0 > 0 }
         var fits: [ETSFit] = []
@@ -42,7 +42,7 @@ public struct ETSSelection: Sendable {
             for seasonal in [false, true] {
                 for trend in ETSSpec.Trend.allCases {
                     let spec = ETSSpec(trend: trend, seasonal: seasonal, logScale: logScale)
-                    if let reason = refusal(spec, days: y.count, positive: positive, period: period) {
+                    if let reason = trends.contains(trend) ? refusal(spec, days: y.count, positive: positive, period: period) : "trend replaced by --growth" {
                         rows.append(Candidate(model: spec.name, skipped: reason))
                         continue
                     }
