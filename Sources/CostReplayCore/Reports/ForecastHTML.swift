@@ -13,22 +13,23 @@ public enum ForecastHTML {
             """
     }
 
-    /// The forecast section, also embedded in the replay report.
-    static func section(_ document: ForecastDocument) -> String {
+    /// The forecast section; `compact` (inside the replay report) folds the monthly and model tables.
+    static func section(_ document: ForecastDocument, compact: Bool = false) -> String {
         let e = HTML.escape
         var html = "<h2>Forecast</h2><p>\(e(ForecastRenderer.modelLine(document))).</p>"
         for warning in document.warnings { html += "<p>\(e(warning)).</p>" }
         html += "<figure>\(fan(document))</figure>"
         let rows = document.months.map { [$0.month, $0.scenario] + money([$0.p10, $0.p50, $0.p90, $0.historyP50, $0.driversP50]) }
             + document.annual.map { ["\(document.inputs.months) months", $0.scenario] + money([$0.p10, $0.p50, $0.p90, $0.historyP50, $0.driversP50]) }
-        html += HTML.table(["month", "scenario", "P10", "P50", "P90", "P50 from history", "P50 from drivers"], rows, numeric: [2, 3, 4, 5, 6])
+        let monthly = HTML.table(["month", "scenario", "P10", "P50", "P90", "P50 from history", "P50 from drivers"], rows, numeric: [2, 3, 4, 5, 6])
+        html += compact ? "<details><summary>Monthly P10/P50/P90</summary>\(monthly)</details>" : monthly
         html += "<h3>Backtest</h3><p>Rolling origin: refitted at up to four cut points a week apart; MASE scales the daily error by the "
             + "in-sample seasonal-naive error; coverage is the share of held-out days inside P10–P90 (80% nominal).</p>"
         html += HTML.table(ForecastRenderer.backtestHeader, ForecastRenderer.backtestRows(document.backtest), numeric: [1, 2, 3, 4, 5])
         html += document.backtest.skipped.map { "<p class=\"muted\">\(e($0)).</p>" }.joined()
-        html += "<h3>Model choice</h3>" + HTML.table(["model", "AICc", "ΔAICc", "weight", "note"],
-                                                     document.model.candidates.map(ForecastRenderer.candidateRow), numeric: [1, 2, 3])
-        html += "<p class=\"muted\">Rules: " + e(document.model.rules.joined(separator: "; ")) + ".</p>"
+        let choice = HTML.table(["model", "AICc", "ΔAICc", "weight", "note"], document.model.candidates.map(ForecastRenderer.candidateRow), numeric: [1, 2, 3])
+            + "<p class=\"muted\">Rules: " + e(document.model.rules.joined(separator: "; ")) + ".</p>"
+        html += compact ? "<details><summary>Model choice (AICc)</summary>\(choice)</details>" : "<h3>Model choice</h3>" + choice
         html += "<h3>Assumptions</h3><ul>" + document.assumptions.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
         return html
     }

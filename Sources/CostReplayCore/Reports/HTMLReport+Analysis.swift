@@ -13,7 +13,7 @@ extension HTMLReport {
         guard series.days.count == days.count,
               let document = try? forecaster.forecast(series, scenarios: ForecastScenario.from(result).prefix(3).map { $0 },
                                                      database: result.inputs.database, resultPath: nil) else { return "" }
-        return ForecastHTML.section(document)
+        return ForecastHTML.section(document, compact: true)
     }
 
     /// Semantic-cache threshold curve: hit rate and the false-hit upper bound per swept threshold,
