@@ -108,19 +108,31 @@ public struct ETSFit: Sendable {
 
     /// Simulates `paths` future sample paths of `horizon` values with Gaussian innovations of SD
     /// `sigma × inflation`, calling `body(path, values)` for each; values are clamped at zero on the raw scale.
+    ///
+    /// Each path also draws the states' own uncertainty, which the innovations do not carry (with small
+    /// smoothing parameters the level and slope are estimates from the whole series): the level moves by
+    /// N(0, σ²/n) and the slope by N(0, 12σ²/(n(n²−1))), the standard errors of a fitted mean and line;
+    /// the slope offset is damped as the model damps (φ = 0.98 for models without a trend, so a level model
+    /// still admits the growth the data cannot rule out, without extrapolating it undamped).
     public func simulate(horizon: Int, paths: Int, random: RandomSource, inflation: Double = 1,
                          _ body: (Int, UnsafeBufferPointer<Double>) -> Void) {
         var values = [Double](repeating: 0, count: horizon)
         let p = Parameters(alpha: alpha, beta: beta, gamma: gamma, phi: phi)
-        let sd = sigma * inflation
+        let sd = sigma * inflation, n = Double(observations)
+        let levelSD = sd / n.squareRoot(), slopeSD = sd * (12 / (n * (n * n - 1))).squareRoot()
+        let driftPhi = spec.trend == .none ? Self.phiRange.high : phi
         for path in 0..<paths {
-            var l = level, b = slope, s = season
+            var l = level + random.gaussian(sigma: levelSD), b = slope, s = season
+            let driftSlope = random.gaussian(sigma: slopeSD)
+            var drift = 0.0, power = 1.0
             for h in 0..<horizon {
                 let t = observations + h
                 let mean = Self.step(spec, p, &l, &b, &s, t % period, error: 0, predictOnly: true)
                 let e = random.gaussian(sigma: sd)
                 _ = Self.step(spec, p, &l, &b, &s, t % period, error: e, predictOnly: false)
-                let z = mean + e
+                power *= driftPhi
+                drift += power * driftSlope
+                let z = mean + e + drift
                 values[h] = spec.logScale ? exp(z) : max(z, 0)
             }
             values.withUnsafeBufferPointer { body(path, $0) }

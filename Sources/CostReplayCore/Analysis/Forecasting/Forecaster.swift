@@ -43,6 +43,8 @@ public struct Forecaster {
         var (total, driven) = (empty, empty)
         let random = RandomSource(seed: seed)
         var history = [Double](repeating: 0, count: calendar.count), added = history
+        // Driven cost varies per request as the history does: the path's ratio to the median path scales it.
+        let median = fit.median(horizon: horizon)
         fit.simulate(horizon: horizon, paths: paths, random: random, inflation: ETSForecast.inflation(days: fit.observations)) { path, values in
             let rate = growth.map { log(max(1e-6, 1 + $0.mean + $0.sd * random.gaussian(sigma: 1))) / Self.daysPerMonth } ?? 0
             for m in history.indices { history[m] = 0; added[m] = 0 }
@@ -50,7 +52,8 @@ public struct Forecaster {
                 guard let m = monthOf[i] else { continue }
                 let day = values[i] * exp(rate * Double(i + 1))
                 history[m] += day
-                added[m] += day * (effects.scale[i] - 1) + effects.added[i]
+                let ratio = median[i] > 0 ? values[i] / median[i] : 1
+                added[m] += day * (effects.scale[i] - 1) + effects.added[i] * ratio
             }
             for (s, scenario) in all.enumerated() {
                 let kept = 1 - min(1, scenario.savingsShare + scenario.savingsShareSD * random.gaussian(sigma: 1))
@@ -111,7 +114,10 @@ public struct Forecaster {
             list.append("scenario savings shares from \(resultPath ?? "the result document"), drawn from their 95% bootstrap intervals; "
                         + "fixed monthly costs (local servers) added unchanged; drivers scale each scenario's per-request cost")
         }
-        if drivers != nil { list.append("driver volumes are taken as given: their own uncertainty is not modelled") }
+        if drivers != nil {
+            list.append("driver volumes are taken as given (their own uncertainty is not modelled); the cost of a driven request "
+                        + "varies day to day as the history's cost does")
+        }
         return list
     }
 
