@@ -25,7 +25,8 @@ let package = Package(
         ),
         // RE2: linear-time regular expressions for patterns from users' scenario and price files.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
-        .target(name: "Statistics", dependencies: ["CGSL"]),
+        // Exponential-smoothing fits run the recursion thousands of times; optimise even debug builds.
+        .target(name: "Statistics", dependencies: ["CGSL"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(
             name: "CostReplayCore",
             dependencies: ["CSQLite", "CLibPQ", "CSimdJSON", "CRE2", "Statistics", .product(name: "Yams", package: "Yams")],

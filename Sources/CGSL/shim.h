@@ -12,8 +12,10 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
+#include <gsl/gsl_multimin.h>
 
 /* Swift 6 rejects GSL's global variables as not concurrency-safe; expose them through functions. */
 static inline const gsl_rng_type *cgsl_rng_mt19937(void) { return gsl_rng_mt19937; }
 static inline const char *cgsl_version(void) { return gsl_version; }
+static inline const gsl_multimin_fminimizer_type *cgsl_nmsimplex2(void) { return gsl_multimin_fminimizer_nmsimplex2; }
 #endif

@@ -1,25 +1,19 @@
+import Statistics
+
 /// The analysis sections of the HTML report, all derived from the result document alone.
 extension HTMLReport {
-    /// Forecast fan chart of the baseline from the document's daily costs (P10/P50/P90 per month).
+    /// The forecast section: fan chart, monthly P10/P50/P90, model choice and backtests, from the document's daily costs.
     static func forecast(_ result: ReplayResult) -> String {
-        guard let days = result.scenarios.first?.daily, days.count >= 3 else { return "" }
+        guard let days = result.scenarios.first?.daily, days.count >= ETSSelection.minimumDays else { return "" }
         let series = DailySeries(days: days.compactMap { Timestamp.parseISO($0.day).map { Timestamp.floorDiv($0, 86_400_000_000) } },
                                  cost: days.map { $0.baseline.dollars }, requests: days.map { Double($0.requests) })
         var forecaster = Forecaster()
-        forecaster.paths = 20_000
+        forecaster.paths = 5_000
         forecaster.seed = result.inputs.seed
         guard series.days.count == days.count,
               let document = try? forecaster.forecast(series, scenarios: ForecastScenario.from(result).prefix(3).map { $0 },
                                                      database: result.inputs.database, resultPath: nil) else { return "" }
-        let baseline = document.months.filter { $0.scenario == "baseline" }
-        let chart = HTML.lines([("P10", baseline.map(\.p10)), ("P50", baseline.map(\.p50)), ("P90", baseline.map(\.p90))],
-                               labels: baseline.map(\.month), title: "Baseline forecast fan")
-        let rows = document.months.map { [$0.month, $0.scenario, money(Money(dollars: $0.p10)), money(Money(dollars: $0.p50)), money(Money(dollars: $0.p90))] }
-        return "<h2>Forecast</h2><p>Monthly cost from a fit of the replayed days (trend "
-            + pct(document.fit.monthlyGrowth) + " a month" + (document.fit.weeklySeasonality ? ", weekly seasonality" : "")
-            + "), 20,000 Monte Carlo paths; P10, P50 and P90. " + document.warnings.map(HTML.escape).joined(separator: " ") + "</p>"
-            + "<figure>\(chart)</figure><details><summary>Data</summary>"
-            + HTML.table(["month", "scenario", "P10", "P50", "P90"], rows, numeric: [2, 3, 4]) + "</details>"
+        return ForecastHTML.section(document, compact: true)
     }
 
     /// Semantic-cache threshold curve: hit rate and the false-hit upper bound per swept threshold,

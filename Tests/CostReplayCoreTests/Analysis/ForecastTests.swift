@@ -1,120 +1,167 @@
 import CostReplayCore
 import Foundation
+import Statistics
 import Testing
 import TestSupport
 
 @Suite struct ForecastTests {
-    /// 56 days from Monday 2026-08-31 of exactly 100 · e^(0.01 t), weekends at 60%.
-    func series(days: Int = 56, noise: Bool = false) -> DailySeries {
-        let first = Timestamp.daysFromCivil(year: 2026, month: 8, day: 31)
-        let days = (0..<Int64(days)).map { first + $0 }
-        let cost = days.enumerated().map { t, day in
+    /// Daily cost ending Sunday 2026-10-25: `level · e^(growth t)`, weekends at `weekend`, with seeded log noise.
+    func series(days: Int = 56, level: Double = 100, growth: Double = 0, weekend: Double = 1, noise: Double = 0) -> DailySeries {
+        let last = Timestamp.daysFromCivil(year: 2026, month: 10, day: 25)
+        let dates = (0..<Int64(days)).map { last - Int64(days) + 1 + $0 }
+        let random = RandomSource(seed: 3)
+        let cost = dates.enumerated().map { t, day in
             let weekday = Int(((day + 3) % 7 + 7) % 7)
-            let wiggle = noise ? 1 + 0.05 * sin(Double(t) * 1.7) : 1
-            return 100 * exp(0.01 * Double(t)) * (weekday >= 5 ? 0.6 : 1) * wiggle
+            return level * exp(growth * Double(t)) * (weekday >= 5 ? weekend : 1) * exp(noise == 0 ? 0 : random.gaussian(sigma: noise))
         }
-        return DailySeries(days: days, cost: cost, requests: cost)
+        return DailySeries(days: dates, cost: cost, requests: cost)
     }
 
-    func forecaster(paths: Int = 2000) -> Forecaster {
+    func forecaster(months: Int = 4) -> Forecaster {
         var f = Forecaster()
-        f.months = 3
-        f.paths = paths
+        f.months = months
+        f.paths = 1000
+        f.backtestHorizons = [7]
         return f
     }
 
-    @Test func aNoiselessSeriesIsRecoveredAndProjectedExactly() throws {
-        let document = try forecaster().forecast(series(), scenarios: [ForecastScenario(label: "half", savingsShare: 0.5, savingsShareSD: 0)],
-                                                 database: "test", resultPath: nil)
-        #expect(abs(document.fit.dailyLogGrowth - 0.01) < 1e-9)
-        #expect(document.fit.weeklySeasonality)
-        // October 2026 (the month after the last day, 2026-10-25): Σ 100 e^(0.01 t) × weekday factor.
-        let first = Timestamp.daysFromCivil(year: 2026, month: 8, day: 31)
-        var expected = 0.0
-        for day in Timestamp.daysFromCivil(year: 2026, month: 11, day: 1)..<Timestamp.daysFromCivil(year: 2026, month: 12, day: 1) {
-            let weekday = Int(((day + 3) % 7 + 7) % 7)
-            expected += 100 * exp(0.01 * Double(day - first)) * (weekday >= 5 ? 0.6 : 1)
+    func day(_ y: Int, _ m: Int, _ d: Int) -> Int64 { Timestamp.daysFromCivil(year: y, month: m, day: d) }
+
+    func row(_ document: ForecastDocument, _ month: String, _ scenario: String = "baseline") throws -> ForecastDocument.MonthRow {
+        try #require(document.months.first { $0.month == month && $0.scenario == scenario })
+    }
+
+    @Test func aFlatSeriesGivesAFlatForecast() throws {
+        let document = try forecaster().forecast(series(), scenarios: [], database: "t", resultPath: nil)
+        #expect(document.model.chosen.hasPrefix("ETS(A,N,N) on"))
+        for (month, days) in [("2026-11", 30.0), ("2026-12", 31), ("2027-01", 31), ("2027-02", 28)] {
+            let r = try row(document, month)
+            #expect(abs(r.p50 - 100 * days) < 1e-6 * 100 * days)
+            #expect(r.p90 - r.p10 < 1e-6 * r.p50)
         }
-        let november = try #require(document.months.first { $0.month == "2026-11" && $0.scenario == "baseline" })
-        #expect(abs(november.p50 - expected) / expected < 1e-6)
-        #expect(november.p90 - november.p10 < expected * 1e-6)
-        let half = try #require(document.months.first { $0.month == "2026-11" && $0.scenario == "half" })
-        #expect(abs(half.p50 - expected / 2) / expected < 1e-6)
     }
 
-    @Test func theSameSeedGivesTheSameForecast() throws {
-        let a = try forecaster().forecast(series(noise: true), scenarios: [], database: "t", resultPath: nil)
-        let b = try forecaster().forecast(series(noise: true), scenarios: [], database: "t", resultPath: nil)
-        #expect(a.months == b.months)
-        #expect(a.months[0].p10 < a.months[0].p50 && a.months[0].p50 < a.months[0].p90)
+    @Test func aFourWeekSeriesNeverGetsAnUndampedTrend() throws {
+        let document = try forecaster().forecast(series(days: 28, growth: 0.03, noise: 0.05), scenarios: [], database: "t", resultPath: nil)
+        #expect(!document.model.chosen.contains("ETS(A,A,"))
+        let undamped = document.model.candidates.filter { $0.model.hasPrefix("ETS(A,A,") }
+        #expect(undamped.count == 4 && undamped.allSatisfy { $0.skipped == "undamped trend needs 56 days" })
+        #expect(document.warnings.first?.hasPrefix("the trace spans 28 days (< 8 weeks): no undamped trend is extrapolated") == true)
+        #expect(document.model.widening > 1.4)
     }
 
-    @Test func aShortTraceIsSaidToBeShortAndWidened() throws {
-        let short = try forecaster().forecast(series(days: 10, noise: true), scenarios: [], database: "t", resultPath: nil)
-        #expect(!short.fit.weeklySeasonality)
-        #expect(short.warnings.first?.hasPrefix("the trace spans 10 days (< 14)") == true)
-        #expect(short.backtest == nil)
+    @Test func aicCPicksTheSeasonalModelOnAClearlySeasonalSeries() throws {
+        let document = try forecaster().forecast(series(weekend: 0.4, noise: 0.05), scenarios: [], database: "t", resultPath: nil)
+        #expect(document.model.chosen.contains(",A) on"))
+        let chosen = try #require(document.model.candidates.first { $0.model == document.model.chosen })
+        #expect(chosen.deltaAICc == 0)
     }
 
-    @Test func fewerThanThreeDaysIsAnError() {
-        #expect(throws: (any Error).self) { _ = try forecaster().forecast(series(days: 2), scenarios: [], database: "t", resultPath: nil) }
+    @Test func aDriverThatDoublesRequestsInMonthThreeDoublesTheScenarioCostFromMonthThree() throws {
+        var f = forecaster(months: 4)
+        var drivers = ForecastDrivers()
+        drivers.features = [.init(tag: "feature:chat", requests: ["2026-11": 3000, "2027-01": 6000])]
+        f.drivers = drivers
+        // All recent cost is chat's: 2,800 requests at $1 over 28 days.
+        f.basis = DriverBasis(days: 28, cost: 2800, tags: ["feature:chat": .init(cost: 2800, requests: 2800, drivenCost: 2800)])
+        let document = try f.forecast(series(), scenarios: [ForecastScenario(label: "half", savingsShare: 0.5, savingsShareSD: 0)],
+                                      database: "t", resultPath: nil)
+        let (nov, dec, jan, feb) = (try row(document, "2026-11", "half"), try row(document, "2026-12", "half"),
+                                    try row(document, "2027-01", "half"), try row(document, "2027-02", "half"))
+        #expect(abs(nov.p50 - 1500) < 1e-6 && abs(dec.p50 - 1500) < 1e-6)
+        #expect(abs(jan.p50 - 2 * dec.p50) < 1e-6 && abs(feb.p50 - 2 * dec.p50) < 1e-6)
+        // The history alone says $100 a day at half cost; the drivers part is the rest.
+        #expect(abs(jan.historyP50 - 1550) < 1e-6 && abs(jan.driversP50 - 1450) < 1e-6)
+        #expect(document.assumptions.contains { $0.hasPrefix("feature:chat: 100.0% of recent cost, projected from the plan") })
     }
 
-    @Test func theBacktestBeatsANaiveForecastOnATrendingSeries() throws {
-        let document = try forecaster().forecast(series(noise: true), scenarios: [], database: "t", resultPath: nil)
-        let backtest = try #require(document.backtest)
-        #expect(backtest.heldOutDays == 14)
-        #expect(backtest.modelMAPE < backtest.naiveMAPE)
+    @Test func scheduledPriceChangesApplyOnTheirDates() throws {
+        var f = forecaster(months: 3)
+        f.priceChanges = [.init(day: day(2026, 12, 15), change: -0.5)]
+        f.basis = DriverBasis(days: 28, cost: 2800, tags: [:], catalogPrices: [(day(2027, 1, 10), 0.8)])
+        let document = try f.forecast(series(), scenarios: [], database: "t", resultPath: nil)
+        #expect(abs(try row(document, "2026-11").p50 - 3000) < 1e-6)
+        // 14 days at $100, then 17 at $50.
+        #expect(abs(try row(document, "2026-12").p50 - (1400 + 850)) < 1e-6)
+        // January: 9 days at $50, then the catalog's new prices (0.8×) for 22 days.
+        #expect(abs(try row(document, "2027-01").p50 - (450 + 22 * 40)) < 1e-6)
+        #expect(abs(try row(document, "2027-01").driversP50 - (450 + 880 - 3100)) < 1e-6)
     }
 
     @Test func fixedCostsAreAddedPerMonthNotScaled() throws {
         let document = try forecaster().forecast(series(), scenarios: [ForecastScenario(label: "gpu", savingsShare: 1, savingsShareSD: 0, monthlyFixed: 1000)],
                                                  database: "t", resultPath: nil)
-        let november = try #require(document.months.first { $0.month == "2026-11" && $0.scenario == "gpu" })
-        // All per-request cost saved; 30 of 30.44 days of the fixed monthly cost remain.
-        #expect(abs(november.p50 - 1000 * 30 / 30.436875) < 1e-6)
+        #expect(abs(try row(document, "2026-11", "gpu").p50 - 1000 * 30 / 30.436875) < 1e-6)
+    }
+
+    @Test func theSameSeedGivesTheSameForecastWithBacktests() throws {
+        var f = forecaster()
+        f.backtestHorizons = [7, 28, 90]
+        let a = try f.forecast(series(growth: 0.01, noise: 0.1), scenarios: [], database: "t", resultPath: nil)
+        let b = try f.forecast(series(growth: 0.01, noise: 0.1), scenarios: [], database: "t", resultPath: nil)
+        #expect(a.months == b.months && a.backtest == b.backtest)
+        #expect(a.months[0].p10 < a.months[0].p50 && a.months[0].p50 < a.months[0].p90)
+        #expect(a.backtest.horizons.map(\.days) == [7, 28])
+        #expect(a.backtest.skipped == ["90-day horizon: needs 111 days, the series has 56"])
+    }
+
+    @Test func fewerThanSevenDaysIsAnError() {
+        #expect(throws: StatisticsError.insufficientData("a forecast needs at least 7 days, found 5")) {
+            _ = try forecaster().forecast(series(days: 5), scenarios: [], database: "t", resultPath: nil)
+        }
+    }
+
+    @Test func theRenderingsCarryTheModelTheBacktestAndTheParts() throws {
+        let document = try forecaster().forecast(series(weekend: 0.5, noise: 0.1), scenarios: [], database: "t", resultPath: nil)
+        let table = ForecastRenderer.table(document)
+        #expect(table.contains("Model: \(document.model.chosen), chosen by AICc on 56 days"))
+        #expect(table.contains("Rolling-origin backtest"))
+        let csv = ForecastRenderer.csv(document)
+        #expect(csv.hasPrefix("month,scenario,p10_usd,p50_usd,p90_usd,history_p50_usd,drivers_p50_usd,model,price_catalog"))
+        let html = ForecastHTML.render(document)
+        #expect(html.contains("<polygon points=") && html.contains("<h3>Backtest</h3>") && !html.contains("<script"))
+        let decoded = try JSONDecoder().decode(ForecastDocument.self, from: Data(try ForecastRenderer.json(document).utf8))
+        #expect(decoded.months == document.months && decoded.version == "costreplay.forecast/2")
     }
 }
 
-@Suite struct SensitivityAndRiskTests {
-    func result(fixed: Money = .zero, priors: Bool = false) throws -> ReplayResult {
-        var a = Replays.request("a", at: 0, input: 1000, output: 100)
-        a.tags = ["feature:chat"]
-        let b = Replays.request("b", at: 86_400, input: 1000, output: 100)
-        let yaml = priors ? """
-            scenarios: [{name: r, strategies: [{model_router: {tiers: {small: gpt-4o-mini}, rules: [{tag: "feature:chat", tier: small}],
-              quality_priors: [{tier: small, alpha: "9", beta: "1"}, {tier: keep, alpha: "99", beta: "1"}]}}]}]
-            """ : #"scenarios: [{name: r, strategies: [{model_router: {tiers: {small: gpt-4o-mini}, rules: [{tag: "feature:chat", tier: small}]}}]}]"#
-        return try Replays.run([a, b], scenario: yaml).0
+@Suite struct ForecastDriversFileTests {
+    @Test func aDriversFileReadsEveryKind() throws {
+        let drivers = try ForecastDrivers.parse(text: """
+            version: 1
+            features:
+              - {tag: "feature:chat", requests: {2027-01: 120000, 2027-03: 240000}}
+              - {tag: "feature:search", users: {2027-01: 500}, requests_per_user: 40}
+            launches:
+              - {name: agent, date: 2027-02-15, requests_per_month: 50000, like: "feature:chat"}
+            migrations:
+              - {date: 2027-01-10, from: gpt-4o, to: gpt-4o-mini, share: 0.5}
+            price_changes:
+              catalog: false
+              scheduled: [{date: 2027-04-01, change: -0.2}]
+            """, path: "d.yaml")
+        #expect(drivers.features[0].requests == ["2027-01": 120000, "2027-03": 240000])
+        #expect(drivers.features[1].requestsPerUser == 40)
+        #expect(drivers.launches[0].day == Timestamp.daysFromCivil(year: 2027, month: 2, day: 15))
+        #expect(drivers.migrations[0].share == 0.5 && !drivers.catalogPrices)
+        #expect(drivers.priceChanges == [.init(day: Timestamp.daysFromCivil(year: 2027, month: 4, day: 1), change: -0.2)])
     }
 
-    @Test func theTornadoRanksAssumptionsBySwing() throws {
-        let report = try #require(Sensitivity.tornado(try result(), scenario: nil))
-        #expect(report.bars.map(\.swing) == report.bars.map(\.swing).sorted(by: >))
-        // Two days replayed: baseline $0.0035 a day on each of two days; routing one of them.
-        let volume = try #require(report.bars.first { $0.assumption == "traffic volume" })
-        #expect(abs(volume.high - volume.low - 0.4 * report.annualCost) < 1e-9)
+    @Test func aBadMonthIsNamedWithItsLineAndKey() {
+        #expect(throws: ScenarioError(file: "d.yaml", line: 3, key: "requests", "expected a month YYYY-MM")) {
+            _ = try ForecastDrivers.parse(text: "features:\n  - tag: chat\n    requests: {2027-13: 5}\n", path: "d.yaml")
+        }
+        #expect(throws: ScenarioError(file: "d.yaml", line: 1, key: "growth", "unknown key in the drivers file; expected version, features, launches, migrations, price_changes")) {
+            _ = try ForecastDrivers.parse(text: "growth: 3\n", path: "d.yaml")
+        }
     }
 
-    @Test func qualityRiskComesFromTheBetaPriors() throws {
-        let estimate = try #require(QualityRisk.estimate(try result(priors: true).scenarios[0], paths: 20_000))
-        // Two requests over two days: ~15.2 a month each; expected wrong = 15.2 × (0.1 + 0.01).
-        let perMonth = 30.436875 / 2
-        #expect(abs(estimate.requestsPerMonth - 2 * perMonth) < 1e-9)
-        #expect(estimate.p10 < estimate.p50 && estimate.p50 < estimate.p90)
-        #expect(abs(estimate.p50 - perMonth * 0.11) < perMonth * 0.05)
-    }
-}
-
-@Suite struct ScheduledPriceTests {
-    @Test func aScheduledPriceCutLowersTheMonthsFromItsDate() throws {
-        var f = ForecastTests().forecaster()
-        let plain = try f.forecast(ForecastTests().series(), scenarios: [], database: "t", resultPath: nil)
-        f.priceChanges = [("2026-12", -0.2)]
-        let cut = try f.forecast(ForecastTests().series(), scenarios: [], database: "t", resultPath: nil)
-        let nov = (plain.months.first { $0.month == "2026-11" }!, cut.months.first { $0.month == "2026-11" }!)
-        let dec = (plain.months.first { $0.month == "2026-12" }!, cut.months.first { $0.month == "2026-12" }!)
-        #expect(abs(nov.1.p50 - nov.0.p50) < 1e-9 * nov.0.p50)
-        #expect(abs(dec.1.p50 - 0.8 * dec.0.p50) < 1e-6 * dec.0.p50)
+    @Test func aSeriesFileWithABadCostIsNamedByLine() throws {
+        let path = NSTemporaryDirectory() + "costreplay-series-\(getpid()).csv"
+        try "day,cost\n2026-01-01,3\n2026-01-02,lots\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: ScenarioError(file: path, line: 3, key: "cost", "expected a cost ≥ 0 in dollars, got 'lots'")) {
+            _ = try DailySeries.read(csv: path)
+        }
     }
 }

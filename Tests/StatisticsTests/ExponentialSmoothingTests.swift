@@ -1,0 +1,56 @@
+import Foundation
+import Statistics
+import Testing
+
+@Suite struct ExponentialSmoothingTests {
+    /// Deterministic pseudo-noise (a seeded GSL generator), multiplicative.
+    func series(days: Int, level: Double = 100, growth: Double = 0, weekend: Double = 1, noise: Double = 0.05, seed: UInt64 = 1) -> [Double] {
+        let random = RandomSource(seed: seed)
+        return (0..<days).map { t in
+            level * exp(growth * Double(t)) * (t % 7 >= 5 ? weekend : 1) * exp(random.gaussian(sigma: noise))
+        }
+    }
+
+    @Test func aFlatSeriesGetsAFlatForecast() throws {
+        let selection = try ETSSelection.select(series(days: 70, noise: 0.02))
+        let median = selection.chosen.median(horizon: 60)
+        #expect(selection.chosen.spec.trend != .additive)
+        #expect(median.allSatisfy { abs($0 - 100) < 3 })
+        #expect(abs(median[59] - median[0]) < 1)
+    }
+
+    @Test func aFourWeekSeriesNeverGetsAnUndampedTrend() throws {
+        for seed in 1...5 {
+            let selection = try ETSSelection.select(series(days: 28, growth: 0.03, seed: UInt64(seed)))
+            #expect(selection.chosen.spec.trend != .additive)
+            #expect(selection.candidates.filter { $0.model.contains("ETS(A,A,") }.allSatisfy { $0.skipped != nil })
+        }
+    }
+
+    @Test func aicCPicksTheSeasonalModelOnAClearlySeasonalSeries() throws {
+        let selection = try ETSSelection.select(series(days: 56, weekend: 0.4))
+        #expect(selection.chosen.spec.seasonal)
+        let weights = selection.candidates.compactMap(\.weight)
+        #expect(abs(weights.reduce(0, +) - 1) < 1e-9)
+    }
+
+    @Test func aLongTrendingSeriesKeepsItsTrend() throws {
+        let selection = try ETSSelection.select(series(days: 120, growth: 0.01, noise: 0.02))
+        #expect(selection.chosen.spec.trend != .none)
+        let median = selection.chosen.median(horizon: 30)
+        #expect(median[29] > median[0] * 1.1)
+    }
+
+    @Test func theMinimiserFindsAQuadraticsMinimum() throws {
+        let result = try Minimiser.nelderMead(start: [0, 0], step: [1, 1]) { x in (x[0] - 3) * (x[0] - 3) + 2 * (x[1] + 1) * (x[1] + 1) }
+        #expect(abs(result.point[0] - 3) < 1e-3 && abs(result.point[1] + 1) < 1e-3)
+    }
+
+    @Test func intervalsCoverAboutEightyPercentOnTheModelsOwnData() throws {
+        let y = series(days: 200, noise: 0.1, seed: 9)
+        let backtest = try RollingBacktest.run(y, horizons: [7, 28], seed: 1)
+        #expect(backtest.horizons.count == 2)
+        for h in backtest.horizons { #expect(h.coverage > 0.6 && h.coverage <= 1) }
+        for h in backtest.horizons { #expect(h.mase < h.naiveMASE * 1.2) }
+    }
+}
