@@ -3,8 +3,9 @@
 set -euo pipefail
 need=()
 # libpq-dev: the PostgreSQL client; postgresql-15: a real server for the LiteLLM database tests;
+# zlib1g-dev: gzip bodies sent to `costreplay collect`;
 # jq and curl: the CI comment script (scripts/ci/sticky-comment.sh) and its tests.
-for pkg in pkg-config libgsl-dev libsqlite3-dev libsimdjson-dev libre2-dev libpq-dev postgresql-15 jq curl chromium-headless-shell; do
+for pkg in pkg-config zlib1g-dev libgsl-dev libsqlite3-dev libsimdjson-dev libre2-dev libpq-dev postgresql-15 jq curl chromium-headless-shell; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -21,4 +22,9 @@ PY
   # The price parity test computes genai-prices' own prices (pinned: scripts/parity/genai_prices_expected.py).
   python3 -c 'import genai_prices, sys; sys.exit(genai_prices.__version__ != "0.2.3")' 2>/dev/null \
     || pip install -q genai-prices==0.2.3
+  # The OTLP receiver's tests send spans through the OpenTelemetry SDK's own exporters (protobuf and JSON) and build
+  # load with opentelemetry-proto's classes (scripts/live/otel_send.py, bench-collect.py).
+  python3 -c 'import opentelemetry.exporter.otlp.json.http, opentelemetry.exporter.otlp.proto.http' 2>/dev/null \
+    || pip install -q opentelemetry-sdk==1.45.1 opentelemetry-exporter-otlp-proto-http==1.45.1 \
+      opentelemetry-exporter-otlp-json-http==0.66b1
 fi

@@ -11,17 +11,25 @@ public final class ScriptServer {
         let portFile = folder.appendingPathComponent("port-\(UUID().uuidString)").path
         pid = try Subprocess.spawn(["/usr/bin/env", "python3", Fixtures.root.appendingPathComponent(script).path] + arguments,
                                    stdout: portFile, stderr: portFile + ".err")
-        var found: Int?
-        for _ in 0..<200 where found == nil {
-            found = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            if found == nil { usleep(50_000) }
-        }
-        guard let found else {
+        guard let found = Self.port(in: portFile) else {
             kill(pid, SIGKILL)
             _ = Subprocess.wait(pid)
             throw FixtureError.missing("\(script) port")
         }
         port = found
+    }
+
+    /// Waits up to 10 s for a child to write its port into `file`, after `marker` when given; nil if it never does.
+    public static func port(in file: String, after marker: String = "") -> Int? {
+        for _ in 0..<200 {
+            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            if let range = marker.isEmpty ? text.startIndex..<text.startIndex : text.range(of: marker),
+               let port = Int(text[range.upperBound...].prefix { $0.isNumber }) {
+                return port
+            }
+            usleep(50_000)
+        }
+        return nil
     }
 
     deinit {
