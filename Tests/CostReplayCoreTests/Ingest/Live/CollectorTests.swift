@@ -132,6 +132,18 @@ final class CollectorTests {
         #expect(receiver.post(Data("{\"resourceSpans\": []}".utf8), headers: json) == (200, nil, "{}"))
     }
 
+    @Test func anAddressInUseOrMalformedIsExitTwo() throws {
+        let receiver = try Receiver()
+        defer { _ = try? receiver.stop() }
+        let taken = try CLI.run(["collect", "--listen", "127.0.0.1:\(receiver.port)", "--db", receiver.db + "-2"])
+        #expect(taken.status == 2)
+        #expect(taken.stderr.hasPrefix("error: cannot listen on 127.0.0.1:\(receiver.port): "), "\(taken.stderr)")
+        #expect(taken.stderr.contains("Address already in use"))
+        let malformed = try CLI.run(["collect", "--listen", "localhost", "--db", receiver.db + "-3"])
+        #expect(malformed.status == 2)
+        #expect(malformed.stderr == "error: --listen localhost is not HOST:PORT\n")
+    }
+
     /// scripts/live/bench-collect.py, small: its figures as JSON.
     func load(_ arguments: [String]) throws -> (status: Int32, figures: [String: Any]) {
         let result = try Subprocess.run(["/usr/bin/env", "python3", Fixtures.root.appendingPathComponent("scripts/live/bench-collect.py").path,
