@@ -12,12 +12,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // The OTLP/HTTP receiver (`costreplay collect`): NIOCore, NIOPosix and NIOHTTP1 only; SwiftProtobuf's runtime for
+        // the code generated once from the OTLP .proto files (scripts/otlp-proto/generate.sh).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // libpq: PostgreSQL's own client, for LiteLLM's SpendLogs table (README, "Dependencies").
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // zlib: gzip request bodies sent to the OTLP receiver.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "CSimdJSON",
             cxxSettings: [.unsafeFlags(["-O2"])],
@@ -38,9 +44,16 @@ let package = Package(
                 .unsafeFlags(["-target-cpu", "haswell"]),
             ]
         ),
+        .target(
+            name: "CostReplayCollector",
+            dependencies: ["CostReplayCore", "CZlib", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/LICENSE-opentelemetry-proto.txt"]
+        ),
         .executableTarget(
             name: "costreplay",
-            dependencies: ["CostReplayCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["CostReplayCore", "CostReplayCollector", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "costreplay-bench", dependencies: ["CostReplayCore"]),
         // libFuzzer targets (docs/reliability.md): a plain program unless built with --sanitize=fuzzer.
@@ -48,7 +61,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CostReplayCore"], path: "Tests/TestSupport"),
         .testTarget(
             name: "CostReplayCoreTests",
-            dependencies: ["CostReplayCore", "TestSupport", "Statistics", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["CostReplayCore", "CostReplayCollector", "TestSupport", "Statistics", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Reports/Golden", "Replay/Golden"],
             // Some tests replay real traces against plain reference implementations; optimise them too.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),

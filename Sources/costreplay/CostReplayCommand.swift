@@ -12,7 +12,7 @@ struct CostReplayCommand: ParsableCommand {
             or --strict with rejected records); 2 a usage or input error (bad option, unreadable file or database).
             Environment: COSTREPLAY_DB sets the default database (./costreplay.db); NO_COLOR turns colour off.
             """,
-        subcommands: [Ingest.self, Cost.self, Simulate.self, Plan.self, Explain.self, Merge.self, Calibrate.self, Forecast.self, Recommend.self, Sensitivity.self, Risk.self, Baseline.self, Check.self, Report.self, Prices.self, Export.self, Synth.self, Rejects.self, Validate.self, Embed.self])
+        subcommands: [Ingest.self, Collect.self, Cost.self, Simulate.self, Plan.self, Explain.self, Merge.self, Calibrate.self, Forecast.self, Recommend.self, Sensitivity.self, Risk.self, Baseline.self, Check.self, Report.self, Prices.self, Export.self, Synth.self, Rejects.self, Validate.self, Embed.self])
 
     /// Runs the command, mapping usage errors to exit code 2 as documented.
     static func main() {

@@ -16,10 +16,11 @@ struct Ingest: ParsableCommand {
 
             A live source, read incrementally (each run continues where the last stopped; see docs/live-sources.md):
               PGPASSWORD=... costreplay ingest postgres://litellm@db.internal:5432/litellm
+              LANGFUSE_PUBLIC_KEY=pk-... LANGFUSE_SECRET_KEY=sk-... costreplay ingest --from langfuse --host https://cloud.langfuse.com
             """)
 
     @Argument(help: "Trace files, or a postgres:// URL of LiteLLM's database.") var files: [String] = []
-    @Option(help: "A live source instead of files: litellm-postgres (its URL as the argument).")
+    @Option(help: "A live source instead of files: litellm-postgres (its URL as the argument) or langfuse (--host).")
     var from: String?
     @OptionGroup var live: LiveSourceOptions
     @OptionGroup var store: StoreOptions

@@ -5,8 +5,16 @@ import Foundation
 /// Options of `ingest --from`: the live sources.
 struct LiveSourceOptions: ParsableArguments {
     @Option(help: "Rows per request to the source (default 1000).") var pageSize: Int?
-    @Option(help: "litellm-postgres: seconds before the watermark read again for late rows (default 3600).")
+    @Option(help: "Seconds before the last position read again for late records (default 3600).")
     var overlap: Double?
+    @Option(help: "langfuse: the Langfuse server, e.g. https://cloud.langfuse.com (default: $LANGFUSE_HOST).")
+    var host: String?
+    @Option(help: "langfuse: read observations that started at or after this time (ISO 8601) on the first run.")
+    var since: String?
+    @Option(help: "langfuse: read observations that started before this time (ISO 8601; default now).")
+    var until: String?
+    @Option(help: "langfuse: retries of a request after HTTP 429, 5xx or a dropped connection (default 5).")
+    var retries: Int?
 }
 
 extension Ingest {
@@ -20,8 +28,9 @@ extension Ingest {
         do {
             switch kind {
             case "litellm-postgres": summary = try litellmPostgres(store: opened, ingestor: ingestor)
+            case "langfuse": summary = try langfuse(store: opened, ingestor: ingestor)
             default:
-                throw CommandFailure(message: "error: unknown source --from \(kind); sources: litellm-postgres")
+                throw CommandFailure(message: "error: unknown source --from \(kind); sources: litellm-postgres, langfuse")
             }
         } catch let error as LiveSourceError {
             throw CommandFailure(message: "error: \(error)")
@@ -44,5 +53,35 @@ extension Ingest {
         if let pageSize = live.pageSize { source.pageSize = max(1, pageSize) }
         if let overlap = live.overlap { source.overlapSeconds = max(0, overlap) }
         return try source.run(store: opened, ingestor: ingestor)
+    }
+}
+
+extension Ingest {
+    /// `ingest --from langfuse --host URL`: keys from LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY, never printed.
+    func langfuse(store opened: TraceStore, ingestor: Ingestor) throws -> IngestSummary {
+        let environment = ProcessInfo.processInfo.environment
+        guard files.isEmpty else { throw CommandFailure(message: "error: --from langfuse reads --host, not files") }
+        guard let host = live.host ?? environment["LANGFUSE_HOST"], !host.isEmpty else {
+            throw CommandFailure(message: "error: --from langfuse needs --host URL (or LANGFUSE_HOST)")
+        }
+        guard let publicKey = environment["LANGFUSE_PUBLIC_KEY"], !publicKey.isEmpty,
+              let secretKey = environment["LANGFUSE_SECRET_KEY"], !secretKey.isEmpty else {
+            throw LiveSourceError.missingCredentials(
+                "--from langfuse needs the project's API keys in LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY")
+        }
+        var source = LangfuseAPISource(host: host, publicKey: publicKey, secretKey: secretKey)
+        if let pageSize = live.pageSize { source.pageSize = max(1, pageSize) }
+        if let overlap = live.overlap { source.overlapSeconds = max(0, overlap) }
+        if let retries = live.retries { source.retry.attempts = max(0, retries) + 1 }
+        source.since = try live.since.map { try Self.instant($0, option: "--since") }
+        source.until = try live.until.map { try Self.instant($0, option: "--until") }
+        return try source.run(store: opened, ingestor: ingestor)
+    }
+
+    static func instant(_ text: String, option: String) throws -> Int64 {
+        guard let micros = Timestamp.parseISO(text) else {
+            throw CommandFailure(message: "error: \(option) \"\(text)\" is not an ISO 8601 date")
+        }
+        return micros
     }
 }

@@ -5,7 +5,7 @@ import TestSupport
 
 /// The executable's contract: help with examples, exit codes, errors on standard error.
 @Suite(.serialized) struct CLITests {
-    @Test(arguments: ["ingest", "cost", "prices show", "export", "synth", "rejects"])
+    @Test(arguments: ["ingest", "collect", "cost", "prices show", "export", "synth", "rejects"])
     func everyCommandHasHelpWithAnExample(command: String) throws {
         let result = try CLI.run(command.split(separator: " ").map(String.init) + ["--help"])
         #expect(result.status == 0)

@@ -3,8 +3,7 @@ import TestSupport
 
 /// scripts/ci/fake_api.py on a free loopback port, serving given routes and logging every request.
 final class FakeAPI {
-    let pid: pid_t
-    let port: Int
+    let server: ScriptServer
     let log: URL
     let folder = Fixtures.temporaryDirectory()
 
@@ -22,28 +21,11 @@ final class FakeAPI {
         try JSONSerialization.data(withJSONObject: table).write(to: routesFile)
         log = folder.appendingPathComponent("requests.jsonl")
         FileManager.default.createFile(atPath: log.path, contents: nil)
-        let portFile = folder.appendingPathComponent("port").path
-        pid = try Subprocess.spawn(["/usr/bin/env", "python3", Fixtures.root.appendingPathComponent("scripts/ci/fake_api.py").path,
-                                    routesFile.path, log.path], stdout: portFile)
-        var found: Int?
-        for _ in 0..<200 where found == nil {
-            found = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            if found == nil { usleep(50_000) }
-        }
-        guard let found else {
-            kill(pid, SIGKILL)
-            _ = Subprocess.wait(pid)
-            throw FixtureError.missing("fake API port")
-        }
-        port = found
+        server = try ScriptServer(script: "scripts/ci/fake_api.py", arguments: [routesFile.path, log.path], folder: folder)
     }
 
-    deinit {
-        kill(pid, SIGTERM)
-        _ = Subprocess.wait(pid)
-    }
-
-    var url: String { "http://127.0.0.1:\(port)" }
+    var port: Int { server.port }
+    var url: String { server.url }
 
     /// The requests received, in order: method, path, headers, JSON body.
     func requests() throws -> [[String: Any]] {

@@ -22,6 +22,9 @@ extension Ingestor {
         try writer.flush()
     }
 
+    /// What this run stored, rejected and found duplicated from the source so far.
+    public func liveCounts(source: String) -> IngestCounts { countsByPath[source] ?? IngestCounts() }
+
     /// Records the source's counts and returns the summary of this run.
     public func finishLive(source: String, format: TraceFormat, error: String? = nil) throws(StoreError) -> IngestSummary {
         let counts = countsByPath[source] ?? IngestCounts()
