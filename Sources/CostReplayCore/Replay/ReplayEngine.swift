@@ -13,6 +13,8 @@ public final class ReplayEngine {
     /// Chains split over one worker per processor; each owns its chains outright.
     var groups: [ChainGroup] = []
     var baseline = Totals()
+    /// The store-health block, counted over every request of the window (before any shard filter).
+    var tally = StoreTally()
     /// Model names of the requests read so far, interned for the per-model sums.
     let models = ModelNames()
     /// Recorded response hashes interned to ids from 1, so caches compare and store integers.
@@ -123,10 +125,13 @@ public final class ReplayEngine {
         }
 
         mutating func add(_ record: TraceRecord) {
+            // Each request is priced once, as recorded: for the store-health block and as every chain's baseline.
+            let priced = record.kind == .llm ? engine.pricer.price(record.pricingInput) : nil
+            if let priced { engine.tally.add(record, priced: priced) }
             guard engine.options.shard.map({ $0.contains(record) }) ?? true else { return }
             let request = ReplayRequest(record, modelID: engine.models.id(record.model), responseID: engine.responseID(record.responseHash))
             let isCall = request.kind == .llm
-            let base = isCall ? engine.pricer.price(request.pricingInput).cost : (request.spanCost ?? .zero)
+            let base = isCall ? priced!.cost : (request.spanCost ?? .zero)
             if isCall {
                 engine.baseline.add(request, baseCost: base, cost: base)
             } else {

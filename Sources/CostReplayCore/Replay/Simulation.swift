@@ -27,18 +27,9 @@ public struct Simulation {
             scenarioFile: scenarioFile.path, scenarioDigest: StableHash.hex(scenarioFile.text),
             priceSources: pricer.catalog.sources, catalog: pricer.catalog.info)
         var result = try engine.run(store: store, inputs: inputs)
-        result.store = try health(store: store, window: options.window)
+        // Rejected records, billed-versus-computed gap and unpriced models of the window, from the replay's own pass.
+        result.store = engine.tally.health(rejectedRecords: Int(store.rejectCount))
         return (result, engine.explained)
-    }
-}
-
-extension Simulation {
-    /// Rejected records, billed-versus-computed gap and unpriced models of the replayed window.
-    func health(store: TraceStore, window: TraceStore.TimeWindow) throws -> StoreHealth {
-        let report = try CostCalculator(pricer: pricer).report(store: store, by: .model, window: window)
-        return StoreHealth(rejectedRecords: Int(store.rejectCount), billedRequests: report.total.billedRequests,
-                           billedCost: report.total.billedCost, computedOnBilled: report.total.computedOnBilled,
-                           unpricedModels: report.unpriced.map { "\($0.model) (\($0.requests), \($0.reason))" })
     }
 }
 
