@@ -24,7 +24,7 @@ public struct ReplayRequest: Sendable {
         public var latencyMicros: Int64
     }
 
-    init(_ r: TraceRecord, modelID: Int32, responseID: Int32) {
+    init(_ r: TraceRecord, modelID: Int32, responseID: UInt64) {
         recorded = RecordedRequest(r, modelID: modelID, responseID: responseID)
         provider = r.provider
         model = r.model
@@ -83,8 +83,8 @@ public final class RecordedRequest: Sendable {
     let modelHash: UInt64
     /// The recorded model's id in the engine's ``ModelNames``.
     let modelID: Int32
-    /// The recorded response hash interned by the engine (equal ids for equal hashes), 0 when none.
-    let responseID: Int32
+    /// The recorded response hash as a nonzero 64-bit hash (``ReplayEngine/responseID(_:)``), 0 when none.
+    let responseID: UInt64
     /// The built-in embedding of the prompt text and its dimension, computed by the first chain that asks: a scenario
     /// with attribution has a semantic cache in many chains, and embedding was most of its time.
     private let builtinEmbedding = Mutex<(dimension: Int, text: String, vector: [Float])?>(nil)
@@ -108,7 +108,7 @@ public final class RecordedRequest: Sendable {
     /// The request as recorded, before any strategy.
     public let original: TraceRecord
 
-    init(_ r: TraceRecord, modelID: Int32, responseID: Int32) {
+    init(_ r: TraceRecord, modelID: Int32, responseID: UInt64) {
         self.modelID = modelID
         self.responseID = responseID
         id = r.id
