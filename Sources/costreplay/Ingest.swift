@@ -8,7 +8,7 @@ struct Ingest: ParsableCommand {
         discussion: """
             Formats are detected from content; --format overrides: \(TraceFormat.allCases.map(\.rawValue).joined(separator: ", ")).
             Bad records are kept in the store with file, line and reason (see `costreplay rejects`); the command \
-            fails only when nothing was stored, or with --strict when anything was rejected.
+            fails only when nothing was stored (exit 2 when every file was refused as a whole, 1 when records were read and all rejected), or with --strict (exit 1) when anything was rejected.
 
             Example:
               costreplay ingest traces/sample.jsonl --db costreplay.db
@@ -73,7 +73,9 @@ struct Ingest: ParsableCommand {
         Console.out(summaryFormat == .json ? try IngestSummaryRenderer.json(summary) : IngestSummaryRenderer.text(summary, db: store.path))
         for file in summary.files where file.error != nil { Console.error("error: \(file.error!)") }
         if summary.totals.stored == 0 && summary.totals.duplicates == 0 {
-            throw CommandFailure(message: "error: nothing was stored", code: 1)
+            // Every file refused as a whole (unreadable, unknown format, a mapping that does not fit) is an input
+            // error (exit 2); files that were read but whose records were all rejected exit 1.
+            throw CommandFailure(message: "error: nothing was stored", code: summary.failedFiles == summary.files.count ? 2 : 1)
         }
         if strict && (summary.totals.rejected > 0 || summary.failedFiles > 0) {
             throw CommandFailure(message: "error: \(summary.totals.rejected) records rejected (--strict)", code: 1)

@@ -26,11 +26,14 @@ import TestSupport
         #expect(result.stderr == "error: no database at \(db); run `costreplay ingest` first or pass --db\n")
     }
 
-    @Test func anIngestThatStoresNothingExits1() throws {
+    @Test func anIngestThatStoresNothingExits1WhenRecordsWereRejectedAnd2WhenTheFileWasRefused() throws {
         let db = Fixtures.temporaryDirectory().appendingPathComponent("x.db").path
-        let result = try CLI.run(["ingest", Fixtures.write("", name: "empty.jsonl"), "--db", db])
-        #expect(result.status == 1)
-        #expect(result.stderr.hasSuffix("error: nothing was stored\n"))
+        let rejected = try CLI.run(["ingest", Fixtures.write("{\"id\":\"a\",\"model\":\"gpt-4o\",\"input_tokens\":-1,\"output_tokens\":1}\n", name: "bad.jsonl"), "--db", db])
+        #expect(rejected.status == 1)
+        #expect(rejected.stderr.hasSuffix("error: nothing was stored\n"))
+        let refused = try CLI.run(["ingest", Fixtures.write("", name: "empty.jsonl"), "--db", db])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.hasSuffix("error: nothing was stored\n"))
     }
 
     @Test func anIngestWhoseRecordsAreAllDuplicatesExits0() throws {

@@ -277,7 +277,7 @@ case("batch-cached-above-prompt", "a batch output whose cached tokens exceed the
      {"in.jsonl": "".join('{"custom_id":"r-%d","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi %d"}]}}\n' % (i, i) for i in range(3)),
       "out.jsonl": "".join('{"id":"b%d","custom_id":"r-%d","response":{"status_code":200,"body":{"id":"c%d","object":"chat.completion","created":1788256800,"model":"gpt-4o-mini","usage":{"prompt_tokens":10,"completion_tokens":5,"prompt_tokens_details":{"cached_tokens":%d}}}},"error":null}\n' % (i, i, i, 11 if i == 2 else 0) for i in range(3))},
      ["ingest", "in.jsonl", "out.jsonl", "--db", "s.db"], 0, stored=2)
-case("fifo-trace", "a FIFO given as a trace is refused at once, not waited on", {}, ["ingest", "t.fifo", "--db", "s.db"], 1, setup=[["!mkfifo", "t.fifo"]],
+case("fifo-trace", "a FIFO given as a trace is refused at once, not waited on", {}, ["ingest", "t.fifo", "--db", "s.db"], 2, setup=[["!mkfifo", "t.fifo"]],
      stderr_contains=["t.fifo: cannot read the file: is a pipe; give a regular file"], seconds=20)
 case("fifo-database", "a FIFO given as the database", {}, ["cost", "--db", "db.fifo"], 2, setup=[["!mkfifo", "db.fifo"]],
      stderr="error: cannot open database db.fifo: not a regular file", seconds=20)
@@ -309,6 +309,44 @@ case("database-error-exit-2", "a store whose rows break the ingest checks (writt
      stderr="error: database s.db: request 'good-0' holds counts this version rejects (input_tokens: 9223372036854775000 tokens in one request is out of range (at most 10000000000)); re-ingest its source")
 case("all-duplicates-exit-0", "re-ingesting the same file stores nothing new and is a success", {"t.jsonl": good()}, ingest("t.jsonl"), 0,
      setup=[ingest("t.jsonl")], stored=2, rejects=[])
+
+# --- held-out probe findings (session 3): nothing lost, wrong types refused -------------------
+G0 = '{"id":"good-0","start":"2026-09-01T10:00:00Z","provider":"openai","model":"gpt-4o","input_tokens":100,"output_tokens":10}'
+G1 = '{"id":"good-1","start":"2026-09-01T10:00:01Z","provider":"openai","model":"gpt-4o","input_tokens":100,"output_tokens":10}'
+case("bom-on-every-line", "files concatenated from several exports: a byte-order mark starts every line",
+     {"t.jsonl": b"".join(b"\xef\xbb\xbf" + l.encode() + b"\n" for l in [G0, G1])}, ingest("t.jsonl"), 0, stored=2, rejects=[])
+case("mixed-line-ends", "LF, CR and CRLF line ends in one file", {"t.jsonl": G0 + "\r" + G1 + "\r\n" + '{"id":"good-2","model":"gpt-4o","input_tokens":1,"output_tokens":1}' + "\n"},
+     ingest("t.jsonl"), 0, stored=3, rejects=[])
+LIT = '{"request_id":"req-%s","call_type":"acompletion","spend":%s,"prompt_tokens":1000,"completion_tokens":100,"startTime":"2026-09-01T12:00:00","model":%s,"custom_llm_provider":"openai","cache_hit":%s,"request_tags":%s}'
+case("litellm-array-one-bad-number", "a JSON array whose one element holds 1e400: that element is rejected, the others stored",
+     {"t.json": "[" + ",".join([LIT % (0, "0.001", '"gpt-4o"', '"False"', '["a"]'), LIT % (1, "1e400", '"gpt-4o"', '"False"', '[]'),
+                               LIT % (2, "0.001", '"gpt-4o"', '"True"', 'null')]) + "]"},
+     ingest("t.json"), 0, stored=2, rejects=["t.json item 2: invalid JSON (Problem while parsing a number)"])
+case("litellm-array-of-non-objects", "numbers, nulls and text among the records of a JSON array are rejects, the record is stored",
+     {"t.json": '[1, null, "x", ' + LIT % (0, "0.001", '"gpt-4o"', '"None"', '[]') + "]"}, ingest("t.json"), 0, stored=1,
+     rejects=["t.json item 1: expected a JSON object", "t.json item 2: expected a JSON object", "t.json item 3: expected a JSON object"])
+case("litellm-wrong-types", "LiteLLM fields of the wrong type are rejects, never silent values",
+     {"t.json": "[" + ",".join([LIT % (0, "0.001", '"gpt-4o"', '"False"', '[]'), LIT % (1, "0.001", '"gpt-4o"', '"maybe"', '[]'),
+                               LIT % (2, "0.001", '42', '"False"', '[]'), LIT % (3, "0.001", '"gpt-4o"', '2', '[]'),
+                               LIT % (4, "0.001", '"gpt-4o"', '"False"', '5')]) + "]"},
+     ingest("t.json"), 0, stored=1,
+     rejects=["t.json item 2: field 'cache_hit': expected true or false, found \"maybe\"", "t.json item 3: field 'model': expected a string, found 42",
+              "t.json item 4: field 'cache_hit': expected true or false, found 2", "t.json item 5: field 'request_tags': expected a list, found 5"])
+case("first-token-out-of-order", "a first token before the request starts", {"t.jsonl": G0 + "\n" + '{"id":"bad","start":"2026-09-01T10:00:00Z","first_token":"2026-09-01T09:59:00Z","model":"gpt-4o","input_tokens":1,"output_tokens":1}' + "\n"},
+     ingest("t.jsonl"), 0, stored=1, rejects=["t.jsonl:2: field 'first_token': the first token (2026-09-01T09:59:00Z) comes before the request starts (2026-09-01T10:00:00Z)"])
+OA = '{"id":"chatcmpl-%d","object":"chat.completion","created":%s,"model":"gpt-4o",%s"usage":{"prompt_tokens":10,"completion_tokens":2}}'
+case("openai-created-seconds", "OpenAI's created is Unix seconds: 1e20 is out of range, not nanoseconds; a numeric service tier is refused",
+     {"t.jsonl": "\n".join([OA % (1, "1e20", ""), OA % (2, "1788256800", '"service_tier":3,'), OA % (3, "1788256800", "")]) + "\n"},
+     ingest("t.jsonl", "--format", "openai-chat"), 0, stored=1,
+     rejects=["t.jsonl:1: field 'created': 1e+20 Unix seconds is out of range (0 to the year 9999)", "t.jsonl:2: field 'service_tier': expected a string, found 3"])
+case("langfuse-csv-bad-usage-json", "Langfuse CSV usageDetails that is not JSON is a reject, not a call with no tokens",
+     {"t.csv": 'id,traceId,name,type,startTime,endTime,model,usageDetails,costDetails\n'
+               'obs-1,t,a,GENERATION,2026-09-02T08:00:00Z,2026-09-02T08:00:04Z,gpt-4o-mini,"{""input"":5,""output"":3}","{""total"":0.0001}"\n'
+               'obs-2,t,a,GENERATION,2026-09-02T08:00:00Z,2026-09-02T08:00:04Z,gpt-4o-mini,"{""input"":5,","{""total"":0.0001}"\n'},
+     ingest("t.csv", "--format", "langfuse"), 0, stored=1,
+     rejects=["t.csv:3: field 'usageDetails': expected a JSON object, found text that is not valid JSON (or nests too deep): {\"input\":5,"])
+price_case("prices-litellm-empty-entry", "a LiteLLM entry with no prices is an error, not the catalog's price in silence",
+           '{"gpt-4o": {}}', "error: price file p.json: entry 'gpt-4o' is empty; give input_cost_per_token and output_cost_per_token", fmt="litellm")
 
 (here / "cases.json").write_text(json.dumps(cases, indent=1, ensure_ascii=False) + "\n")
 print(f"{len(cases)} cases, {len(list(corpus.iterdir()))} files")

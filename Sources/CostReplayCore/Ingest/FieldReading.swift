@@ -83,6 +83,19 @@ enum FieldReading {
         throw RecordError(field: field, "expected a timestamp, found \(value.json)")
     }
 
+    /// Unix seconds, as OpenAI's `created` fields are: a number from 0 to the end of the year 9999. No guessing of the
+    /// unit by magnitude here: `1e20` seconds is an error, not a time in nanoseconds.
+    static func epochSeconds(_ value: JSONValue?, field: String) throws(RecordError) -> Int64? {
+        guard let value, !value.isNull else { return nil }
+        guard value.type != .string, value.type != .bool, let seconds = value.double else {
+            throw RecordError(field: field, "expected Unix seconds (a number), found \(value.json.prefix(40))")
+        }
+        guard seconds.isFinite, seconds >= 0, seconds <= 253_402_300_799 else {
+            throw RecordError(field: field, "\(value.json.prefix(40)) Unix seconds is out of range (0 to the year 9999)")
+        }
+        return Int64((seconds * 1e6).rounded())
+    }
+
     static func instant(text: String, field: String) throws(RecordError) -> Int64? {
         let trimmed = text.trimmingSpaces
         if trimmed.isEmpty { return nil }
@@ -133,7 +146,7 @@ enum FieldReading {
         guard let value, !value.isNull else { return [] }
         guard value.isArray else { throw RecordError(field: field, "expected a list of strings, found \(value.json.prefix(40))") }
         return try value.elements.map { item throws(RecordError) in
-            guard let text = item.text else { throw RecordError(field: field, "expected a list of strings, found \(item.json.prefix(40)) in it") }
+            guard let text = item.string else { throw RecordError(field: field, "expected a list of strings, found \(item.json.prefix(40)) in it") }
             return text
         }
     }

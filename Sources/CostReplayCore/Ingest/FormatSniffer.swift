@@ -74,8 +74,16 @@ public enum FormatSniffer {
     static func document(path: String, parser: JSONParser, preview: String) throws(IngestError) -> Result? {
         let bytes = try LineReader(path: path).readAll()
         let keys: Set<String>? = bytes.withUnsafeBytes { raw in
-            guard let root = try? parser.parse(raw) else { return nil }
-            if root.isArray { return root.elements.first.map(keysOf) ?? [] }
+            guard let root = try? parser.parse(raw) else {
+                // Not valid as a whole (a number out of range, a record nested too deep): the first element that parses.
+                guard let elements = JSONElements.ranges(raw) else { return nil }
+                for range in elements.prefix(1000) {
+                    if let element = try? parser.parse(UnsafeRawBufferPointer(rebasing: raw[range])), element.isObject { return keysOf(element) }
+                }
+                return nil
+            }
+            // The first object decides: other elements (numbers, nulls) become rejects when read.
+            if root.isArray { return root.elements.first(where: \.isObject).map(keysOf) ?? [] }
             return recordKeys(root)
         }
         guard let keys else { return nil }

@@ -6,24 +6,38 @@ extension Ingestor {
         if layout == .jsonDocument {
             let bytes = try reader.readAll()
             try bytes.withUnsafeBytes { raw in
-                let root: JSONValue
-                do { root = try parser.parse(raw) } catch let error as JSONSyntaxError {
-                    try reject(SourceLocation(file: path, line: 1), RecordError(error.description), raw: nil)
-                    return
-                }
-                let items = root.isArray ? root.elements : [root]
-                for (index, item) in items.enumerated() {
-                    let location = SourceLocation(file: path, line: root.isArray ? 0 : 1)
+                func handle(_ item: JSONValue, index: Int, inArray: Bool) throws {
+                    let location = SourceLocation(file: path, line: inArray ? 0 : 1)
                     var output = DecodeOutput()
                     let fallback = { prefix + StableHash.hex(StableHash.hash(item.json)) + ":\(index + 1)" }
                     do {
                         decoder.willDecode(at: location)
                         try decoder.decode(item, fallbackID: fallback, into: &output)
-                        try store(output, location: location, raw: nil, item: root.isArray ? index + 1 : 0)
+                        try store(output, location: location, raw: nil, item: inArray ? index + 1 : 0)
                     } catch let error as RecordError {
-                        try reject(location, error, raw: item.json, item: root.isArray ? index + 1 : 0)
+                        try reject(location, error, raw: item.json, item: inArray ? index + 1 : 0)
                     }
                 }
+                let root: JSONValue
+                do { root = try parser.parse(raw) } catch let error as JSONSyntaxError {
+                    // One bad record must not cost the others: parse the array's elements one by one.
+                    guard let elements = JSONElements.ranges(raw) else {
+                        try reject(SourceLocation(file: path, line: 1), RecordError(error.description), raw: nil)
+                        return
+                    }
+                    for (index, range) in elements.enumerated() {
+                        let element = UnsafeRawBufferPointer(rebasing: raw[range])
+                        do {
+                            try handle(try parser.parse(element), index: index, inArray: true)
+                        } catch let error as JSONSyntaxError {
+                            try reject(SourceLocation(file: path, line: 0), RecordError(error.description),
+                                       raw: String(decoding: element.prefix(4096), as: UTF8.self), item: index + 1)
+                        }
+                    }
+                    return
+                }
+                let items = root.isArray ? root.elements : [root]
+                for (index, item) in items.enumerated() { try handle(item, index: index, inArray: root.isArray) }
             }
             return
         }
@@ -49,7 +63,8 @@ extension Ingestor {
                     progress?(reader.bytesRead, reader.fileSize, path)
                 }
                 if Self.isBlank(bytes) { return }
-                let line = number == 1 ? FormatSniffer.dropBOM(bytes) : bytes
+                // A byte-order mark may start any line (files concatenated from several exports).
+                let line = FormatSniffer.dropBOM(bytes)
                 batch.append(Self.decodeLine(line, number: number, terminated: terminated, path: path, parser: parser,
                                              prefix: prefix, decoder: &decoder))
                 if batch.count >= Self.batchSize {

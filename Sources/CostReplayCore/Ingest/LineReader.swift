@@ -6,7 +6,7 @@ import Darwin
 
 /// Streams a file line by line in fixed-size chunks, so memory stays flat as files grow.
 ///
-/// Lines end at `\n`; a trailing `\r` is dropped. The last line may lack its newline, which
+/// Lines end at `\n`, `\r\n` or a lone `\r`. The last line may lack its newline, which
 /// readers use to tell a truncated record from a bad one.
 public final class LineReader {
     let path: String
@@ -42,10 +42,6 @@ public final class LineReader {
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var filled = 0
         var lineNumber = 0
-        // Lines end at LF (a CR before it is dropped); a file whose first chunk has CRs and no LF at
-        // all is taken to use old Mac CR-only line ends.
-        var separator: Int32 = 10
-        var decided = false
         while true {
             if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
             let count = buffer.withUnsafeMutableBytes { raw in
@@ -57,23 +53,36 @@ public final class LineReader {
             filled += count
             var consumed = 0
             try buffer.withUnsafeBytes { raw in
+                let base = raw.baseAddress!
                 var start = 0
                 if lineNumber == 0 && filled >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF { start = 3 }
-                if !decided && filled > 0 {
-                    decided = true
-                    if memchr(raw.baseAddress!, 10, filled) == nil && memchr(raw.baseAddress!, 13, filled) != nil { separator = 13 }
+                // Lines end at LF, CRLF or a lone CR, in any mix (a raw CR cannot occur inside a JSON line).
+                // The next CR is found once and reused until passed, so an LF-only file is scanned for CRs once.
+                func next(_ byte: Int32, from: Int) -> Int {
+                    memchr(base + from, byte, filled - from).map { base.distance(to: UnsafeRawPointer($0)) } ?? filled
                 }
+                var nextCR = next(13, from: start)
                 while start < filled {
-                    guard let newline = memchr(raw.baseAddress! + start, separator, filled - start) else { break }
-                    let end = raw.baseAddress!.distance(to: UnsafeRawPointer(newline))
+                    if nextCR < start { nextCR = next(13, from: start) }
+                    let lf = next(10, from: start)
+                    let end: Int, after: Int
+                    if lf < nextCR {
+                        (end, after) = (lf, lf + 1)
+                    } else if nextCR < filled {
+                        // A CR last in the buffer may be the first half of a CRLF: wait for more, unless at the end.
+                        if nextCR + 1 == filled && !atEnd { break }
+                        (end, after) = (nextCR, nextCR + 1 < filled && raw[nextCR + 1] == 10 ? nextCR + 2 : nextCR + 1)
+                    } else {
+                        break
+                    }
                     lineNumber += 1
-                    try body(lineNumber, Self.trimCR(UnsafeRawBufferPointer(rebasing: raw[start..<end])), true)
-                    start = end + 1
+                    try body(lineNumber, UnsafeRawBufferPointer(rebasing: raw[start..<end]), true)
+                    start = after
                 }
                 consumed = start
                 if atEnd && start < filled {
                     lineNumber += 1
-                    try body(lineNumber, Self.trimCR(UnsafeRawBufferPointer(rebasing: raw[start..<filled])), false)
+                    try body(lineNumber, UnsafeRawBufferPointer(rebasing: raw[start..<filled]), false)
                     consumed = filled
                 }
             }
@@ -106,10 +115,6 @@ public final class LineReader {
         return result
     }
 
-    static func trimCR(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        if let last = line.last, last == 13 { return UnsafeRawBufferPointer(rebasing: line.dropLast()) }
-        return line
-    }
 }
 
 /// Errors that stop the ingest of one file (the other files go on).

@@ -16,6 +16,14 @@ enum Normalise {
         if let start = r.startMicros, let end = r.endMicros, end < start {
             throw RecordError(field: "end", "ends (\(Timestamp.iso(end))) before it starts (\(Timestamp.iso(start)))")
         }
+        if let first = r.firstTokenMicros {
+            if let start = r.startMicros, first < start {
+                throw RecordError(field: "first_token", "the first token (\(Timestamp.iso(first))) comes before the request starts (\(Timestamp.iso(start)))")
+            }
+            if let end = r.endMicros, first > end {
+                throw RecordError(field: "first_token", "the first token (\(Timestamp.iso(first))) comes after the request ends (\(Timestamp.iso(end)))")
+            }
+        }
         if let cost = r.billedCost, cost.femtos < 0 {
             throw RecordError(field: "billed_cost", "a billed cost must not be negative, found \(cost.dollars)")
         }

@@ -75,6 +75,8 @@ extension PriceCatalog {
     func readLiteLLMFormat(_ root: JSONValue, path: String) throws(PriceError) -> [ModelPricing] {
         var result: [ModelPricing] = []
         for (name, entry) in root.members where entry.isObject && name != "sample_spec" {
+            if entry.members.isEmpty { throw PriceError.invalid(path: path, reason: "entry '\(name.prefix(60))' is empty; give input_cost_per_token and output_cost_per_token") }
+            // Entries priced otherwise (per character, per image) are left to the catalog.
             guard let input = entry["input_cost_per_token"]?.double, let output = entry["output_cost_per_token"]?.double else {
                 continue
             }
@@ -112,6 +114,9 @@ extension PriceCatalog {
                 }
             }
             result.append(pricing)
+        }
+        guard !result.isEmpty else {
+            throw PriceError.invalid(path: path, reason: "no entry has both input_cost_per_token and output_cost_per_token (LiteLLM format)")
         }
         return result.sorted { $0.id < $1.id }
     }

@@ -85,7 +85,10 @@ enum ParameterReader {
         }
         switch spec.kind {
         case .number:
-            guard let value = Double(text) else { throw ScenarioError(file: path, line: line, key: spec.name, "expected a number, found '\(text.prefix(40))'") }
+            if spec.acceptsAuto && text == "auto" { return .text("auto") }
+            guard let value = Double(text) else {
+                throw ScenarioError(file: path, line: line, key: spec.name, "expected a number\(spec.acceptsAuto ? " or auto" : ""), found '\(text.prefix(40))'")
+            }
             return try check(value, spec: spec, path: path, line: line)
         case .duration:
             guard let value = duration(text) else {

@@ -45,12 +45,15 @@ public struct ParameterSpec: Sendable {
     public var kind: Kind
     public var defaultValue: ParameterValue?
     public var help: String
+    /// A number that may also be `auto` (kept as the text "auto"; the strategy resolves it, e.g. `servers: auto`).
+    public var acceptsAuto = false
 
-    public init(_ name: String, _ kind: Kind, default defaultValue: ParameterValue?, _ help: String) {
+    public init(_ name: String, _ kind: Kind, default defaultValue: ParameterValue?, _ help: String, acceptsAuto: Bool = false) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.help = help
+        self.acceptsAuto = acceptsAuto
     }
 }
 

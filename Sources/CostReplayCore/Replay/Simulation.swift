@@ -18,7 +18,8 @@ public struct Simulation {
         if options.window.from != nil || options.window.to != nil, store.requestCount(in: options.window) == 0 {
             throw SimulationError.emptyWindow(databasePath, from: options.window.from.map(Timestamp.iso), to: options.window.to.map(Timestamp.iso))
         }
-        let engine = ReplayEngine(plans: scenarioFile.plans, pricer: pricer, options: options)
+        let (plans, choices) = try resolveAutoServers(store: store)
+        let engine = ReplayEngine(plans: plans, pricer: pricer, options: options)
         let inputs = ReplayResult.Inputs(
             database: databasePath,
             window: .init(from: options.window.from.map(Timestamp.iso), to: options.window.to.map(Timestamp.iso)),
@@ -27,9 +28,45 @@ public struct Simulation {
             scenarioFile: scenarioFile.path, scenarioDigest: StableHash.hex(scenarioFile.text),
             priceSources: pricer.catalog.sources, catalog: pricer.catalog.info)
         var result = try engine.run(store: store, inputs: inputs)
+        result.diagnostics += choices
         // Rejected records, billed-versus-computed gap and unpriced models of the window, from the replay's own pass.
         result.store = engine.tally.health(rejectedRecords: Int(store.rejectCount))
         return (result, engine.explained)
+    }
+
+    /// `local_gpu` with `servers: auto`: a first replay of those scenario points tries every candidate count on the
+    /// same traffic (what reaches the lever after the levers before it), and the count with the largest net saving
+    /// (API cost avoided less the servers' cost over the span) replaces `auto`; 0 servers when none saves anything.
+    /// Returns the plans to replay and one sentence per choice for the document's diagnostics.
+    func resolveAutoServers(store: TraceStore) throws -> ([ScenarioPlan], [String]) {
+        var plans = scenarioFile.plans
+        let autos = plans.indices.flatMap { p in
+            plans[p].steps.indices.filter {
+                plans[p].steps[$0].strategy == LocalGPU.name && plans[p].steps[$0].parameters.values["servers"] == .text("auto")
+            }.map { (plan: p, step: $0) }
+        }
+        guard !autos.isEmpty else { return (plans, []) }
+        let probed = Array(Set(autos.map(\.plan))).sorted()
+        var probeOptions = options
+        probeOptions.bootstrapResamples = 0
+        probeOptions.explainID = nil
+        let probe = ReplayEngine(plans: probed.map { plans[$0] }, pricer: pricer, options: probeOptions)
+        let inputs = ReplayResult.Inputs(database: "", window: .init(from: nil, to: nil), seed: options.seed, shard: nil,
+                                         scenarioFile: scenarioFile.path, scenarioDigest: "", priceSources: [], catalog: pricer.catalog.info)
+        let result = try probe.run(store: store, inputs: inputs)
+        var choices: [String] = []
+        for auto in autos {
+            let counters = result.scenarios[probed.firstIndex(of: auto.plan)!].metrics["\(auto.step + 1):\(LocalGPU.name)"] ?? [:]
+            let servers = Int(counters["auto_servers"] ?? 0)
+            plans[auto.plan].steps[auto.step].parameters.values["servers"] = .number(Double(servers))
+            let nets = LocalGPU.autoCandidates.compactMap { count in counters["auto_net_usd:\(count)"].map { (count, $0) } }
+                .prefix { $0.0 <= max(servers, 1) * 2 }
+                .map { "\($0.0): \(MoneyFormat.human(Money(dollars: $0.1)))" }.joined(separator: ", ")
+            choices.append("\(plans[auto.plan].label): local_gpu servers: auto chose \(servers)"
+                + (servers == 0 ? " (no count saves money on this traffic)" : "")
+                + "; net saving over the replayed span by server count: \(nets)")
+        }
+        return (plans, choices)
     }
 }
 
@@ -69,12 +106,37 @@ public enum ResultFile {
             guard result.version == ReplayResult.currentVersion else {
                 throw SimulationError.unreadableResult(path: path, reason: "version \(result.version), expected \(ReplayResult.currentVersion)")
             }
+            if let problem = implausible(result) { throw SimulationError.unreadableResult(path: path, reason: problem) }
             return result
         } catch let error as SimulationError {
             throw error
         } catch let error as DecodingError {
             throw SimulationError.unreadableResult(path: path, reason: ResultFile.describe(error))
         }
+    }
+
+    /// What no replay writes: negative costs, counts or tokens, compared requests beyond the requests, non-finite
+    /// figures. A document edited by hand or damaged is refused rather than reported or forecast from.
+    static func implausible(_ result: ReplayResult) -> String? {
+        func check(_ t: Totals, _ name: String) -> String? {
+            if t.baselineCost.femtos < 0 { return "\(name).baselineCost is negative" }
+            if t.cost.femtos < 0 { return "\(name).cost is negative" }
+            if t.fixedCost.femtos < 0 { return "\(name).fixedCost is negative" }
+            if [t.requests, t.comparedRequests, t.unpricedRequests, t.spans, t.servedRequests].contains(where: { $0 < 0 }) {
+                return "\(name) has a negative count"
+            }
+            if [t.inputTokens, t.cacheReadTokens, t.cacheWriteTokens, t.outputTokens].contains(where: { $0 < 0 }) {
+                return "\(name) has a negative token count"
+            }
+            if t.comparedRequests > t.requests { return "\(name).comparedRequests exceeds its requests" }
+            if !t.latencySavedMs.isFinite { return "\(name).latencySavedMs is not finite" }
+            return nil
+        }
+        if let problem = check(result.baseline, "baseline") { return problem }
+        for scenario in result.scenarios {
+            if let problem = check(scenario.totals, "scenario '\(scenario.label.prefix(60))'") { return problem }
+        }
+        return nil
     }
 
     static func describe(_ error: DecodingError) -> String {

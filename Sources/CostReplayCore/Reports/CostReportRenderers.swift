@@ -23,11 +23,11 @@ public enum CostReportRenderer {
         if report.total.unpricedRequests > 0 {
             text += "\nUnpriced requests (not counted as $0): \(MoneyFormat.count(report.total.unpricedRequests))\n"
             for group in report.unpriced.prefix(10) {
-                text += "  \(MoneyFormat.count(group.requests))  \(group.model): \(group.reason)\n"
+                text += "  \(MoneyFormat.count(group.requests))  \(TerminalText.sanitised(group.model)): \(TerminalText.sanitised(group.reason))\n"
             }
         }
         for note in report.notes.prefix(10) {
-            text += "Note: \(MoneyFormat.count(note.requests)) requests of \(note.model): \(note.note)\n"
+            text += "Note: \(MoneyFormat.count(note.requests)) requests of \(TerminalText.sanitised(note.model)): \(TerminalText.sanitised(note.note))\n"
         }
         return text + CatalogInfo.footer(report.catalog)
     }
@@ -69,26 +69,111 @@ public enum CostReportRenderer {
     }
 }
 
-/// A plain aligned text table for the console.
+/// A plain aligned text table for the console, at most ``maxWidth`` columns wide.
+///
+/// A table that would be wider is fitted: with `wrapLast`, the last column (free text such as a list of hit rates)
+/// wraps onto continuation lines; otherwise the columns are split into several tables of at most the width, each
+/// repeating the first column. A single column wider than the limit (a long id) is never cut.
 public enum TextTable {
-    public static func render(header: [String], rows: [[String]], separatorBeforeLast: Bool = false) -> String {
+    public static let maxWidth = 120
+
+    public static func render(header: [String], rows: [[String]], separatorBeforeLast: Bool = false,
+                              wrapLast: Bool = false, maxWidth: Int = TextTable.maxWidth) -> String {
         // Tables are for people, piped or not: control characters from trace text are shown, not obeyed.
         let rows = rows.map { $0.map(TerminalText.sanitised) }
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                return i == 0 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
+        let total = widths.reduce(0, +) + 2 * max(0, widths.count - 1)
+        if total <= maxWidth || widths.count < 2 {
+            return grid(header: header, rows: rows, widths: widths, separatorBeforeLast: separatorBeforeLast)
         }
-        var out = line(header) + "\n" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-        for (index, row) in rows.enumerated() {
-            if separatorBeforeLast && index == rows.count - 1 {
-                out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        let others = total - widths[widths.count - 1]
+        if wrapLast, maxWidth - others >= 24 {
+            return wrapped(header: header, rows: rows, widths: widths, lastWidth: maxWidth - others, separatorBeforeLast: separatorBeforeLast)
+        }
+        // Greedy column groups after the first column.
+        var groups: [[Int]] = [], current: [Int] = [], used = widths[0]
+        for column in 1..<widths.count {
+            if !current.isEmpty, used + 2 + widths[column] > maxWidth {
+                groups.append(current)
+                current = []
+                used = widths[0]
             }
-            out += line(row) + "\n"
+            current.append(column)
+            used += 2 + widths[column]
+        }
+        groups.append(current)
+        return groups.map { group in
+            let columns = [0] + group
+            return grid(header: columns.map { header[$0] }, rows: rows.map { row in columns.map { $0 < row.count ? row[$0] : "" } },
+                        widths: columns.map { widths[$0] }, separatorBeforeLast: separatorBeforeLast)
+        }.joined(separator: "\n")
+    }
+
+    private static func line(_ cells: [String], _ widths: [Int]) -> String {
+        cells.enumerated().map { i, cell in
+            let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
+            return i == 0 ? cell + pad : pad + cell
+        }.joined(separator: "  ")
+    }
+
+    private static func rule(_ widths: [Int]) -> String {
+        widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+    }
+
+    private static func grid(header: [String], rows: [[String]], widths: [Int], separatorBeforeLast: Bool) -> String {
+        var out = line(header, widths) + "\n" + rule(widths)
+        for (index, row) in rows.enumerated() {
+            if separatorBeforeLast && index == rows.count - 1 { out += rule(widths) }
+            out += line(row, widths) + "\n"
         }
         return out
+    }
+
+    /// The last column left-aligned and wrapped at spaces to `lastWidth`; continuation lines leave the others blank.
+    private static func wrapped(header: [String], rows: [[String]], widths: [Int], lastWidth: Int, separatorBeforeLast: Bool) -> String {
+        var widths = widths
+        widths[widths.count - 1] = lastWidth
+        let blanks = widths.dropLast().map { _ in "" }
+        func lines(_ row: [String]) -> String {
+            let pieces = wrap(row.count == widths.count ? row[row.count - 1] : "", width: lastWidth)
+            let head = Array(row.prefix(widths.count - 1)) + [""]
+            return pieces.enumerated().map { index, piece -> String in
+                let cells = (index == 0 ? Array(head.dropLast()) : blanks)
+                let prefix = line(cells, Array(widths.dropLast()))
+                return (prefix + "  " + piece).trimmingTrailingSpaces()
+            }.joined(separator: "\n") + "\n"
+        }
+        var out = lines(header) + rule(widths)
+        for (index, row) in rows.enumerated() {
+            if separatorBeforeLast && index == rows.count - 1 { out += rule(widths) }
+            out += lines(row)
+        }
+        return out
+    }
+
+    /// Words of `text` in lines of at most `width` characters (a longer word gets a line of its own).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if current.isEmpty {
+                current = String(word)
+            } else if current.count + 1 + word.count <= width {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
     }
 }

@@ -38,14 +38,9 @@ public enum PlanRenderer {
     }
 
     /// Wraps prose at word boundaries so that no line passes `width` columns.
-    static func wrap(_ text: String, width: Int = 120) -> String {
+    static func wrap(_ text: String, width: Int = TextTable.maxWidth) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            var lines: [String] = [], current = ""
-            for word in line.split(separator: " ") {
-                if !current.isEmpty && current.count + 1 + word.count > width { lines.append(current); current = "" }
-                current += (current.isEmpty ? "" : " ") + word
-            }
-            return (lines + [current]).joined(separator: "\n")
+            TextTable.wrap(String(line), width: width).joined(separator: "\n")
         }.joined(separator: "\n")
     }
 

@@ -40,7 +40,7 @@ public enum ReplayResultRenderer {
             rows.append([scenario.label, MoneyFormat.count(scenario.totals.requests), MoneyFormat.human(scenario.totals.cost),
                          MoneyFormat.human(scenario.totals.savings) + interval, percent(scenario.totals.savingsShare), rates.joined(separator: ", ")])
         }
-        var text = TextTable.render(header: ["scenario", "requests", "cost", "savings [95% interval]", "share", "hit rate"], rows: rows)
+        var text = TextTable.render(header: ["scenario", "requests", "cost", "savings [95% interval]", "share", "hit rate"], rows: rows, wrapLast: true)
         let multi = result.scenarios.filter { $0.waterfall.count > 1 }
         for scenario in multi {
             text += "\n\(scenario.label): savings by lever (in order | alone)\n"
@@ -48,7 +48,7 @@ public enum ReplayResultRenderer {
                 text += "  \(step.strategy): \(MoneyFormat.human(step.savings)) | \(MoneyFormat.human(alone.savings))\n"
             }
         }
-        for line in result.diagnostics { text += "Note: \(line)\n" }
+        for line in result.diagnostics { text += "Note: \(TerminalText.sanitised(line))\n" }
         text += CatalogInfo.footer(result.inputs.catalog)
         return text
     }

@@ -14,7 +14,9 @@ public struct LocalGPU: ReplayStrategy {
         ParameterSpec("model", .text, default: .text("llama2-70b"), "Splitwise model profile: llama2-70b or bloom-176b"),
         ParameterSpec("hardware", .text, default: .text("h100-80gb"), "Splitwise hardware: a100-80gb, h100-80gb, h100-80gb-pcap"),
         ParameterSpec("tensor_parallel", .number(min: 1, max: 16, integer: true), default: .number(2), "GPUs per server"),
-        ParameterSpec("servers", .number(min: 1, max: 10_000, integer: true), default: .number(1), "model servers"),
+        ParameterSpec("servers", .number(min: 1, max: 10_000, integer: true), default: .number(1),
+                      "model servers, or auto: the count that saves most on this trace (none when none pays; docs/scenarios.md)",
+                      acceptsAuto: true),
         ParameterSpec("max_batch", .number(min: 1, max: 1024, integer: true), default: .number(64), "requests decoded together"),
         ParameterSpec("max_queue", .number(min: 0, max: 100_000, integer: true), default: .number(16), "waiting requests per server before spilling"),
         ParameterSpec("tags", .texts, default: .list([]), "only requests with one of these tags; empty: all"),
@@ -32,6 +34,8 @@ public struct LocalGPU: ReplayStrategy {
     ]
 
     var simulator: ServingSimulator?
+    /// `servers: auto`, first pass: one simulator per candidate count, serving nothing, with the API cost each would avoid.
+    var probes: [(simulator: ServingSimulator, avoided: Money)] = []
     let costs: HardwareCosts
     let tensorParallel: Int
     let tags: Set<String>
@@ -49,7 +53,13 @@ public struct LocalGPU: ReplayStrategy {
         let profile = (try? PerformanceModel.bundled())?.first {
             $0.model == p.text("model") && $0.hardware == p.text("hardware") && $0.tensorParallel == p.int("tensor_parallel")
         }
-        simulator = profile.map { ServingSimulator(model: $0, servers: p.int("servers"), maxBatch: p.int("max_batch"), maxQueue: p.int("max_queue")) }
+        if p.values["servers"] == .text("auto") {
+            probes = profile.map { profile in
+                Self.autoCandidates.map { (ServingSimulator(model: profile, servers: $0, maxBatch: p.int("max_batch"), maxQueue: p.int("max_queue")), Money.zero) }
+            } ?? []
+        } else if p.int("servers") > 0 {
+            simulator = profile.map { ServingSimulator(model: $0, servers: p.int("servers"), maxBatch: p.int("max_batch"), maxQueue: p.int("max_queue")) }
+        }
         var costs = HardwareCosts()
         costs.purchasePerGPU = p.number("purchase_per_gpu")
         costs.rentPerGPUHour = p.number("rent_per_gpu_hour")
@@ -79,13 +89,23 @@ public struct LocalGPU: ReplayStrategy {
 
     public var metrics: [String: Double] { counters.values }
 
+    /// Server counts tried by `servers: auto`.
+    public static let autoCandidates = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
+
     public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
-        guard request.served == nil, request.kind == .llm, let usage = request.usage, simulator != nil else { return }
+        guard request.served == nil, request.kind == .llm, let usage = request.usage, simulator != nil || !probes.isEmpty else { return }
         guard tags.isEmpty || request.tags.contains(where: tags.contains) else { return }
         guard models.isEmpty || request.model.map(models.contains) == true else { return }
         guard rules.isEmpty || rules.contains(where: { ModelRouter.matches($0, request) }) else { return }
         if firstStart == nil { firstStart = request.startMicros }
         lastStart = request.startMicros
+        if !probes.isEmpty {
+            let cost = pricer.price(request.pricingInput).cost ?? .zero
+            for index in probes.indices where probes[index].simulator.offer(at: Double(request.startMicros) / 1000, prompt: usage.input, output: usage.output) {
+                probes[index].avoided += cost
+            }
+            return
+        }
         let local = simulator!.offer(at: Double(request.startMicros) / 1000, prompt: usage.input, output: usage.output)
         counters.add(local ? "local" : "spilled")
         guard local else {
@@ -99,13 +119,12 @@ public struct LocalGPU: ReplayStrategy {
 
     /// Drains the servers and prices them over the replayed span.
     public mutating func finish() {
+        if simulator == nil && probes.isEmpty { counters.values["servers"] = 0 }
+        if !probes.isEmpty { return finishProbes() }
         guard var simulator, let firstStart else { return }
         simulator.drain()
         self.simulator = simulator
-        let hours = max(simulator.spanMillis, Double(lastStart - firstStart) / 1000) / 3_600_000
-        let gpus = simulator.serverCount * tensorParallel
-        let (fixed, energy, kWh) = costs.cost(servers: simulator.serverCount, gpus: gpus, hours: hours,
-                                              utilisation: simulator.busyShare, busyPowerFraction: simulator.model.busyPowerFraction)
+        let (hours, gpus, fixed, energy, kWh) = serverCost(simulator, firstStart: firstStart)
         fixedCost = Money(dollars: fixed + energy)
         counters.values["servers"] = Double(simulator.serverCount)
         counters.values["gpus"] = Double(gpus)
@@ -137,5 +156,34 @@ public struct LocalGPU: ReplayStrategy {
                 counters.values["\(name)_p\(Int(p * 100))_ms"] = (try? Summary.quantile(values, p)) ?? 0
             }
         }
+    }
+
+    /// Hours of the replayed span, GPUs, and the servers' fixed and energy cost over it.
+    func serverCost(_ simulator: ServingSimulator, firstStart: Int64) -> (hours: Double, gpus: Int, fixed: Double, energy: Double, kWh: Double) {
+        let hours = max(simulator.spanMillis, Double(lastStart - firstStart) / 1000) / 3_600_000
+        let gpus = simulator.serverCount * tensorParallel
+        let (fixed, energy, kWh) = costs.cost(servers: simulator.serverCount, gpus: gpus, hours: hours,
+                                              utilisation: simulator.busyShare, busyPowerFraction: simulator.model.busyPowerFraction)
+        return (hours, gpus, fixed, energy, kWh)
+    }
+
+    /// `servers: auto`, first pass: the net saving of each candidate count (API cost avoided less the servers'
+    /// cost), as `auto_net_usd:N`, and the best count as `auto_servers` (0 when no count saves anything).
+    mutating func finishProbes() {
+        var best = (servers: 0, net: 0.0)
+        for index in probes.indices {
+            probes[index].simulator.drain()
+            let net: Double
+            if let firstStart {
+                let cost = serverCost(probes[index].simulator, firstStart: firstStart)
+                net = probes[index].avoided.dollars - cost.fixed - cost.energy
+            } else {
+                net = 0
+            }
+            let servers = probes[index].simulator.serverCount
+            counters.values["auto_net_usd:\(servers)"] = net
+            if net > best.net { best = (servers, net) }
+        }
+        counters.values["auto_servers"] = Double(best.servers)
     }
 }

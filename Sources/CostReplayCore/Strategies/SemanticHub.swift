@@ -21,8 +21,10 @@ final class SemanticHub: @unchecked Sendable {
         var generation: [UInt32] = []
         /// Slots filled since the last ``prepare(_:)``.
         var addedSince: [Int] = []
-        /// The slot most recently added, with its request, so several members share one vector.
-        var lastAdded: (request: ObjectIdentifier, slot: Int)?
+        /// The slot most recently added, with its request, so several members share one vector. The request is held
+        /// (not its address): once a batch is freed a new request can reuse an old one's address, and matching by
+        /// address then merged a new entry into an old slot now and then (the expirations count varied by run).
+        var lastAdded: (request: RecordedRequest, slot: Int)?
     }
 
     /// A member's best entry among those present at prepare time.
@@ -108,8 +110,7 @@ final class SemanticHub: @unchecked Sendable {
     func insert(member: Int, request: ReplayRequest, partition name: String, query: [Float], available: Int64) -> Int {
         var partition = partitions.removeValue(forKey: name) ?? Partition(index: VectorIndex(dimension: query.count))
         defer { partitions[name] = partition }
-        let id = ObjectIdentifier(request.recorded)
-        if let last = partition.lastAdded, last.request == id {
+        if let last = partition.lastAdded, last.request === request.recorded {
             partition.masks[last.slot] |= 1 << UInt64(member)
             return last.slot
         }
@@ -124,7 +125,7 @@ final class SemanticHub: @unchecked Sendable {
         partition.response[slot] = request.responseHash
         partition.available[slot] = available
         partition.addedSince.append(slot)
-        partition.lastAdded = (id, slot)
+        partition.lastAdded = (request.recorded, slot)
         return slot
     }
 

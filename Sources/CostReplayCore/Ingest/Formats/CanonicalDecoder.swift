@@ -88,6 +88,10 @@ public struct CanonicalDecoder: JSONRecordDecoder {
         r.name = try FieldReading.string(m.name, field: "name")
         r.operation = try FieldReading.string(m.operation, field: "operation")
         r.tags = try FieldReading.strings(m.tags, field: "tags")
+        // In CostReplay's own format a time is a timestamp or absent (null); empty text is neither.
+        for (value, field) in [(m.start, "start"), (m.end, "end"), (m.firstToken, "first_token")] where value?.string?.trimmingSpaces.isEmpty == true {
+            throw RecordError(field: field, "expected a timestamp or null, found \"\"")
+        }
         r.startMicros = try FieldReading.instant(m.start, field: "start")
         r.endMicros = try FieldReading.instant(m.end, field: "end")
         r.firstTokenMicros = try FieldReading.instant(m.firstToken, field: "first_token")
@@ -107,9 +111,10 @@ public struct CanonicalDecoder: JSONRecordDecoder {
                 cacheWrite1h: try FieldReading.tokens(m.cacheWrite1h, field: "cache_write_1h_tokens") ?? 0,
                 reasoning: try FieldReading.tokens(m.reasoning, field: "reasoning_tokens") ?? 0)
         }
+        let billedSource = try FieldReading.string(m.billedSource, field: "billed_cost_source")
         if let cost = try FieldReading.dollars(m.billedCost, field: "billed_cost") {
             r.billedCost = Money(dollars: cost)
-            r.billedCostSource = try FieldReading.string(m.billedSource, field: "billed_cost_source") ?? "trace"
+            r.billedCostSource = billedSource ?? "trace"
         }
         r.promptText = try FieldReading.string(m.prompt, field: "prompt")
         r.responseText = try FieldReading.string(m.response, field: "response")
@@ -133,6 +138,7 @@ public struct CanonicalDecoder: JSONRecordDecoder {
             r.prefixBlockTokens = Int(tokens)
         }
         if let embedding = m.embedding, !embedding.isNull {
+            guard embedding.isArray else { throw RecordError(field: "embedding", "expected a list of numbers, found \(embedding.json.prefix(40))") }
             r.embedding = try embedding.elements.map { x throws(RecordError) in
                 guard x.type != .string, x.type != .bool, let value = x.double, value.isFinite else {
                     throw RecordError(field: "embedding", "expected a list of finite numbers, found \(x.json.prefix(40)) in it")

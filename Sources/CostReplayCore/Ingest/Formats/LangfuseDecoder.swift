@@ -34,21 +34,22 @@ public struct LangfuseDecoder: JSONRecordDecoder, CSVRowDecoder {
     }
 
     func decode(_ f: RecordFields) throws(RecordError) -> TraceRecord {
-        guard let id = f.text("id") else { throw .missing("id") }
+        guard let id = try f.id("id") else { throw .missing("id") }
         var r = TraceRecord(id: "langfuse:" + id)
         r.format = format.rawValue
-        let type = (f.text("type") ?? "GENERATION").uppercased()
-        r.traceID = f.text("traceId") ?? f.text("trace_id")
-        r.parentID = (f.text("parentObservationId") ?? f.text("parent_observation_id")).map { "langfuse:" + $0 }
-        r.name = f.text("name")
+        let type = (try f.text("type") ?? "GENERATION").uppercased()
+        r.traceID = try f.id("traceId", "trace_id")
+        r.parentID = (try f.id("parentObservationId", "parent_observation_id")).map { "langfuse:" + $0 }
+        r.name = try f.text("name")
         r.operation = type.lowercased()
-        r.model = f.text("model") ?? f.text("providedModelName")
+        r.model = try f.text("model", "providedModelName")
         r.startMicros = try f.instant("startTime", "start_time")
         r.endMicros = try f.instant("endTime", "end_time")
         r.firstTokenMicros = try f.instant("completionStartTime", "completion_start_time")
-        r.userID = f.text("userId")
-        r.sessionID = f.text("sessionId")
-        if let metadata = f.nested("metadata") { r.attributes["metadata"] = metadata.json }
+        r.userID = try f.id("userId")
+        r.sessionID = try f.id("sessionId")
+        // Metadata is free-form (any JSON the application attached): kept as JSON, or as its text when it is not JSON.
+        if let metadata = f.nested("metadata") { r.attributes["metadata"] = metadata.json } else if let raw = f.content("metadata") { r.attributes["metadata"] = raw }
         switch type {
         case "GENERATION", "EMBEDDING":
             r.kind = .llm
@@ -67,16 +68,16 @@ public struct LangfuseDecoder: JSONRecordDecoder, CSVRowDecoder {
             r.messages = infos
             r.promptText = prompt
         } else {
-            r.promptText = f.text("input")
+            r.promptText = f.content("input")
         }
-        r.responseText = f.nested("output").map { Normalise.contentText($0["content"] ?? $0) } ?? f.text("output")
+        r.responseText = f.nested("output").map { Normalise.contentText($0["content"] ?? $0) } ?? f.content("output")
         Normalise.fillHashes(&r)
         try Normalise.check(&r)
         return r
     }
 
     func readUsage(_ f: RecordFields, into r: inout TraceRecord) throws(RecordError) {
-        guard let details = f.nested("usageDetails") ?? f.nested("usage_details"), details.isObject else {
+        guard let details = try f.nested("usageDetails", "usage_details", shape: .object) else {
             // Older exports: promptTokens / completionTokens columns.
             if let input = try f.tokens("promptTokens", "inputUsage") {
                 r.usage = TokenUsage(input: input, output: try f.tokens("completionTokens", "outputUsage") ?? 0)
@@ -94,7 +95,7 @@ public struct LangfuseDecoder: JSONRecordDecoder, CSVRowDecoder {
     }
 
     func readCost(_ f: RecordFields) throws(RecordError) -> Double? {
-        if let details = f.nested("costDetails") ?? f.nested("cost_details"), details.isObject {
+        if let details = try f.nested("costDetails", "cost_details", shape: .object) {
             if let total = try FieldReading.dollars(details["total"], field: "costDetails.total") { return total }
             var sum = 0.0
             var any = false

@@ -23,22 +23,22 @@ public struct LiteLLMDecoder: JSONRecordDecoder, CSVRowDecoder {
     }
 
     func decode(_ f: RecordFields) throws(RecordError) -> TraceRecord {
-        guard let id = f.text("request_id") else { throw .missing("request_id") }
+        guard let id = try f.id("request_id") else { throw .missing("request_id") }
         var r = TraceRecord(id: "litellm:" + id)
         r.format = format.rawValue
-        r.operation = f.text("call_type")
-        r.model = f.text("model")
-        r.requestModel = f.text("model_group")
-        r.provider = f.text("custom_llm_provider")
-        r.userID = f.text("user") ?? f.text("end_user")
-        r.tenantID = f.text("team_id")
-        r.sessionID = f.text("session_id")
-        r.traceID = f.text("session_id")
+        r.operation = try f.text("call_type")
+        r.model = try f.text("model")
+        r.requestModel = try f.text("model_group")
+        r.provider = try f.text("custom_llm_provider")
+        r.userID = try f.id("user", "end_user")
+        r.tenantID = try f.id("team_id")
+        r.sessionID = try f.id("session_id")
+        r.traceID = r.sessionID
         r.startMicros = try f.instant("startTime")
         r.endMicros = try f.instant("endTime")
         r.firstTokenMicros = try f.instant("completionStartTime")
-        r.cacheHit = f.bool("cache_hit") ?? false
-        if let tags = f.nested("request_tags") { r.tags = tags.elements.compactMap(\.text) }
+        r.cacheHit = try f.bool("cache_hit") ?? false
+        if let tags = try f.nested("request_tags", shape: .array) { r.tags = try FieldReading.strings(tags, field: "request_tags") }
         guard let prompt = try f.tokens("prompt_tokens") else { throw .missing("prompt_tokens") }
         guard let completion = try f.tokens("completion_tokens") else { throw .missing("completion_tokens") }
         var usage = TokenUsage(input: prompt, output: completion)
@@ -46,7 +46,7 @@ public struct LiteLLMDecoder: JSONRecordDecoder, CSVRowDecoder {
             r.billedCost = Money(dollars: spend)
             r.billedCostSource = "litellm.spend"
         }
-        if let metadata = f.nested("metadata") {
+        if let metadata = try f.nested("metadata", shape: .object) {
             try readUsageObject(metadata["usage_object"], into: &usage)
             r.attributes["metadata"] = metadata.json
         }
@@ -59,7 +59,7 @@ public struct LiteLLMDecoder: JSONRecordDecoder, CSVRowDecoder {
         if let response = f.nested("response") {
             let choices = response["choices"]?.elements ?? []
             r.responseText = choices.map { Normalise.contentText($0["message"]?["content"]) }.joined(separator: "\n")
-        } else if let text = f.text("response") {
+        } else if let text = f.content("response") {
             r.responseText = text
         }
         Normalise.fillHashes(&r)

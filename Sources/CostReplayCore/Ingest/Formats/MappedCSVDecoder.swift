@@ -52,6 +52,8 @@ public struct MappedCSVDecoder: CSVRowDecoder {
             cacheWrite5m: try value("cache_write_tokens", row).flatMap { t throws(RecordError) in try FieldReading.tokens(text: t, field: column("cache_write_tokens")) } ?? 0,
             reasoning: try value("reasoning_tokens", row).flatMap { t throws(RecordError) in try FieldReading.tokens(text: t, field: column("reasoning_tokens")) } ?? 0)
         r.startMicros = try time(value("start", row), field: column("start"))
+        // A mapped time column with an empty cell: the row cannot be placed in time (Azure's `,1,1`).
+        if r.startMicros == nil, index["start"] != nil { throw .missing(column("start")) }
         r.endMicros = try time(value("end", row), field: column("end"))
         if let model = value("model", row) { r.model = mapping.modelAliases[model] ?? model }
         r.provider = value("provider", row)

@@ -162,12 +162,20 @@ struct OTLPAttributes {
         return []
     }
 
+    /// The scalar of a numeric attribute; present with another kind of value (an array, a map) is an error.
+    func number(_ key: String) throws(RecordError) -> JSONValue? {
+        guard let any = values[key] else { return nil }
+        if let value = scalar(key) { return value }
+        if any.isNull || (any.isObject && any.members.isEmpty) { return nil }
+        throw RecordError(field: key, "expected a number attribute (intValue or doubleValue), found \(any.json.prefix(40))")
+    }
+
     func tokens(_ keys: [String]) throws(RecordError) -> Int64? {
-        for key in keys { if let value = scalar(key) { return try FieldReading.tokens(value, field: key) } }
+        for key in keys { if let value = try number(key) { return try FieldReading.tokens(value, field: key) } }
         return nil
     }
 
     func double(_ key: String, field: String) throws(RecordError) -> Double? {
-        try FieldReading.dollars(scalar(key), field: field)
+        try FieldReading.dollars(try number(key), field: field)
     }
 }

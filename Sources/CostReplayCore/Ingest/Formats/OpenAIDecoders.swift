@@ -12,14 +12,16 @@ public struct OpenAIChatDecoder: JSONRecordDecoder {
         record.format = format.rawValue
         if let request {
             let requestBody = request["body"] ?? request
-            record.requestModel = requestBody["model"]?.string
+            record.requestModel = try FieldReading.string(requestBody["model"], field: "request.model")
             if let messages = requestBody["messages"] {
                 let (infos, prompt) = Normalise.chatMessages(messages)
                 record.messages = infos
                 record.promptText = prompt
             }
-            record.userID = requestBody["user"]?.string
-            if let tier = requestBody["service_tier"]?.string, record.serviceTier == nil { record.serviceTier = tier }
+            record.userID = try FieldReading.reference(requestBody["user"], field: "request.user")
+            if let tier = try FieldReading.string(requestBody["service_tier"], field: "request.service_tier"), record.serviceTier == nil {
+                record.serviceTier = tier
+            }
             record.sessionID = requestBody["metadata"]?["session_id"]?.text
         }
         if let start = try FieldReading.instant(v["timestamp"] ?? v["start_time"], field: "timestamp") {
@@ -38,10 +40,11 @@ enum ChatCompletion {
         func name(_ key: String) -> String { prefix.isEmpty ? key : prefix + "." + key }
         var r = TraceRecord(id: id)
         r.provider = "openai"
-        guard let model = body["model"]?.string else { throw .missing(name("model")) }
+        guard let model = try FieldReading.string(body["model"], field: name("model")) else { throw .missing(name("model")) }
         r.model = model
-        r.serviceTier = body["service_tier"]?.string
-        if let created = body["created"]?.double ?? body["created_at"]?.double { r.startMicros = Timestamp.fromEpoch(created) }
+        r.serviceTier = try FieldReading.string(body["service_tier"], field: name("service_tier"))
+        let createdKey = body["created"] != nil ? "created" : "created_at"
+        if let created = try FieldReading.epochSeconds(body[createdKey], field: name(createdKey)) { r.startMicros = created }
         guard let usage = body["usage"], usage.isObject else { throw .missing(name("usage")) }
         // Chat Completions names them prompt/completion; the Responses API input/output.
         let inputKey = usage["prompt_tokens"] != nil ? "prompt_tokens" : "input_tokens"
