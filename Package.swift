@@ -24,25 +24,20 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // zlib: gzip request bodies sent to the OTLP receiver.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(
-            name: "CSimdJSON",
-            cxxSettings: [.unsafeFlags(["-O2"])],
-            linkerSettings: [.linkedLibrary("simdjson")]
-        ),
+        .target(name: "CSimdJSON", linkerSettings: [.linkedLibrary("simdjson")]),
+        // Dot products for the vector index, with AVX chosen at run time (no target flags, so the package can be a
+        // dependency); results are the same on every processor (Sources/CVectorKernels/kernels.c).
+        .target(name: "CVectorKernels"),
         // RE2: linear-time regular expressions for patterns from users' scenario and price files.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
         // Exponential-smoothing fits run the recursion thousands of times; optimise even debug builds.
-        .target(name: "Statistics", dependencies: ["CGSL"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "Statistics", dependencies: ["CGSL"]),
         .target(
             name: "CostReplayCore",
-            dependencies: ["CSQLite", "CLibPQ", "CSimdJSON", "CRE2", "Statistics", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources")],
-            // Replays touch every request many times; optimise even debug builds so tests on real traces stay fast.
-            swiftSettings: [
-                .unsafeFlags(["-O"], .when(configuration: .debug)),
-                // AVX2 and FMA (x86-64 CPUs since 2013) double the speed of the vector search; see README.
-                .unsafeFlags(["-target-cpu", "haswell"]),
-            ]
+            dependencies: [
+                "CSQLite", "CLibPQ", "CSimdJSON", "CRE2", "CVectorKernels", "Statistics", .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources")]
         ),
         .target(
             name: "CostReplayCollector",
@@ -62,9 +57,7 @@ let package = Package(
         .testTarget(
             name: "CostReplayCoreTests",
             dependencies: ["CostReplayCore", "CostReplayCollector", "TestSupport", "Statistics", .product(name: "PropertyBased", package: "swift-property-based")],
-            exclude: ["Reports/Golden", "Replay/Golden"],
-            // Some tests replay real traces against plain reference implementations; optimise them too.
-            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+            exclude: ["Reports/Golden", "Replay/Golden"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
     ],
     cxxLanguageStandard: .cxx17

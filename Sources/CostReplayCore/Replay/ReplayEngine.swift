@@ -13,10 +13,10 @@ public final class ReplayEngine {
     /// Chains split over one worker per processor; each owns its chains outright.
     var groups: [ChainGroup] = []
     var baseline = Totals()
+    /// The store-health block, counted over every request of the window (before any shard filter).
+    var tally = StoreTally()
     /// Model names of the requests read so far, interned for the per-model sums.
     let models = ModelNames()
-    /// Recorded response hashes interned to ids from 1, so caches compare and store integers.
-    var responses: [String: Int32] = [:]
     /// Ledger of the request `options.explainID`, per scenario point label.
     public var explained: [String: [LedgerEntry]] { groups.reduce(into: [:]) { $0.merge($1.explained) { a, _ in a } } }
 
@@ -131,10 +131,13 @@ public final class ReplayEngine {
         }
 
         mutating func add(_ record: TraceRecord) {
+            // Each request is priced once, as recorded: for the store-health block and as every chain's baseline.
+            let priced = record.kind == .llm ? engine.pricer.price(record.pricingInput) : nil
+            if let priced { engine.tally.add(record, priced: priced) }
             guard engine.options.shard.map({ $0.contains(record) }) ?? true else { return }
-            let request = ReplayRequest(record, modelID: engine.models.id(record.model), responseID: engine.responseID(record.responseHash))
+            let request = ReplayRequest(record, modelID: engine.models.id(record.model), responseID: ReplayEngine.responseID(record.responseHash))
             let isCall = request.kind == .llm
-            let base = isCall ? engine.pricer.price(request.pricingInput).cost : (request.spanCost ?? .zero)
+            let base = isCall ? priced!.cost : (request.spanCost ?? .zero)
             if isCall {
                 engine.baseline.add(request, baseCost: base, cost: base)
             } else {
@@ -156,13 +159,11 @@ public final class ReplayEngine {
         }
     }
 
-    /// The interned id of a recorded response hash (0 for none).
-    func responseID(_ hash: String?) -> Int32 {
-        guard let hash else { return 0 }
-        if let id = responses[hash] { return id }
-        let id = Int32(responses.count + 1)
-        responses[hash] = id
-        return id
+    /// A recorded response hash as a nonzero 64-bit hash (0 for none), so caches compare and store integers. A
+    /// table of ids would grow with every distinct response in the trace; two different responses share a hash
+    /// with probability about n²/2⁶⁴.
+    static func responseID(_ hash: String?) -> UInt64 {
+        hash.map { StableHash.hash($0) | 1 } ?? 0
     }
 
     /// Hands one batch to every group; groups run in parallel, each in request order.

@@ -24,7 +24,7 @@ public struct ReplayRequest: Sendable {
         public var latencyMicros: Int64
     }
 
-    init(_ r: TraceRecord, modelID: Int32, responseID: Int32) {
+    init(_ r: TraceRecord, modelID: Int32, responseID: UInt64) {
         recorded = RecordedRequest(r, modelID: modelID, responseID: responseID)
         provider = r.provider
         model = r.model
@@ -83,11 +83,14 @@ public final class RecordedRequest: Sendable {
     let modelHash: UInt64
     /// The recorded model's id in the engine's ``ModelNames``.
     let modelID: Int32
-    /// The recorded response hash interned by the engine (equal ids for equal hashes), 0 when none.
-    let responseID: Int32
+    /// The recorded response hash as a nonzero 64-bit hash (``ReplayEngine/responseID(_:)``), 0 when none.
+    let responseID: UInt64
     /// The built-in embedding of the prompt text and its dimension, computed by the first chain that asks: a scenario
     /// with attribution has a semantic cache in many chains, and embedding was most of its time.
     private let builtinEmbedding = Mutex<(dimension: Int, text: String, vector: [Float])?>(nil)
+    /// Whether the prompt text looks like code (``ModelRouter/looksLikeCode(_:)``): 0 not yet known, 1 no, 2 yes.
+    /// Every chain with a `has_code` rule asks, and the answer is a pure function of the recorded text.
+    private let codeMemo = Atomic<UInt8>(0)
 
     public let id: String
     public let kind: RequestKind
@@ -105,7 +108,7 @@ public final class RecordedRequest: Sendable {
     /// The request as recorded, before any strategy.
     public let original: TraceRecord
 
-    init(_ r: TraceRecord, modelID: Int32, responseID: Int32) {
+    init(_ r: TraceRecord, modelID: Int32, responseID: UInt64) {
         self.modelID = modelID
         self.responseID = responseID
         id = r.id
@@ -142,13 +145,27 @@ extension RecordedRequest {
     /// `embedder.embed(text)`, computed once per request and embedder dimension (the embedder is a pure function
     /// of the text and its dimension).
     func embedding(of text: String, by embedder: HashingEmbedder) -> [Float] {
-        builtinEmbedding.withLock { memo in
-            // Keyed by the text too: a lever earlier in a chain (truncation, a prompt change) may have changed it, and
-            // which chain asks first depends on thread timing, so a memo of another text would make results vary.
-            if let memo, memo.dimension == embedder.dimension, memo.text == text { return memo.vector }
-            let vector = embedder.embed(text)
-            memo = (embedder.dimension, text, vector)
-            return vector
+        // Keyed by the text too: a lever earlier in a chain (truncation, a prompt change) may have changed it, and
+        // which chain asks first depends on thread timing, so a memo of another text would make results vary.
+        let known = builtinEmbedding.withLock { memo in
+            memo.flatMap { $0.dimension == embedder.dimension && $0.text == text ? $0.vector : nil }
+        }
+        if let known { return known }
+        // Embedded outside the lock, so a chain on the other thread never waits for it (at worst both embed once).
+        let vector = embedder.embed(text)
+        builtinEmbedding.withLock { $0 = (embedder.dimension, text, vector) }
+        return vector
+    }
+
+    /// ``ModelRouter/looksLikeCode(_:)`` of the recorded prompt text (empty when none), computed once.
+    var promptLooksLikeCode: Bool {
+        switch codeMemo.load(ordering: .relaxed) {
+        case 1: return false
+        case 2: return true
+        default:
+            let answer = ModelRouter.looksLikeCode(promptText ?? "")
+            codeMemo.store(answer ? 2 : 1, ordering: .relaxed)
+            return answer
         }
     }
 }

@@ -29,7 +29,8 @@ public struct Simulation {
         let engine = ReplayEngine(plans: plans, pricer: pricer, options: simulation.options)
         var result = try engine.run(store: store, inputs: inputs(database: databasePath))
         result.diagnostics += choices
-        result.store = try health(store: store, window: options.window)
+        // Rejected records, billed-versus-computed gap and unpriced models of the window, from the replay's own pass.
+        result.store = engine.tally.health(rejectedRecords: Int(store.rejectCount))
         return (result, engine.explained)
     }
 

@@ -15,8 +15,8 @@ public struct ExactCache: ReplayStrategy {
         CacheParameters.lookupCost, CacheParameters.hitLatency,
     ]
 
-    /// `response` is the interned id of the recorded response hash (0 when none was recorded).
-    struct Cached { var response: Int32; var available: Int64 }
+    /// `response` is the 64-bit hash of the recorded response hash (0 when none was recorded).
+    struct Cached { var response: UInt64; var available: Int64 }
 
     /// Keyed by a 64-bit hash of (scope, model, prompt); a collision between two different prompts
     /// has probability about n²/2⁶⁵ (10⁻⁸ for a million distinct prompts).

@@ -133,7 +133,7 @@ public struct ModelRouter: ReplayStrategy {
         let prompt = request.promptText ?? ""
         if let keyword = rule.keyword, !prompt.lowercased().contains(keyword) { return false }
         if let regex = rule.regex, !regex.matches(prompt) { return false }
-        if let hasCode = rule.hasCode, Self.looksLikeCode(prompt) != hasCode { return false }
+        if let hasCode = rule.hasCode, request.recorded.promptLooksLikeCode != hasCode { return false }
         return true
     }
 

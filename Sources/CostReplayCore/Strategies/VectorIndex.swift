@@ -1,3 +1,5 @@
+import CVectorKernels
+
 /// Exact nearest-neighbour search by dot product over unit vectors (cosine similarity), with
 /// slots that can be removed and reused.
 ///
@@ -157,49 +159,23 @@ public struct VectorIndex: Sendable {
             queries[1].withUnsafeBufferPointer { q1 in
             queries[2].withUnsafeBufferPointer { q2 in
             queries[3].withUnsafeBufferPointer { q3 in
-                let a0 = UnsafeRawPointer(q0.baseAddress!), a1 = UnsafeRawPointer(q1.baseAddress!)
-                let a2 = UnsafeRawPointer(q2.baseAddress!), a3 = UnsafeRawPointer(q3.baseAddress!)
+                var four: (Float, Float, Float, Float) = (0, 0, 0, 0)
                 for slot in range {
-                    let row = UnsafeRawPointer(rows.baseAddress! + slot * dimension)
-                    var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
-                    var i = 0
-                    while i + 16 <= n {
-                        let r = row.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-                        s0 += r * a0.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-                        s1 += r * a1.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-                        s2 += r * a2.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-                        s3 += r * a3.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-                        i += 16
-                    }
-                    var t0 = s0.sum(), t1 = s1.sum(), t2 = s2.sum(), t3 = s3.sum()
-                    while i < n {
-                        let r = rows[slot * dimension + i]
-                        t0 += r * q0[i]; t1 += r * q1[i]; t2 += r * q2[i]; t3 += r * q3[i]
-                        i += 1
+                    withUnsafeMutableBytes(of: &four) { out in
+                        crk_dot4(rows.baseAddress! + slot * n, q0.baseAddress!, q1.baseAddress!, q2.baseAddress!, q3.baseAddress!,
+                                 n, out.baseAddress!.assumingMemoryBound(to: Float.self))
                     }
                     let k = slot - range.lowerBound
-                    scores[k] = t0; scores[64 + k] = t1; scores[128 + k] = t2; scores[192 + k] = t3
+                    scores[k] = four.0; scores[64 + k] = four.1; scores[128 + k] = four.2; scores[192 + k] = four.3
                 }
             }}}}
         }
     }
 
+    /// The dot product over `n` floats; the kernel picks AVX at run time and gives the same result on every processor.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var sum = SIMD16<Float>()
-        var i = 0
-        let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b)
-        while i + 16 <= n {
-            sum += rawA.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-                * rawB.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-            i += 16
-        }
-        var total = sum.sum()
-        while i < n {
-            total += a[i] * b[i]
-            i += 1
-        }
-        return total
+        crk_dot(a, b, n)
     }
 }
 

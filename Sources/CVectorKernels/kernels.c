@@ -1,0 +1,127 @@
+// Runtime dispatch keeps the package free of target-cpu flags (it must build as a dependency) while processors
+// with AVX still get 8-lane arithmetic. No path uses fused multiply-add: its single rounding would make scores,
+// and so cache hits at a threshold, differ between processors.
+#include "cvectorkernels.h"
+
+#pragma STDC FP_CONTRACT OFF
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define CRK_X86 1
+#endif
+
+/// Folds the 16 lane sums in lane order, then adds the tail: the order every path shares.
+static inline float crk_finish(const float lanes[16], const float *a, const float *b, long i, long n) {
+    float total = -0.0f;
+    for (int k = 0; k < 16; k++) { total += lanes[k]; }
+    for (; i < n; i++) { total += a[i] * b[i]; }
+    return total;
+}
+
+static float crk_dot_plain(const float *a, const float *b, long n) {
+    float lanes[16] = {0};
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        for (int k = 0; k < 16; k++) { lanes[k] += a[i + k] * b[i + k]; }
+    }
+    return crk_finish(lanes, a, b, i, n);
+}
+
+#ifdef CRK_X86
+__attribute__((target("avx")))
+static float crk_dot_avx(const float *a, const float *b, long n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        s0 = _mm256_add_ps(s0, _mm256_mul_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)));
+        s1 = _mm256_add_ps(s1, _mm256_mul_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8)));
+    }
+    float lanes[16];
+    _mm256_storeu_ps(lanes, s0);
+    _mm256_storeu_ps(lanes + 8, s1);
+    return crk_finish(lanes, a, b, i, n);
+}
+
+__attribute__((target("avx")))
+static void crk_dot4_avx(const float *row, const float *q0, const float *q1, const float *q2, const float *q3,
+                         long n, float *out) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
+    __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps(), d0 = _mm256_setzero_ps(), d1 = _mm256_setzero_ps();
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256 r0 = _mm256_loadu_ps(row + i), r1 = _mm256_loadu_ps(row + i + 8);
+        a0 = _mm256_add_ps(a0, _mm256_mul_ps(r0, _mm256_loadu_ps(q0 + i)));
+        a1 = _mm256_add_ps(a1, _mm256_mul_ps(r1, _mm256_loadu_ps(q0 + i + 8)));
+        b0 = _mm256_add_ps(b0, _mm256_mul_ps(r0, _mm256_loadu_ps(q1 + i)));
+        b1 = _mm256_add_ps(b1, _mm256_mul_ps(r1, _mm256_loadu_ps(q1 + i + 8)));
+        c0 = _mm256_add_ps(c0, _mm256_mul_ps(r0, _mm256_loadu_ps(q2 + i)));
+        c1 = _mm256_add_ps(c1, _mm256_mul_ps(r1, _mm256_loadu_ps(q2 + i + 8)));
+        d0 = _mm256_add_ps(d0, _mm256_mul_ps(r0, _mm256_loadu_ps(q3 + i)));
+        d1 = _mm256_add_ps(d1, _mm256_mul_ps(r1, _mm256_loadu_ps(q3 + i + 8)));
+    }
+    float lanes[16];
+    _mm256_storeu_ps(lanes, a0); _mm256_storeu_ps(lanes + 8, a1); out[0] = crk_finish(lanes, row, q0, i, n);
+    _mm256_storeu_ps(lanes, b0); _mm256_storeu_ps(lanes + 8, b1); out[1] = crk_finish(lanes, row, q1, i, n);
+    _mm256_storeu_ps(lanes, c0); _mm256_storeu_ps(lanes + 8, c1); out[2] = crk_finish(lanes, row, q2, i, n);
+    _mm256_storeu_ps(lanes, d0); _mm256_storeu_ps(lanes + 8, d1); out[3] = crk_finish(lanes, row, q3, i, n);
+}
+
+static float crk_dot_sse(const float *a, const float *b, long n) {
+    __m128 s0 = _mm_setzero_ps(), s1 = _mm_setzero_ps(), s2 = _mm_setzero_ps(), s3 = _mm_setzero_ps();
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        s0 = _mm_add_ps(s0, _mm_mul_ps(_mm_loadu_ps(a + i), _mm_loadu_ps(b + i)));
+        s1 = _mm_add_ps(s1, _mm_mul_ps(_mm_loadu_ps(a + i + 4), _mm_loadu_ps(b + i + 4)));
+        s2 = _mm_add_ps(s2, _mm_mul_ps(_mm_loadu_ps(a + i + 8), _mm_loadu_ps(b + i + 8)));
+        s3 = _mm_add_ps(s3, _mm_mul_ps(_mm_loadu_ps(a + i + 12), _mm_loadu_ps(b + i + 12)));
+    }
+    float lanes[16];
+    _mm_storeu_ps(lanes, s0); _mm_storeu_ps(lanes + 4, s1); _mm_storeu_ps(lanes + 8, s2); _mm_storeu_ps(lanes + 12, s3);
+    return crk_finish(lanes, a, b, i, n);
+}
+
+static int crk_has_avx(void) {
+    static int known = -1;
+    int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (value < 0) {
+        __builtin_cpu_init();
+        value = __builtin_cpu_supports("avx") ? 1 : 0;
+        __atomic_store_n(&known, value, __ATOMIC_RELAXED);
+    }
+    return value;
+}
+#endif
+
+float crk_dot(const float *a, const float *b, long n) {
+#ifdef CRK_X86
+    return crk_has_avx() ? crk_dot_avx(a, b, n) : crk_dot_sse(a, b, n);
+#else
+    return crk_dot_plain(a, b, n);
+#endif
+}
+
+void crk_dot4(const float *row, const float *q0, const float *q1, const float *q2, const float *q3, long n,
+              float *out) {
+#ifdef CRK_X86
+    if (crk_has_avx()) {
+        crk_dot4_avx(row, q0, q1, q2, q3, n, out);
+        return;
+    }
+    out[0] = crk_dot_sse(row, q0, n); out[1] = crk_dot_sse(row, q1, n);
+    out[2] = crk_dot_sse(row, q2, n); out[3] = crk_dot_sse(row, q3, n);
+#else
+    out[0] = crk_dot_plain(row, q0, n); out[1] = crk_dot_plain(row, q1, n);
+    out[2] = crk_dot_plain(row, q2, n); out[3] = crk_dot_plain(row, q3, n);
+#endif
+}
+
+int crk_path(void) {
+#ifdef CRK_X86
+    return crk_has_avx() ? 2 : 1;
+#else
+    return 0;
+#endif
+}
+
+/// The plain path, for tests that check every path agrees.
+float crk_dot_reference(const float *a, const float *b, long n) { return crk_dot_plain(a, b, n); }
