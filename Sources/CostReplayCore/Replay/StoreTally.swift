@@ -2,7 +2,7 @@
 ///
 /// It covers every request of the window (shards included, so each shard's document describes the same store),
 /// with the same rules as `costreplay cost`: billed costs are compared on the requests that are both billed and
-/// priced, and unpriced requests are counted by model and reason.
+/// priced (a billed request that cannot be priced adds its whole bill to the gap), and unpriced requests are counted by model and reason.
 struct StoreTally {
     var billedRequests = 0
     var billedCost = Money.zero
@@ -17,10 +17,11 @@ struct StoreTally {
 
     /// Counts one model call, priced as recorded.
     mutating func add(_ record: TraceRecord, priced: PricedRequest) {
-        if let cost = priced.cost, let billed = record.billedCost {
+        if let billed = record.billedCost {
+            // Billed but not computable counts too: its whole billed amount is a gap (as in `CostRow`).
             billedRequests += 1
             billedCost += billed
-            computedOnBilled += cost
+            computedOnBilled += priced.cost ?? .zero
         }
         if let reason = priced.unpricedDescription {
             unpriced[UnpricedKey(reason: reason, model: record.model ?? "(none)"), default: 0] += 1

@@ -31,7 +31,7 @@ import TestSupport
         #expect(health.computedOnBilled == report.total.computedOnBilled)
         #expect(health.unpricedModels == report.unpriced.map { "\($0.model) (\($0.requests), \($0.reason))" })
         #expect(health.unpricedModels.count == 2)
-        #expect(health.billedRequests == 4)
+        #expect(health.billedRequests == 6)
     }
 
     @Test func everyShardReportsTheWholeWindow() throws {
