@@ -1,8 +1,8 @@
 /// The store-health block of a result document, counted during the replay's own pass over the window.
 ///
 /// It covers every request of the window (shards included, so each shard's document describes the same store),
-/// with the same rules as `costreplay cost`: every billed request and its billed cost, the computed cost of those
-/// that can be priced, and unpriced requests counted by model and reason.
+/// with the same rules as `costreplay cost`: billed costs are compared on the requests that are both billed and
+/// priced (a billed request that cannot be priced adds its whole bill to the gap), and unpriced requests are counted by model and reason.
 struct StoreTally {
     var billedRequests = 0
     var billedCost = Money.zero
@@ -17,12 +17,11 @@ struct StoreTally {
 
     /// Counts one model call, priced as recorded.
     mutating func add(_ record: TraceRecord, priced: PricedRequest) {
-        // As the cost report counts them: a billed request that cannot be priced is billed all the same (its whole
-        // billed amount is a gap).
         if let billed = record.billedCost {
+            // Billed but not computable counts too: its whole billed amount is a gap (as in `CostRow`).
             billedRequests += 1
             billedCost += billed
-            if let cost = priced.cost { computedOnBilled += cost }
+            computedOnBilled += priced.cost ?? .zero
         }
         if let reason = priced.unpricedDescription {
             unpriced[UnpricedKey(reason: reason, model: record.model ?? "(none)"), default: 0] += 1
