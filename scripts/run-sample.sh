@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# A debug build: the core library is optimised in every configuration (Package.swift), and a debug build is about
-# three times quicker to make than a release build on a fresh machine.
-swift build --product costreplay
-bin=.build/debug/costreplay
+# A release build: the package no longer forces optimisation on debug builds (no unsafe flags), and the plan search
+# replays the sample many times.
+swift build -c release --product costreplay
+bin=.build/release/costreplay
 mkdir -p reports
 # The sample is its generator and seed (traces/README.md): 100,000 calls over eight weeks, the same bytes everywhere.
 "$bin" synth --requests 100000 --seed 42 --days 56 --start 2026-09-01 --mispriced-share 0.002 --out traces/sample.jsonl
