@@ -26,6 +26,12 @@ struct Plan: ParsableCommand {
     @Option(help: "Directory for plan.yaml, plan.json and the plan's result.json.") var out: String?
     @Option(help: "Also write the HTML report that leads with the plan here.") var html: String?
     @Option(help: "table or json.") var format: OutputFormat = .table
+    @Option(help: "Days from the trace's start that the search replays; 0 searches the whole trace. The recommended plan is always replayed on all of it.")
+    var searchDays = Planner.defaultSearchDays
+
+    func validate() throws {
+        guard searchDays >= 0 else { throw ValidationError("--search-days must be 0 (the whole trace) or a number of days") }
+    }
 
     func run() throws {
         let inputs = [store.path] + prices.priceFiles
@@ -43,7 +49,8 @@ struct Plan: ParsableCommand {
         let opened = try store.openExisting()
         let (plan, result): (PlanDocument, ReplayResult)
         do {
-            (plan, result) = try Planner(pricer: Pricer(catalog: catalog), constraints: constraints, options: options)
+            (plan, result) = try Planner(pricer: Pricer(catalog: catalog), constraints: constraints, options: options,
+                                         searchDays: searchDays == 0 ? nil : searchDays)
                 .run(store: opened, databasePath: store.path)
         } catch let error as PlanError {
             throw CommandFailure(message: "error: \(error)", code: 1)

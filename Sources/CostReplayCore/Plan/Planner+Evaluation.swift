@@ -128,11 +128,20 @@ extension Planner {
                    profile: TraceProfile) -> Recommendation {
         let steps = Self.ordered(chosen)
         let bill = plan.totals.baselineCost.dollars
-        let contributions = zip(steps, plan.waterfall).map { step, attribution in
+        let paired = Array(zip(steps, plan.waterfall))
+        let contributions = paired.map { step, attribution in
             let eligible = Self.eligibleSpend(step, profile)
+            var note: String?
+            // A lever that loses alone in this order is kept only together with the one it needs after it.
+            if attribution.savings < .zero, let need = step.needs, let after = paired.first(where: { $0.0.strategy == need }) {
+                let together = attribution.savings + after.1.savings
+                note = "\(step.label) drops the provider cache split the trace recorded, so alone it costs "
+                    + "\(Self.dollars((.zero - attribution.savings).dollars)); with \(after.0.label) after it the two save "
+                    + "\(Self.dollars(together.dollars)) together"
+            }
             return Contribution(label: step.label, lever: step.lever, savings: attribution.savings,
                                 shareOfBill: bill == 0 ? 0 : attribution.savings.dollars / bill, eligibleSpend: eligible,
-                                shareOfEligible: eligible == 0 ? 0 : attribution.savings.dollars / eligible)
+                                shareOfEligible: eligible == 0 ? 0 : attribution.savings.dollars / eligible, note: note)
         }
         let monthly = plan.totals.savings.dollars / profile.months
         let yaml = "# The plan `costreplay plan` recommends; replay it with `costreplay simulate --scenario FILE`.\n"

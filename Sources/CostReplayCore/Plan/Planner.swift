@@ -11,21 +11,26 @@ public struct Planner {
     public var constraints: PlanConstraints
     public var options: ReplayOptions
     public var space: PlanSpace?
+    /// Days from the trace's first day that the search replays (`nil`: the whole trace). The default keeps
+    /// the search quick on long traces; a trace whose first weeks are not typical needs more.
+    public var searchDays: Int?
 
-    public init(pricer: Pricer, constraints: PlanConstraints, options: ReplayOptions, space: PlanSpace? = nil) {
+    public init(pricer: Pricer, constraints: PlanConstraints, options: ReplayOptions, space: PlanSpace? = nil,
+                searchDays: Int? = Planner.defaultSearchDays) {
         self.pricer = pricer
         self.constraints = constraints
         self.options = options
         self.space = space
+        self.searchDays = searchDays
     }
 
     /// The plan document and the replay result of the recommended plan (first scenario: `plan`).
     public func run(store: TraceStore, databasePath: String) throws -> (PlanDocument, ReplayResult) {
         let profile = try TraceProfile.read(store: store, pricer: pricer)
         let space = self.space ?? PlanSpace.defaults(for: profile)
-        // The search replays the first two weeks of a longer trace (every lever sees whole days and weeks);
+        // The search replays the first `searchDays` days of a longer trace (every lever sees whole days);
         // the recommended plan is replayed on all of it.
-        let search = Self.searchWindow(profile, options.window)
+        let search = Self.searchWindow(profile, options.window, days: searchDays)
         let alone = try evaluateAlone(space.options, profile: profile, store: store, databasePath: databasePath, window: search)
         var candidates = try evaluateCombinations(alone, profile: profile, store: store, databasePath: databasePath, window: search)
         markFrontier(&candidates)
@@ -89,17 +94,18 @@ public struct Planner {
         return all.sorted { (PlanSpace.order.firstIndex(of: $0.strategy) ?? 99) < (PlanSpace.order.firstIndex(of: $1.strategy) ?? 99) }
     }
 
-    static let searchDays = 14
+    public static let defaultSearchDays = 14
 
     static func months(_ window: TraceStore.TimeWindow) -> Double? {
         guard let from = window.from, let to = window.to else { return nil }
         return Double(to - from) / 86_400e6 / 30.44
     }
 
-    static func searchWindow(_ profile: TraceProfile, _ window: TraceStore.TimeWindow) -> TraceStore.TimeWindow {
-        guard window.from == nil, window.to == nil, profile.days > Double(searchDays) + 7 else { return window }
+    /// The first `days` whole days of a trace longer than `days` + 7 days; otherwise the whole trace.
+    static func searchWindow(_ profile: TraceProfile, _ window: TraceStore.TimeWindow, days: Int?) -> TraceStore.TimeWindow {
+        guard let days, window.from == nil, window.to == nil, profile.days > Double(days) + 7 else { return window }
         let firstDay = Timestamp.floorDiv(profile.firstMicros, 86_400_000_000) * 86_400_000_000
-        return TraceStore.TimeWindow(from: firstDay, to: firstDay + Int64(searchDays) * 86_400_000_000)
+        return TraceStore.TimeWindow(from: firstDay, to: firstDay + Int64(days) * 86_400_000_000)
     }
 
     func markFrontier(_ candidates: inout [CandidatePlan]) {

@@ -17,6 +17,7 @@ public enum PlanRenderer {
             rows: r.contributions.map { [clip($0.label, 44), d($0.savings.dollars), p($0.shareOfBill), d($0.eligibleSpend), p($0.shareOfEligible)] }
                 + [["total", d(r.savings.dollars), p(r.savingsShare), d(r.baselineCost.dollars), p(r.savingsShare)]],
             separatorBeforeLast: true)
+        for note in r.contributions.compactMap(\.note) { out += wrap("Note: " + note + ".\n") }
         if let hosting = plan.selfHosting { out += "\n" + wrap(hosting.sentence + "\n") }
         out += "\nClaims check (what this traffic gives against what is often quoted):\n"
         out += TextTable.render(

@@ -28,7 +28,7 @@ import TestSupport
     }
 
     @Test func heavyTrafficChoosesTheCountThatSavesMostAmongFixedCounts() throws {
-        let store = try PlannerTests.store(calls: 8_000)
+        let store = try PlannerTests.store(calls: 3_000)
         let auto = try Self.run(store, servers: "auto")
         let chosen = Int(try #require(auto.scenarios.first?.metrics["1:local_gpu"]?["servers"]))
         #expect(chosen >= 1)

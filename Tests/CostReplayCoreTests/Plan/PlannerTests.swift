@@ -71,6 +71,40 @@ import TestSupport
         #expect(abs(document.recommended.savingsShare - 0.25) < 0.02)
     }
 
+    /// 600 calls over 30 days; prompts repeat only after day 20, so the default search (the first 14 days)
+    /// finds nothing to save and a search over the whole trace finds the exact cache.
+    @Test func aSearchOverTheWholeTraceFindsWhatItsFirstWeeksHide() throws {
+        let start = Timestamp.daysFromCivil(year: 2026, month: 9, day: 1) * 86_400_000_000
+        var lines = ""
+        for index in 0..<600 {
+            var record = TraceRecord(id: "r\(index)")
+            record.startMicros = start + Int64(index) * (30 * 86_400_000_000 / 600)
+            record.endMicros = record.startMicros! + 2_000_000
+            record.model = "claude-opus-4-1"
+            record.provider = "anthropic"
+            record.tenantID = "t"
+            let prompt = index >= 400 && index % 2 == 1 ? "question \(index - 1)" : "question \(index)"
+            record.promptText = prompt
+            record.responseText = "answer to " + prompt
+            record.usage = TokenUsage(input: 4000, output: 1000)
+            lines += CanonicalEncoder.line(record) + "\n"
+        }
+        let path = try Fixtures.ingest([Fixtures.write(lines)]).0.database.path
+        let store = try TraceStore(existingPath: path)
+        var replay = ReplayOptions()
+        replay.bootstrapResamples = 50
+        func planner(_ days: Int?) -> Planner {
+            Planner(pricer: Pricer(catalog: sharedCatalog), constraints: PlanConstraints(), options: replay,
+                    space: PlanSpace(options: [Self.exact]), searchDays: days)
+        }
+        #expect(throws: PlanError.nothingSaves) { try planner(Planner.defaultSearchDays).run(store: store, databasePath: path) }
+        let whole = try planner(nil).run(store: store, databasePath: path).0
+        #expect(whole.recommended.steps.map(\.strategy) == ["exact_cache"])
+        #expect(whole.searchDays > 29 && whole.searchDays < 31)
+        // 100 of the 600 calls repeat a prompt cached within the day: a sixth of the bill.
+        #expect(abs(whole.recommended.savingsShare - 1.0 / 6) < 0.01)
+    }
+
     @Test func aRoutePastTheQualityBoundIsNeverRecommendedAndOneWithinItIs() throws {
         let store = try Self.store(calls: 600, repeatEvery: 4, wrongShare: 0.3)
         let strict = try plan(store, [Self.exact, Self.route], maxQualityRisk: 0.01)
