@@ -88,6 +88,8 @@ public struct Contribution: Sendable, Codable, Equatable {
     /// Spend the lever can act on, and the saving as a share of it.
     public var eligibleSpend: Double
     public var shareOfEligible: Double
+    /// The saving a month (the trace's months), as the recommendation states the plan's.
+    public var monthlySavings: Double
     /// Why a lever in the plan shows a loss in the waterfall (it is kept for what comes after it).
     public var note: String?
 }

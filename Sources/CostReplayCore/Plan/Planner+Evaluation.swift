@@ -141,7 +141,8 @@ extension Planner {
             }
             return Contribution(label: step.label, lever: step.lever, savings: attribution.savings,
                                 shareOfBill: bill == 0 ? 0 : attribution.savings.dollars / bill, eligibleSpend: eligible,
-                                shareOfEligible: eligible == 0 ? 0 : attribution.savings.dollars / eligible, note: note)
+                                shareOfEligible: eligible == 0 ? 0 : attribution.savings.dollars / eligible,
+                                monthlySavings: attribution.savings.dollars / profile.months, note: note)
         }
         let monthly = plan.totals.savings.dollars / profile.months
         let yaml = "# The plan `costreplay plan` recommends; replay it with `costreplay simulate --scenario FILE`.\n"

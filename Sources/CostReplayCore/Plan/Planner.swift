@@ -95,6 +95,18 @@ public struct Planner {
     }
 
     public static let defaultSearchDays = 14
+    /// A lever in the plan that saves less than this share of the bill is called marginal: worth adopting
+    /// only where it costs little to run.
+    public static let materialShare = 0.01
+
+    /// The sentence that names the plan's marginal levers, if any (a lever kept for the one after it is not one).
+    static func marginalSentence(_ contributions: [Contribution]) -> String? {
+        let marginal = contributions.filter { $0.note == nil && $0.shareOfBill < materialShare }
+        guard !marginal.isEmpty else { return nil }
+        let names = marginal.map { "\($0.label) (\(dollars($0.monthlySavings)) a month, \(percent($0.shareOfBill)))" }
+        return "Marginal: " + names.joined(separator: " and ") + (marginal.count == 1 ? " saves" : " each save")
+            + " under \(percent(materialShare)) of the bill; adopt only where cheap to run"
+    }
 
     static func months(_ window: TraceStore.TimeWindow) -> Double? {
         guard let from = window.from, let to = window.to else { return nil }

@@ -18,10 +18,12 @@ extension HTMLReport {
             + "over \(e(Planner.number(plan.profile.days))) days costing \(e(d(plan.profile.spend))).</p>"
         if let hosting = plan.selfHosting { out += "<p>\(e(hosting.sentence))</p>" }
         out += "<h3>Each lever's part</h3>" + HTML.table(
-            ["lever, in order", "saving", "share of bill", "eligible spend", "share of eligible spend"],
-            r.contributions.map { [$0.label, d($0.savings.dollars), p($0.shareOfBill), d($0.eligibleSpend), p($0.shareOfEligible)] },
-            numeric: [1, 2, 3, 4])
-        for note in r.contributions.compactMap(\.note) { out += "<p class=\"muted\">\(e(note)).</p>" }
+            ["lever, in order", "saving", "a month", "share of bill", "eligible spend", "share of eligible spend"],
+            r.contributions.map { [$0.label, d($0.savings.dollars), d($0.monthlySavings), p($0.shareOfBill), d($0.eligibleSpend), p($0.shareOfEligible)] },
+            numeric: [1, 2, 3, 4, 5])
+        for note in r.contributions.compactMap(\.note) + [Planner.marginalSentence(r.contributions)].compactMap({ $0 }) {
+            out += "<p class=\"muted\">\(e(note)).</p>"
+        }
         out += "<h3>The claims, checked on this traffic</h3>" + HTML.table(
             ["lever", "often quoted", "this traffic (share of bill)", "95% interval", "share of eligible spend", "verdict", "why"],
             plan.claims.map { row in

@@ -13,11 +13,13 @@ public enum PlanRenderer {
             + ", at \(p(plan.constraints.confidence)) confidence.\n"
         out = wrap(out) + "\n"
         out += TextTable.render(
-            header: ["lever (in order)", "saving", "share of bill", "eligible spend", "share of eligible"],
-            rows: r.contributions.map { [clip($0.label, 44), d($0.savings.dollars), p($0.shareOfBill), d($0.eligibleSpend), p($0.shareOfEligible)] }
-                + [["total", d(r.savings.dollars), p(r.savingsShare), d(r.baselineCost.dollars), p(r.savingsShare)]],
+            header: ["lever (in order)", "saving", "a month", "share of bill", "eligible spend", "share of eligible"],
+            rows: r.contributions.map {
+                [clip($0.label, 44), d($0.savings.dollars), d($0.monthlySavings), p($0.shareOfBill), d($0.eligibleSpend), p($0.shareOfEligible)]
+            } + [["total", d(r.savings.dollars), d(r.monthlySavings), p(r.savingsShare), d(r.baselineCost.dollars), p(r.savingsShare)]],
             separatorBeforeLast: true)
         for note in r.contributions.compactMap(\.note) { out += wrap("Note: " + note + ".\n") }
+        if let marginal = Planner.marginalSentence(r.contributions) { out += wrap(marginal + ".\n") }
         if let hosting = plan.selfHosting { out += "\n" + wrap(hosting.sentence + "\n") }
         out += "\nClaims check (what this traffic gives against what is often quoted):\n"
         out += TextTable.render(

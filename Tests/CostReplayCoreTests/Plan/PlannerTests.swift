@@ -55,6 +55,21 @@ import TestSupport
         #expect(hosting.included)
         #expect(hosting.monthlyAPISpendReplaced > hosting.monthlyFixedCost)
         #expect(document.recommended.savings > .zero)
+        // Each lever's monthly saving adds up to the plan's; neither lever is marginal here.
+        let monthly = document.recommended.contributions.map(\.monthlySavings).reduce(0, +)
+        #expect(abs(monthly - document.recommended.monthlySavings) < 0.01)
+        #expect(Planner.marginalSentence(document.recommended.contributions) == nil)
+    }
+
+    @Test func aLeverSavingUnderOnePercentOfTheBillIsCalledMarginalUnlessItIsKeptForTheNext() {
+        func lever(_ label: String, _ share: Double, note: String? = nil) -> Contribution {
+            Contribution(label: label, lever: "caching", savings: Money(dollars: share * 100), shareOfBill: share,
+                         eligibleSpend: 100, shareOfEligible: share, monthlySavings: share * 50, note: note)
+        }
+        let sentence = Planner.marginalSentence([lever("exact cache", 0.004), lever("truncate", -0.06, note: "kept"),
+                                                 lever("batch", 0.07)])
+        #expect(sentence == "Marginal: exact cache ($0.20 a month, 0.40%) saves under 1.0% of the bill; adopt only where cheap to run")
+        #expect(Planner.marginalSentence([lever("batch", 0.07)]) == nil)
     }
 
     @Test func lightTrafficLeavesSelfHostingOutAndSaysAtWhatVolumeItWouldPay() throws {
