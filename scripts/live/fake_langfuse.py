@@ -18,8 +18,10 @@ It follows v2 as langfuse 5.0.4's client (langfuse/api/observations/raw_client.p
   - Answer `ObservationsV2Response`: {"data": [ObservationV2 holding the requested groups], "meta": {"cursor"}},
     newest start time first; meta.cursor (opaque base64) is left out on the last page.
 V2.json is the same observations as the v2 API serves them (langfuse-api-v2-page.json, written through the
-client's own types by traces/fixtures/upstream/langfuse/generate_v2_page.py); "-" or none: a server older than
-v2, which answers 404 there.
+client's own types by traces/fixtures/upstream/langfuse/generate_v2_page.py); "-", "404" or none: a server older
+than v2, which answers 404 there; "501": a self-hosted server with the route but without the events table it
+reads, which answers authenticated requests with 501 (langfuse/langfuse, web/src/pages/api/public/v2/observations,
+`LANGFUSE_ENABLE_EVENTS_TABLE_V2_APIS`).
 Langfuse prices each generation from its model table when it ingests it; the SDK observations carry no cost, so
 both endpoints serve the cost of `input` and `output` usage at the list prices in PRICES (costDetails, and
 calculatedTotalCost on v1, totalCost on v2); what matters is that both endpoints serve the same.
@@ -63,7 +65,8 @@ base = json.load(open(sys.argv[1]))["data"]
 log_path = sys.argv[2]
 faults = json.load(open(sys.argv[3])) if len(sys.argv) > 3 and sys.argv[3] != "-" else {}
 copies = int(sys.argv[4]) if len(sys.argv) > 4 else 1
-base_v2 = json.load(open(sys.argv[5]))["data"] if len(sys.argv) > 5 and sys.argv[5] != "-" else None
+v2_source = sys.argv[5] if len(sys.argv) > 5 else "-"
+base_v2 = json.load(open(v2_source))["data"] if v2_source not in ("-", "404", "501") else None
 
 
 def parse_time(text):
@@ -196,10 +199,12 @@ class Handler(BaseHTTPRequestHandler):
         requests_seen += 1
         entry["n"] = requests_seen
         v2 = url.path == "/api/public/v2/observations"
-        if v2 and observations_v2 is None:
+        if v2 and observations_v2 is None and v2_source != "501":
             return self.answer(entry, 404, {"message": "Not found"})
         if not auth_ok:
             return self.answer(entry, 401, {"message": "Invalid credentials. Confirm that you've configured the correct host."})
+        if v2 and observations_v2 is None:
+            return self.answer(entry, 501, {"message": "v2 APIs are currently in beta and only available on Langfuse Cloud"})
         fault = fault_for(requests_seen)
         if fault and "status" in fault:
             headers = {"Retry-After": fault["retry_after"]} if "retry_after" in fault else {}

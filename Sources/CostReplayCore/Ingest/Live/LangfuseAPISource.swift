@@ -24,7 +24,7 @@ public struct LangfuseAPISource {
     public var since: Int64?
     /// End of new windows (default: now).
     public var until: Int64?
-    /// The endpoint to read; nil: v2, or v1 when the server answers v2 with 404.
+    /// The endpoint to read; nil: v2, or v1 when the server answers v2 with 404 or 501.
     public var endpoint: LangfuseEndpoint?
     /// The v2 field groups asked for.
     public var fields = LangfuseEndpoint.defaultFields
@@ -76,7 +76,7 @@ public struct LangfuseAPISource {
     /// What one run has learnt about the server.
     struct RunState {
         var pages = 0
-        /// The server answered v2 with 404 in this run.
+        /// The server answered v2 with 404 or 501 in this run.
         var noV2 = false
     }
 
@@ -133,7 +133,6 @@ public struct LangfuseAPISource {
             let url = window.api.pageURL(base: base, window: window, limit: pageSize, fields: fields)
             guard let body = try fetch(url, getter, window: window) else {
                 state.noV2 = true
-                notice?("\(displayName) has no /\(LangfuseEndpoint.v2.path) (HTTP 404); reading /\(LangfuseEndpoint.v1.path)")
                 window = Window(from: window.from, to: window.to, endpoint: .v1)
                 continue
             }
@@ -154,13 +153,17 @@ public struct LangfuseAPISource {
         }
     }
 
-    /// The page's body; nil when the server has no v2 and v1 may be read instead (no endpoint was
-    /// named, and this is the window's first v2 request).
+    /// The page's body; nil when the server cannot serve v2 and v1 may be read instead (no endpoint
+    /// was named, and this is the window's first v2 request). A server without the route answers 404;
+    /// one with it but without the events table behind it answers 501, "v2 APIs are currently in beta
+    /// and only available on Langfuse Cloud" (langfuse/langfuse, web/src/pages/api/public/v2/observations).
     func fetch(_ url: URL, _ getter: HTTPGetter, window: Window) throws(LiveSourceError) -> Data? {
         let result = Result { () throws(LiveSourceError) in try getter.get(url) }
         switch result {
         case let .success(body): return body
-        case .failure(.http(_, 404, _)) where endpoint == nil && window.api == .v2 && window.pageCursor == nil:
+        case let .failure(.http(_, status, _)) where (status == 404 || status == 501) && endpoint == nil
+            && window.api == .v2 && window.pageCursor == nil:
+            notice?("\(displayName) cannot serve /\(LangfuseEndpoint.v2.path) (HTTP \(status)); reading /\(LangfuseEndpoint.v1.path)")
             return nil
         case let .failure(error): throw error
         }

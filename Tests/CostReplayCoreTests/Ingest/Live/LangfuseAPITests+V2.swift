@@ -81,20 +81,25 @@ extension LangfuseAPITests {
         #expect(requests[2].time - requests[1].time >= 0.95)
     }
 
-    @Test func aServerWithoutV2AnswersFourOhFourAndIsReadThroughV1() throws {
-        let server = try FakeLangfuse(v2: false, folder: folder)
+    /// 404: a server without the route; 501: a self-hosted one with it but without the events table behind it.
+    @Test(arguments: [("404", "{\"message\": \"Not found\"}"),
+                      ("501", "{\"message\": \"v2 APIs are currently in beta and only available on Langfuse Cloud\"}")])
+    func aServerThatCannotServeV2IsReadThroughV1(status: String, body: String) throws {
+        let server = try FakeLangfuse(v2: status, folder: folder)
         let result = try ingest(server, api: "auto")
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr == "note: \(server.url) has no /api/public/v2/observations (HTTP 404); reading /api/public/observations\n")
+        #expect(result.stderr == "note: \(server.url) cannot serve /api/public/v2/observations (HTTP \(status)); "
+                + "reading /api/public/observations\n")
         #expect(try totals(result) == IngestCounts(read: 30, stored: 30))
         let requests = try server.requests()
         #expect(requests.map(\.path) == [Self.v2Path] + Array(repeating: Self.v1Path, count: 5))
-        #expect(requests.map(\.answer).first == "404")
+        #expect(requests.map(\.answer).first == status)
         #expect(requests.dropFirst().map { $0.query["page"]! } == ["1", "2", "3", "4", "5"])
-        // Asked for by name, v2 is not replaced: the 404 is the error.
+        // Asked for by name, v2 is not replaced, and its answer is not retried: the command exits 2 with it.
         let forced = try ingest(server, api: "v2")
         #expect(forced.status == 2)
-        #expect(forced.stderr == "error: \(server.url) answered HTTP 404: {\"message\": \"Not found\"}\n")
+        #expect(forced.stderr == "error: \(server.url) answered HTTP \(status): \(body)\n")
+        #expect(try server.requests().count == 7)
     }
 
     @Test func fieldGroupsCanBeNarrowedAndAreChecked() throws {
@@ -113,5 +118,19 @@ extension LangfuseAPITests {
                 == "error: --langfuse-fields needs model and usage: each generation is priced from them\n")
         #expect(try ingest(server, ["--langfuse-fields", "core,model,usage"]).stderr
                 == "error: --langfuse-fields applies to the v2 endpoint; v1 returns every field\n")
+    }
+
+    @Test func aWindowSavedBeforeV2IsFinishedThroughV1() throws {
+        let server = try FakeLangfuse(folder: folder)
+        // The cursor a run before v2 left after its second page: no endpoint, the next page's number.
+        let until = try #require(Timestamp.parseISO(Self.until))
+        let writer = try RequestWriter(store: try TraceStore(path: db))
+        try writer.saveCursor(source: "langfuse:" + server.url, position: "{\"window\":{\"to\":\(until),\"nextPage\":3},\"pages\":2}")
+        try writer.flush()
+        let result = try ingest(server, ["--overlap", "0"], api: "auto")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try totals(result) == IngestCounts(read: 16, stored: 16))
+        #expect(try server.requests().map { $0.path + "?page=" + ($0.query["page"] ?? "") }
+                == ["3", "4", "5"].map { Self.v1Path + "?page=" + $0 })
     }
 }

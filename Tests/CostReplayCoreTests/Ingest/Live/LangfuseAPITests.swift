@@ -3,15 +3,15 @@ import Foundation
 import Testing
 import TestSupport
 
-/// scripts/live/fake_langfuse.py: Langfuse's `GET /api/public/observations` and, unless `v2` is false,
-/// `GET /api/public/v2/observations`, serving the three SDK generations of traces/fixtures/upstream/langfuse,
-/// repeated `copies` times a minute apart, with injected faults.
+/// scripts/live/fake_langfuse.py: Langfuse's `GET /api/public/observations` and `GET /api/public/v2/observations`
+/// (with `v2` "404" or "501", a server that answers v2 with that status), serving the three SDK generations of
+/// traces/fixtures/upstream/langfuse, repeated `copies` times a minute apart, with injected faults.
 final class FakeLangfuse {
     static let keys = ["LANGFUSE_PUBLIC_KEY": "pk-lf-test", "LANGFUSE_SECRET_KEY": "sk-lf-test-secret"]
     let server: ScriptServer
     let log: URL
 
-    init(copies: Int = 10, faults: [String: [String: String]] = [:], v2: Bool = true, folder: URL) throws {
+    init(copies: Int = 10, faults: [String: [String: String]] = [:], v2: String? = nil, folder: URL) throws {
         let faultsFile = folder.appendingPathComponent("faults-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: faults).write(to: faultsFile)
         log = folder.appendingPathComponent("requests-\(UUID().uuidString).jsonl")
@@ -19,7 +19,7 @@ final class FakeLangfuse {
         server = try ScriptServer(script: "scripts/live/fake_langfuse.py",
                                   arguments: [Fixtures.trace("upstream/langfuse/langfuse-api-page-compact.json"), log.path,
                                               faultsFile.path, String(copies),
-                                              v2 ? Fixtures.trace("upstream/langfuse/langfuse-api-v2-page.json") : "-"],
+                                              v2 ?? Fixtures.trace("upstream/langfuse/langfuse-api-v2-page.json")],
                                   folder: folder)
     }
 
