@@ -69,6 +69,18 @@ extension LangfuseAPITests {
         #expect(try TraceStore(existingPath: db).requestCount == 30)
     }
 
+    @Test func anEndpointNamedUnlikeTheInterruptedWindowsReadsThatWindowAgainFromItsStart() throws {
+        let broken = try FakeLangfuse(faults: ["3": ["truncate": "json"]], folder: folder)
+        #expect(try ingest(broken).status == 2)
+        let server = try FakeLangfuse(folder: folder)
+        try moveCursor(from: broken.url, to: server.url)
+        let result = try ingest(server, ["--overlap", "0"], api: "v2")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try totals(result) == IngestCounts(read: 30, stored: 16, duplicates: 14))
+        #expect(try server.requests().map { $0.path } == Array(repeating: Self.v2Path, count: 5))
+        #expect(try server.requests().first?.query["cursor"] == nil)
+    }
+
     @Test func aRateLimitOnV2WaitsAsRetryAfterSaysAndAsksForTheSameCursorAgain() throws {
         let server = try FakeLangfuse(faults: ["2": ["status": "429", "retry_after": "1"], "4": ["status": "500"]], folder: folder)
         let result = try ingest(server, api: "v2")
