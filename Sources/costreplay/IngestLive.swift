@@ -4,7 +4,7 @@ import Foundation
 
 /// Options of `ingest --from`: the live sources.
 struct LiveSourceOptions: ParsableArguments {
-    @Option(help: "Rows per request to the source (default 1000).") var pageSize: Int?
+    @Option(help: "Rows per request to the source (default 1000; langfuse 100, at most 1000 on v2).") var pageSize: Int?
     @Option(help: "Seconds before the last position read again for late records (default 3600).")
     var overlap: Double?
     @Option(help: "langfuse: the Langfuse server, e.g. https://cloud.langfuse.com (default: $LANGFUSE_HOST).")

@@ -30,7 +30,8 @@ langfuse-api-page-compact.json); with COPIES > 1 each is repeated with ids "<id>
 k minutes later, so pagination has something to page through.
 FAULTS.json maps the number of an observations request (1-based; "N+" for N and every later one) to
 {"status": 429|500|..., "retry_after": "SECONDS"} or {"truncate": "connection"} (Content-Length says more than
-is sent, then the connection closes) or {"truncate": "json"} (a complete response holding half the page).
+is sent, then the connection closes) or {"truncate": "json"} (a complete response holding half the page) or, on
+v2, {"stuck": "cursor"} (meta.cursor names the page just served again).
 Requests to either endpoint are numbered together. Every request is appended to LOG.jsonl as {"n", "time",
 "path", "query", "auth_ok", "answer"}.
 """
@@ -211,6 +212,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(entry, int(fault["status"]), {"message": "fault injected"}, headers)
         try:
             body = page_v2(query) if v2 else page_v1(query)
+            if v2 and fault and fault.get("stuck") == "cursor":
+                body["meta"]["cursor"] = query.get("cursor")
         except (ValueError, KeyError, TypeError) as error:
             return self.answer(entry, 400, {"message": f"Invalid request data: {error}"})
         self.answer(entry, 200, body, truncate=fault.get("truncate") if fault else None)

@@ -69,6 +69,15 @@ extension LangfuseAPITests {
         #expect(try TraceStore(existingPath: db).requestCount == 30)
     }
 
+    @Test func aV2PageThatNamesItselfAsTheNextStopsWithExitTwoInsteadOfLooping() throws {
+        let server = try FakeLangfuse(faults: ["2": ["stuck": "cursor"]], folder: folder)
+        let result = try ingest(server, api: "v2")
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: \(server.url) sent a response CostReplay cannot read: page 2 names itself as the next "
+                + "page (meta.cursor); what was read before it is stored and the next run resumes from it\n")
+        #expect(try TraceStore(existingPath: db).requestCount == 7)
+    }
+
     @Test func anEndpointNamedUnlikeTheInterruptedWindowsReadsThatWindowAgainFromItsStart() throws {
         let broken = try FakeLangfuse(faults: ["3": ["truncate": "json"]], folder: folder)
         #expect(try ingest(broken).status == 2)
