@@ -15,7 +15,7 @@ final class FakeLangfuse {
         let faultsFile = folder.appendingPathComponent("faults-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: faults).write(to: faultsFile)
         log = folder.appendingPathComponent("requests-\(UUID().uuidString).jsonl")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         server = try ScriptServer(script: "scripts/live/fake_langfuse.py",
                                   arguments: [Fixtures.trace("upstream/langfuse/langfuse-api-page-compact.json"), log.path,
                                               faultsFile.path, String(copies),
