@@ -4,7 +4,7 @@ import Foundation
 
 /// Options of `ingest --from`: the live sources.
 struct LiveSourceOptions: ParsableArguments {
-    @Option(help: "Rows per request to the source (default 1000).") var pageSize: Int?
+    @Option(help: "Rows per request to the source (default 1000; langfuse 100, at most 1000 on v2).") var pageSize: Int?
     @Option(help: "Seconds before the last position read again for late records (default 3600).")
     var overlap: Double?
     @Option(help: "langfuse: the Langfuse server, e.g. https://cloud.langfuse.com (default: $LANGFUSE_HOST).")
@@ -15,6 +15,12 @@ struct LiveSourceOptions: ParsableArguments {
     var until: String?
     @Option(help: "langfuse: retries of a request after HTTP 429, 5xx or a dropped connection (default 5).")
     var retries: Int?
+    @Option(name: .customLong("langfuse-api"),
+            help: "langfuse: the observations endpoint, v1 or v2 (default auto: v2, or v1 when the server answers v2 with 404).")
+    var langfuseAPI: String?
+    @Option(name: .customLong("langfuse-fields"),
+            help: "langfuse: the v2 field groups to ask for (default core,basic,time,io,metadata,model,usage; without io no prompts are stored).")
+    var langfuseFields: String?
 }
 
 extension Ingest {
@@ -75,7 +81,36 @@ extension Ingest {
         if let retries = live.retries { source.retry.attempts = max(0, retries) + 1 }
         source.since = try live.since.map { try Self.instant($0, option: "--since") }
         source.until = try live.until.map { try Self.instant($0, option: "--until") }
+        source.endpoint = try Self.langfuseEndpoint(live.langfuseAPI)
+        if let fields = live.langfuseFields {
+            guard source.endpoint != .v1 else {
+                throw CommandFailure(message: "error: --langfuse-fields applies to the v2 endpoint; v1 returns every field")
+            }
+            source.fields = try Self.langfuseFields(fields)
+        }
+        source.notice = { Console.error("note: " + $0) }
         return try source.run(store: opened, ingestor: ingestor)
+    }
+
+    static func langfuseEndpoint(_ text: String?) throws -> LangfuseEndpoint? {
+        guard let text, text != "auto" else { return nil }
+        guard let endpoint = LangfuseEndpoint(rawValue: text) else {
+            throw CommandFailure(message: "error: --langfuse-api \"\(text)\" is not v1, v2 or auto")
+        }
+        return endpoint
+    }
+
+    /// The groups named, checked against the client's list; `core` always comes back.
+    static func langfuseFields(_ text: String) throws -> [String] {
+        let groups = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let unknown = groups.first(where: { !LangfuseEndpoint.fieldGroups.contains($0) }) {
+            throw CommandFailure(message: "error: --langfuse-fields: unknown group \"\(unknown)\"; groups: "
+                                 + LangfuseEndpoint.fieldGroups.joined(separator: ", "))
+        }
+        guard LangfuseEndpoint.requiredFields.allSatisfy(groups.contains) else {
+            throw CommandFailure(message: "error: --langfuse-fields needs model and usage: each generation is priced from them")
+        }
+        return groups.contains("core") ? groups : ["core"] + groups
     }
 
     static func instant(_ text: String, option: String) throws -> Int64 {

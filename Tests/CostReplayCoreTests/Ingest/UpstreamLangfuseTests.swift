@@ -9,8 +9,8 @@ import TestSupport
         try computedCost(store, id: id, catalog: sharedCatalog).cost
     }
 
-    @Test(arguments: ["langfuse-api-page-compact.json", "langfuse-api-page-pretty.json", "langfuse-ui-export.json",
-                      "langfuse-ui-export.csv"])
+    @Test(arguments: ["langfuse-api-page-compact.json", "langfuse-api-page-pretty.json", "langfuse-api-v2-page.json",
+                      "langfuse-ui-export.json", "langfuse-ui-export.csv"])
     func everyExportShapeReadsToTheProviderTokens(file: String) throws {
         let (store, summary) = try Fixtures.ingest([Fixtures.upstream("langfuse/" + file)])
         #expect(summary.files.first?.format == "langfuse")

@@ -5,7 +5,8 @@ import FoundationNetworking
 
 /// Blocking HTTP GETs with retries: 429 waits as long as `Retry-After` says (capped), 5xx and
 /// transport failures (a refused or dropped connection, a body cut short of its `Content-Length`)
-/// wait with exponential backoff; other statuses fail at once.
+/// wait with exponential backoff; other statuses, and 501 (Not Implemented: asking again cannot
+/// help), fail at once.
 ///
 /// Foundation's `URLSession` (libcurl underneath on Linux) is enough for a paged read and adds no
 /// dependency; the ingest pipeline is synchronous, so each request is awaited on a semaphore.
@@ -82,7 +83,7 @@ public struct HTTPGetter {
         if status == 200 { return (.success(body), nil) }
         let failure = LiveSourceError.http(source: source, status: status, body: String(decoding: body.prefix(400), as: UTF8.self))
         let retryAfter = response.value(forHTTPHeaderField: "Retry-After").flatMap(Self.seconds)
-        let retryable = status == 429 || status >= 500
+        let retryable = status == 429 || (status >= 500 && status != 501)
         return (.failure(Failure(error: failure, retryReason: retryable ? "last answer HTTP \(status)" : nil)),
                 status == 429 ? retryAfter : nil)
     }

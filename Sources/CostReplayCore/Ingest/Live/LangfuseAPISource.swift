@@ -1,16 +1,19 @@
 import Foundation
 
-/// Reads Langfuse generations through its public API, `GET /api/public/observations`, incrementally.
+/// Reads Langfuse generations through its public API incrementally: `GET /api/public/v2/observations`
+/// when the server has it, else `GET /api/public/observations` (``LangfuseEndpoint``).
 ///
 /// Each run reads one time window, `fromStartTime` (the end of the last window, less `overlap`:
-/// the v1 API serves observations minutes after they happen) to `toStartTime` (now, or `until`),
-/// page by page (`page`, `limit`, `type=GENERATION`). A page is decoded by ``LangfuseDecoder``,
-/// the reader of exported API pages, only once its whole body has arrived and parsed, and is
-/// committed with the cursor: the window and the next page. A run that stops part-way (a crash,
-/// an error, Ctrl-C) leaves that cursor, and the next run finishes the window before it opens a
-/// new one. Pages count from the newest observation (the API orders by start time, descending),
-/// so one arriving late in the window moves older ones to later pages: those are read twice and
-/// counted as duplicates, never skipped.
+/// observations reach the API minutes after they happen) to `toStartTime` (now, or `until`),
+/// page by page, generations only. A page is decoded by ``LangfuseDecoder``, the reader of exported
+/// API pages, only once its whole body has arrived and parsed, and is committed with the cursor: the
+/// window, the endpoint and the next page (v1's number, v2's `meta.cursor`). A run that stops
+/// part-way (a crash, an error, Ctrl-C) leaves that cursor, and the next run finishes the window,
+/// through the same endpoint, before it opens a new one. Both endpoints order by start time, newest
+/// first. v1 numbers pages from the newest observation, so one arriving late in the window moves
+/// older ones to later pages: those are read twice and counted as duplicates, never skipped. v2's
+/// cursor names the last observation read, so nothing is read twice; a late arrival newer than the
+/// cursor is read by the next run's overlap, as with v1.
 public struct LangfuseAPISource {
     public var host: String
     public var publicKey: String
@@ -21,11 +24,17 @@ public struct LangfuseAPISource {
     public var since: Int64?
     /// End of new windows (default: now).
     public var until: Int64?
+    /// The endpoint to read; nil: v2, or v1 when the server answers v2 with 404 or 501.
+    public var endpoint: LangfuseEndpoint?
+    /// The v2 field groups asked for.
+    public var fields = LangfuseEndpoint.defaultFields
     public var retry = HTTPGetter.RetryPolicy()
     /// Waits between attempts; tests record them.
     public var sleep: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
     /// Called after each committed page with the pages of this run so far.
     public var afterPage: ((Int) -> Void)?
+    /// Told what a person should know that is no error: the fall-back to v1.
+    public var notice: ((String) -> Void)?
     var now: () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
 
     public init(host: String, publicKey: String, secretKey: String) {
@@ -47,7 +56,28 @@ public struct LangfuseAPISource {
     struct Window: Codable, Equatable {
         var from: Int64?
         var to: Int64
+        /// The number of the next page: v1 asks for it, v2 names it in messages.
         var nextPage: Int
+        /// nil in cursors saved before v2 was read: v1.
+        var endpoint: LangfuseEndpoint?
+        /// v2: the `meta.cursor` of the last page read; nil before the first page.
+        var pageCursor: String?
+
+        init(from: Int64?, to: Int64, endpoint: LangfuseEndpoint) {
+            self.from = from
+            self.to = to
+            self.nextPage = 1
+            self.endpoint = endpoint
+        }
+
+        var api: LangfuseEndpoint { endpoint ?? .v1 }
+    }
+
+    /// What one run has learnt about the server.
+    struct RunState {
+        var pages = 0
+        /// The server answered v2 with 404 or 501 in this run.
+        var noV2 = false
     }
 
     /// The host as shown and stored: without a user name, password, query or trailing slash.
@@ -74,13 +104,17 @@ public struct LangfuseAPISource {
             cursor = decoded
         }
         let getter = HTTPGetter(source: displayName, headers: headers, policy: retry, sleep: sleep)
-        var pagesThisRun = 0
-        if cursor.window != nil { try read(&cursor, base: base, getter, source: source, ingestor: ingestor, pages: &pagesThisRun) }
+        var state = RunState()
+        if let window = cursor.window {
+            // Page numbers and cursors do not translate: an endpoint asked for by name reads the window again.
+            if let endpoint, endpoint != window.api { cursor.window = Window(from: window.from, to: window.to, endpoint: endpoint) }
+            try read(&cursor, base: base, getter, source: source, ingestor: ingestor, state: &state)
+        }
         let from = cursor.completedUntil.map { $0 - Int64(overlapSeconds * 1e6) } ?? since
         let to = until ?? now()
         if let from, from >= to { return try ingestor.finishLive(source: source, format: .langfuse) }
-        cursor.window = Window(from: from, to: to, nextPage: 1)
-        try read(&cursor, base: base, getter, source: source, ingestor: ingestor, pages: &pagesThisRun)
+        cursor.window = Window(from: from, to: to, endpoint: endpoint ?? (state.noV2 ? .v1 : .v2))
+        try read(&cursor, base: base, getter, source: source, ingestor: ingestor, state: &state)
         return try ingestor.finishLive(source: source, format: .langfuse)
     }
 
@@ -91,38 +125,63 @@ public struct LangfuseAPISource {
 
     /// Reads the cursor's window to its last page, committing the cursor after each page.
     func read(_ cursor: inout Cursor, base: URL, _ getter: HTTPGetter, source: String, ingestor: Ingestor,
-              pages: inout Int) throws {
+              state: inout RunState) throws {
         guard var window = cursor.window else { return }
         var decoder = LangfuseDecoder()
         let parser = JSONParser()
         while true {
-            let body = try getter.get(pageURL(base, window))
+            let url = window.api.pageURL(base: base, window: window, limit: pageSize, fields: fields)
+            guard let body = try fetch(url, getter, window: window) else {
+                state.noV2 = true
+                window = Window(from: window.from, to: window.to, endpoint: .v1)
+                continue
+            }
             let page = try LangfusePage(body, parser: parser, source: displayName, number: window.nextPage)
+            let last = try isLast(page, of: window)
             cursor.pages += 1
             try body.withUnsafeBytes { bytes in
                 try ingestor.ingestLive(json: bytes, source: source, row: cursor.pages, decoder: &decoder)
             }
-            let last = page.observations == 0 || page.totalPages.map { window.nextPage >= $0 } ?? (page.observations < pageSize)
             window.nextPage += 1
+            window.pageCursor = page.nextCursor
             cursor.window = last ? nil : window
             if last { cursor.completedUntil = window.to }
             try ingestor.commitLive(source: source, position: String(decoding: try JSONEncoder().encode(cursor), as: UTF8.self))
-            pages += 1
-            afterPage?(pages)
+            state.pages += 1
+            afterPage?(state.pages)
             if last { return }
         }
     }
 
-    func pageURL(_ base: URL, _ window: Window) -> URL {
-        var parts = URLComponents(url: base.appendingPathComponent("api/public/observations"), resolvingAgainstBaseURL: false)!
-        var query = [URLQueryItem(name: "type", value: "GENERATION"), URLQueryItem(name: "page", value: String(window.nextPage)),
-                     URLQueryItem(name: "limit", value: String(pageSize))]
-        if let from = window.from { query.append(URLQueryItem(name: "fromStartTime", value: Self.iso(from))) }
-        query.append(URLQueryItem(name: "toStartTime", value: Self.iso(window.to)))
-        parts.queryItems = query
-        // `+` in a time zone would read as a space; the times are UTC (`Z`), but be safe.
-        parts.percentEncodedQuery = parts.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        return parts.url!
+    /// The page's body; nil when the server cannot serve v2 and v1 may be read instead (no endpoint
+    /// was named, and this is the window's first v2 request). A server without the route answers 404;
+    /// one with it but without the events table behind it answers 501, "v2 APIs are currently in beta
+    /// and only available on Langfuse Cloud" (langfuse/langfuse, web/src/pages/api/public/v2/observations).
+    func fetch(_ url: URL, _ getter: HTTPGetter, window: Window) throws(LiveSourceError) -> Data? {
+        let result = Result { () throws(LiveSourceError) in try getter.get(url) }
+        switch result {
+        case let .success(body): return body
+        case let .failure(.http(_, status, _)) where (status == 404 || status == 501) && endpoint == nil
+            && window.api == .v2 && window.pageCursor == nil:
+            notice?("\(displayName) cannot serve /\(LangfuseEndpoint.v2.path) (HTTP \(status)); reading /\(LangfuseEndpoint.v1.path)")
+            return nil
+        case let .failure(error): throw error
+        }
+    }
+
+    /// Whether the page ends its window: v1 by `totalPages` (or a short page), v2 by a missing cursor.
+    func isLast(_ page: LangfusePage, of window: Window) throws(LiveSourceError) -> Bool {
+        if page.observations == 0 { return true }
+        switch window.api {
+        case .v1:
+            return page.totalPages.map { window.nextPage >= $0 } ?? (page.observations < pageSize)
+        case .v2:
+            guard let next = page.nextCursor else { return true }
+            guard next != window.pageCursor else {
+                throw .badResponse(source: displayName, reason: "page \(window.nextPage) names itself as the next page (meta.cursor)")
+            }
+            return false
+        }
     }
 
     /// ISO 8601 in UTC with milliseconds, as Langfuse's own clients send times.
@@ -131,26 +190,5 @@ public struct LangfuseAPISource {
         let text = Timestamp.iso(millis)
         guard let dot = text.firstIndex(of: ".") else { return String(text.dropLast()) + ".000Z" }
         return String(text[..<text.index(dot, offsetBy: 4)]) + "Z"
-    }
-}
-
-/// One page of `GET /api/public/observations` (`ObservationsViews`: `data` and `meta`), checked whole before
-/// anything of it is stored.
-struct LangfusePage {
-    var observations: Int
-    /// `meta.totalPages`, when the server sent it.
-    var totalPages: Int?
-
-    init(_ body: Data, parser: JSONParser, source: String, number: Int) throws(LiveSourceError) {
-        let parsed = body.withUnsafeBytes { bytes in Result { () throws(JSONSyntaxError) in try parser.parse(bytes) } }
-        guard case let .success(value) = parsed else {
-            let reason = if case let .failure(error) = parsed { error.description } else { "" }
-            throw .badResponse(source: source, reason: "page \(number) is not complete JSON (\(body.count) bytes; \(reason))")
-        }
-        guard let data = value["data"], data.isArray else {
-            throw .badResponse(source: source, reason: "page \(number) has no \"data\" array")
-        }
-        observations = data.elements.count
-        totalPages = value["meta"]?["totalPages"]?.int64.map { Int($0) }
     }
 }

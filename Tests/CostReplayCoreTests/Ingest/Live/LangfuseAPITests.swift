@@ -3,30 +3,33 @@ import Foundation
 import Testing
 import TestSupport
 
-/// scripts/live/fake_langfuse.py: Langfuse's `GET /api/public/observations` serving the three SDK generations of
+/// scripts/live/fake_langfuse.py: Langfuse's `GET /api/public/observations` and `GET /api/public/v2/observations`
+/// (with `v2` "404" or "501", a server that answers v2 with that status), serving the three SDK generations of
 /// traces/fixtures/upstream/langfuse, repeated `copies` times a minute apart, with injected faults.
 final class FakeLangfuse {
     static let keys = ["LANGFUSE_PUBLIC_KEY": "pk-lf-test", "LANGFUSE_SECRET_KEY": "sk-lf-test-secret"]
     let server: ScriptServer
     let log: URL
 
-    init(copies: Int = 10, faults: [String: [String: String]] = [:], folder: URL) throws {
+    init(copies: Int = 10, faults: [String: [String: String]] = [:], v2: String? = nil, folder: URL) throws {
         let faultsFile = folder.appendingPathComponent("faults-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: faults).write(to: faultsFile)
         log = folder.appendingPathComponent("requests-\(UUID().uuidString).jsonl")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         server = try ScriptServer(script: "scripts/live/fake_langfuse.py",
                                   arguments: [Fixtures.trace("upstream/langfuse/langfuse-api-page-compact.json"), log.path,
-                                              faultsFile.path, String(copies)], folder: folder)
+                                              faultsFile.path, String(copies),
+                                              v2 ?? Fixtures.trace("upstream/langfuse/langfuse-api-v2-page.json")],
+                                  folder: folder)
     }
 
     var url: String { server.url }
 
-    /// The observations requests received, in order: query, answer, time.
-    func requests() throws -> [(query: [String: String], answer: String, time: Double)] {
+    /// The observations requests received, in order: query, answer, time, path.
+    func requests() throws -> [(query: [String: String], answer: String, time: Double, path: String)] {
         try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map {
             let entry = try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-            return (entry["query"] as! [String: String], "\(entry["answer"]!)", entry["time"] as! Double)
+            return (entry["query"] as! [String: String], "\(entry["answer"]!)", entry["time"] as! Double, entry["path"] as! String)
         }
     }
 }
@@ -38,9 +41,12 @@ final class LangfuseAPITests {
     var db: String { folder.appendingPathComponent("langfuse.db").path }
     static let until = "2026-11-28T03:00:00Z"
 
-    func ingest(_ server: FakeLangfuse, _ extra: [String] = [], environment: [String: String] = FakeLangfuse.keys) throws -> CLI.Result {
-        try CLI.run(["ingest", "--from", "langfuse", "--host", server.url, "--db", db, "--summary-format", "json",
-                     "--page-size", "7", "--until", Self.until] + extra, environment: environment)
+    /// `ingest --from langfuse`, through v1 unless `api` says otherwise ("auto": the default, v2 falling back to v1).
+    func ingest(_ server: FakeLangfuse, _ extra: [String] = [], api: String = "v1", db: String? = nil,
+                environment: [String: String] = FakeLangfuse.keys) throws -> CLI.Result {
+        try CLI.run(["ingest", "--from", "langfuse", "--host", server.url, "--db", db ?? self.db, "--summary-format", "json",
+                     "--page-size", "7", "--until", Self.until] + (api == "auto" ? [] : ["--langfuse-api", api]) + extra,
+                    environment: environment)
     }
 
     func totals(_ result: CLI.Result) throws -> IngestCounts {
@@ -97,6 +103,7 @@ final class LangfuseAPITests {
                                       folder: folder)
         var source = LangfuseAPISource(host: server.url, publicKey: "pk-lf-test", secretKey: "sk-lf-test-secret")
         source.until = Timestamp.parseISO(Self.until)
+        source.endpoint = .v1
         source.retry = HTTPGetter.RetryPolicy(attempts: 6, baseDelay: 1, maxDelay: 30)
         var waits: [Double] = []
         source.sleep = { waits.append($0) }
@@ -118,10 +125,12 @@ final class LangfuseAPITests {
         let server = try FakeLangfuse(folder: folder)
         // The source is named by its host; the restarted server has another port, so carry the cursor over.
         try moveCursor(from: broken.url, to: server.url)
-        let resumed = try ingest(server, ["--overlap", "0"])
+        // No endpoint named: the window is finished through the one it began with.
+        let resumed = try ingest(server, ["--overlap", "0"], api: "auto")
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try totals(resumed) == IngestCounts(read: 16, stored: 16))
         #expect(try server.requests().map { $0.query["page"]! } == ["3", "4", "5"])
+        #expect(try server.requests().allSatisfy { $0.path == "/api/public/observations" })
         #expect(try TraceStore(existingPath: db).requestCount == 30)
     }
 
