@@ -160,8 +160,45 @@ import TestSupport
         let path = NSTemporaryDirectory() + "costreplay-series-\(getpid()).csv"
         try "day,cost\n2026-01-01,3\n2026-01-02,lots\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(throws: ScenarioError(file: path, line: 3, key: "cost", "expected a cost ≥ 0 in dollars, got 'lots'")) {
+        #expect(throws: ScenarioError(file: path, line: 3, key: "cost", "expected a cost from 0 to 1,000,000,000,000 dollars a day, got 'lots'")) {
             _ = try DailySeries.read(csv: path)
+        }
+        // A cost past the forecast's range is refused, not turned into infinity and printed as $0.00.
+        try "day,cost\n2026-01-01,3\n2026-01-02,1e308\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: ScenarioError.self) { _ = try DailySeries.read(csv: path) }
+    }
+
+    @Test func volumesPricesAndSharesPastTheirRangesAreRefusedWithLineAndKey() {
+        func refused(_ text: String, line: Int, key: String) {
+            do {
+                _ = try ForecastDrivers.parse(text: text, path: "d.yaml")
+                Issue.record("accepted: \(text)")
+            } catch {
+                #expect(error.file == "d.yaml" && error.line == line && error.key == key, "\(error)")
+            }
+        }
+        refused("features:\n  - tag: chat\n    requests: {2026-11: 1e308}\n", line: 3, key: "requests")
+        refused("features:\n  - tag: chat\n    requests: {2026-11: 99999999999999999999}\n", line: 3, key: "requests")
+        refused("launches:\n  - {name: a, date: 2027-01-01, requests_per_month: 1e300, like: chat}\n", line: 2, key: "requests_per_month")
+        refused("features:\n  - {tag: chat, users: {2027-01: 5}, requests_per_user: 1e308}\n", line: 2, key: "requests_per_user")
+        refused("price_changes:\n  scheduled: [{date: 2027-01-01, change: 1e308}]\n", line: 2, key: "change")
+        refused("migrations:\n  - {date: 2026-12-01, from: gpt-4o, to: gpt-4o-mini, share: 1}\n"
+                + "  - {date: 2026-12-01, from: GPT-4o, to: gpt-4o-mini, share: 0.5}\n", line: 3, key: "share")
+        refused("features:\n  - {tag: chat, requests: {2027-01: 5}}\n  - {tag: chat, requests: {2027-02: 5}}\n", line: 3, key: "tag")
+        refused("version: 2\n", line: 1, key: "version")
+    }
+
+    @Test func errorsFoundAgainstTheTraceNameTheDriversFileAndLine() throws {
+        let drivers = try ForecastDrivers.parse(text: "version: 1\nfeatures:\n  - {tag: \"feature:none\", requests: {2027-01: 5}}\n", path: "d.yaml")
+        let basis = DriverBasis(days: 28, cost: 2800, tags: ["feature:chat": .init(cost: 2800, requests: 2800, drivenCost: 2800)])
+        #expect(throws: ScenarioError(file: "d.yaml", line: 3, key: "tag",
+                                      "no priced requests carry the tag feature:none in the last 28 days of the trace")) {
+            _ = try DriverEffects.make(drivers, basis: basis, priceChanges: [], lastDay: 20_000, horizon: 60)
+        }
+        // Within each bound, but a hundred billion users at a million requests each is past $1e12 a day.
+        let huge = try ForecastDrivers.parse(text: "features:\n  - {tag: \"feature:chat\", users: {1970-01: 1e11}, requests_per_user: 1e6}\n", path: "d.yaml")
+        #expect(throws: ScenarioError.self) {
+            _ = try DriverEffects.make(huge, basis: basis, priceChanges: [], lastDay: 20_000, horizon: 60)
         }
     }
 }

@@ -20,8 +20,9 @@ extension DailySeries {
             guard fields.count >= 2, let day = DriverReader.parseDay(fields[0]) else {
                 throw ScenarioError(file: path, line: index + 1, key: "day", "expected a date YYYY-MM-DD")
             }
-            guard let value = Double(fields[1]), value.isFinite, value >= 0 else {
-                throw ScenarioError(file: path, line: index + 1, key: "cost", "expected a cost ≥ 0 in dollars, got '\(fields[1])'")
+            guard let value = Double(fields[1]), value.isFinite, value >= 0, value <= ForecastDrivers.maximumDailyCost else {
+                throw ScenarioError(file: path, line: index + 1, key: "cost",
+                                    "expected a cost from 0 to \(MoneyFormat.grouped(MoneyFormat.fixed(ForecastDrivers.maximumDailyCost, decimals: 0))) dollars a day, got '\(fields[1])'")
             }
             guard cost.updateValue(value, forKey: day) == nil else { throw ScenarioError(file: path, line: index + 1, key: "day", "\(fields[0]) appears twice") }
         }

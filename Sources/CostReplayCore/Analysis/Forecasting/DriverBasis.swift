@@ -61,7 +61,7 @@ public struct DriverBasis: Sendable, Equatable {
                 var moved = row.pricingInput
                 moved.model = migration.to
                 guard let to = pricer.price(moved).cost?.dollars else {
-                    throw ScenarioError(file: "drivers", line: 0, key: migration.to, "the price catalog has no price for migration target \(migration.to)")
+                    throw ScenarioError(file: drivers.path, line: migration.line, key: "to", "the price catalog has no price for migration target \(migration.to)")
                 }
                 migrations[index].from += cost
                 migrations[index].to += to

@@ -21,14 +21,14 @@ public struct DriverEffects: Sendable, Equatable {
         var share = 0.0
         var perDay = [Double](repeating: 0, count: horizon)
         if !drivers.features.isEmpty || !drivers.launches.isEmpty || !drivers.migrations.isEmpty {
-            guard let basis, basis.cost > 0 else { throw ScenarioError(file: "drivers", line: 0, "drivers need a trace with priced requests in its last 28 days") }
+            guard let basis, basis.cost > 0 else { throw ScenarioError(file: drivers.path, line: 1, "drivers need a trace with priced requests in its last 28 days") }
             for feature in drivers.features {
-                let (tagShare, daily) = try featureEffect(feature, basis: basis, days: days, effects: &effects)
+                let (tagShare, daily) = try featureEffect(feature, path: drivers.path, basis: basis, days: days, effects: &effects)
                 share += tagShare
                 for i in perDay.indices { perDay[i] += daily[i] }
             }
             for launch in drivers.launches {
-                let cost = try launchCost(launch, basis: basis)
+                let cost = try launchCost(launch, path: drivers.path, basis: basis)
                 for (i, day) in days.enumerated() where day >= launch.day { perDay[i] += launch.requestsPerMonth / monthDays(day) * cost }
                 effects.assumptions.append("launch \(launch.name) from \(Timestamp.day(launch.day * 86_400_000_000)): "
                     + "\(MoneyFormat.count(Int(launch.requestsPerMonth))) requests a month at \(MoneyFormat.fixed(cost, decimals: 6)) USD each")
@@ -43,6 +43,12 @@ public struct DriverEffects: Sendable, Equatable {
             if let catalog = basis?.catalogPrices.last(where: { $0.day <= day }) { factor *= catalog.factor }
             effects.scale[i] = (1 - share) * factor
             effects.added[i] = perDay[i] * factor
+            // Volumes × prices can pass what a forecast can add up exactly: refuse rather than overflow.
+            guard effects.added[i].isFinite, effects.added[i] <= ForecastDrivers.maximumDailyCost,
+                  effects.scale[i].isFinite, effects.scale[i] * (basis?.cost ?? 0) / max(basis?.days ?? 1, 1) <= ForecastDrivers.maximumDailyCost else {
+                throw ScenarioError(file: drivers.path, line: 1, "the drivers make \(Timestamp.day(day * 86_400_000_000)) cost more than "
+                    + "$\(MoneyFormat.grouped(MoneyFormat.fixed(ForecastDrivers.maximumDailyCost, decimals: 0))) a day; check the volumes and prices")
+            }
         }
         for (index, m) in drivers.migrations.enumerated() {
             let ratio = basis.map { $0.migrations[index].from > 0 ? $0.migrations[index].to / $0.migrations[index].from : 1 } ?? 1
@@ -61,16 +67,16 @@ public struct DriverEffects: Sendable, Equatable {
     }
 
     /// A driven feature's share of the recent cost (taken out of the history) and its planned daily cost.
-    static func featureEffect(_ feature: ForecastDrivers.Feature, basis: DriverBasis, days: [Int64],
+    static func featureEffect(_ feature: ForecastDrivers.Feature, path: String, basis: DriverBasis, days: [Int64],
                               effects: inout DriverEffects) throws(ScenarioError) -> (Double, [Double]) {
         guard let tag = basis.tags[feature.tag], tag.requests > 0 else {
-            throw ScenarioError(file: "drivers", line: 0, key: feature.tag, "no priced requests carry the tag \(feature.tag) in the last 28 days of the trace")
+            throw ScenarioError(file: path, line: feature.line, key: "tag", "no priced requests carry the tag \(feature.tag) in the last 28 days of the trace")
         }
         var perRequest = 1.0
         if !feature.users.isEmpty {
             if let given = feature.requestsPerUser { perRequest = given } else {
                 guard tag.users > 0 else {
-                    throw ScenarioError(file: "drivers", line: 0, key: feature.tag, "the trace has no user ids for \(feature.tag); give requests_per_user or requests")
+                    throw ScenarioError(file: path, line: feature.line, key: "users", "the trace has no user ids for \(feature.tag); give requests_per_user or requests")
                 }
                 perRequest = tag.requests / tag.users
             }
@@ -91,10 +97,10 @@ public struct DriverEffects: Sendable, Equatable {
         return (tag.drivenCost / basis.cost, daily)
     }
 
-    static func launchCost(_ launch: ForecastDrivers.Launch, basis: DriverBasis) throws(ScenarioError) -> Double {
+    static func launchCost(_ launch: ForecastDrivers.Launch, path: String, basis: DriverBasis) throws(ScenarioError) -> Double {
         if let cost = launch.costPerRequest { return cost }
         guard let like = launch.like, let tag = basis.tags[like], tag.requests > 0 else {
-            throw ScenarioError(file: "drivers", line: 0, key: launch.name, "launch \(launch.name): no priced requests carry the tag \(launch.like ?? "") to cost it like")
+            throw ScenarioError(file: path, line: launch.line, key: "like", "launch \(launch.name): no priced requests carry the tag \(launch.like ?? "") to cost it like")
         }
         return tag.cost / tag.requests
     }
