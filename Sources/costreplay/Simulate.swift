@@ -22,7 +22,7 @@ struct ReplayArguments: ParsableArguments {
         var options = ReplayOptions()
         options.seed = seed
         options.window = window
-        guard bootstrap >= 0 else { throw CommandFailure(message: "error: --bootstrap must be 0 or more") }
+        guard (0...100_000).contains(bootstrap) else { throw CommandFailure(message: "error: --bootstrap is from 0 to 100,000 resamples") }
         options.bootstrapResamples = bootstrap
         guard ["day", "session"].contains(bootstrapBy) else { throw CommandFailure(message: "error: --bootstrap-by must be day or session") }
         options.bootstrapBySession = bootstrapBy == "session"

@@ -23,6 +23,8 @@ struct Synth: ParsableCommand {
     @Option(help: "Output file (default: standard output).") var out: String?
     @OptionGroup var prices: PriceOptions
 
+    static let maximumRequests = 20_000_000
+
     func run() throws {
         var options = SynthOptions()
         options.requests = requests
@@ -34,6 +36,11 @@ struct Synth: ParsableCommand {
         guard let origin = Timestamp.parseISO(start) else { throw CommandFailure(message: "error: --start \"\(start)\" is not a date") }
         options.startMicros = origin
         guard requests > 0, days > 0 else { throw CommandFailure(message: "error: --requests and --days must be positive") }
+        // The generator holds every call's arrival in memory (about 100 bytes each) before it writes.
+        guard requests <= Self.maximumRequests, days <= 3_660 else {
+            throw CommandFailure(message: "error: --requests is at most 20,000,000 and --days at most 3,660 (ten years); "
+                + "for more, generate parts with different --seed and --start and ingest them together")
+        }
         let sink = try OutputSink(path: out, kind: .jsonl, inputs: prices.priceFiles)
         TraceSynthesizer(options: options, pricer: Pricer(catalog: try prices.catalog())).generate { record in
             sink.write(CanonicalEncoder.line(record) + "\n")

@@ -58,6 +58,12 @@ public struct CatalogStore: Sendable {
     /// day and stands as the data's date when the data does not carry one (a bare genai-prices feed).
     @discardableResult
     public func install(bytes: [UInt8], from: String, today: String) throws(PriceError) -> CatalogInfo {
+        let parser = JSONParser()
+        try withExtendedLifetime(parser) { () throws(PriceError) in
+            let root: JSONValue
+            do { root = try parser.parse(bytes) } catch let error as JSONSyntaxError { throw .invalid(path: from, reason: error.description) } catch { throw .invalid(path: from, reason: "\(error)") }
+            try PriceFileCheck.feed(root, path: from)
+        }
         let catalog = try PriceCatalog.load(bytes: bytes, origin: from, installed: today)
         let digest = Self.digest(bytes)
         var info = catalog.info

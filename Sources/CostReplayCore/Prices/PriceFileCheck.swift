@@ -6,9 +6,19 @@
 /// thresholds are whole token counts up to ``TokenUsage/maximum``.
 enum PriceFileCheck {
     static let maximumPerMillion = 1_000_000.0
+    /// The members a model entry of CostReplay's format may have; a misspelt one would otherwise be dropped.
+    static let modelKeys = ["id", "model", "provider", "aliases", "prices", "batch", "service_tiers"]
+    /// genai-prices' price keys: those CostReplay prices, the audio rates it accepts but does not price, and the date.
+    static let priceKeys = ["input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok", "cache_write_5m_mtok",
+                            "cache_write_1h_mtok", "output_reasoning_mtok", "input_audio_mtok", "cache_audio_read_mtok",
+                            "output_audio_mtok", "requests_kcount", "effective_from"]
 
     /// CostReplay's own format: `models[i].prices[j]` objects of genai-prices keys.
     static func ownFormat(_ root: JSONValue, path: String) throws(PriceError) {
+        for (key, _) in root.members where !["format", "source", "models"].contains(key) {
+            throw .invalid(path: path, reason: "unknown key '\(key.prefix(40))'; expected format, source, models"
+                + ScenarioLoader.suggestion(key, ["format", "source", "models"]))
+        }
         if let format = root["format"], format.string != "costreplay-prices/1" {
             throw .invalid(path: path, reason: "format \(format.json.prefix(40)) is not supported; expected \"costreplay-prices/1\"")
         }
@@ -18,6 +28,10 @@ enum PriceFileCheck {
         for (index, model) in models.elements.enumerated() {
             let place = "models[\(index)]"
             guard model.isObject else { throw .invalid(path: path, reason: "\(place): expected an object") }
+            for (key, _) in model.members where !modelKeys.contains(key) {
+                throw .invalid(path: path, reason: "\(place): unknown key '\(key.prefix(40))'" + ScenarioLoader.suggestion(key, modelKeys)
+                    + "; a model has \(modelKeys.joined(separator: ", "))")
+            }
             guard let id = model["id"]?.string ?? model["model"]?.string, !id.trimmingSpaces.isEmpty else {
                 throw .invalid(path: path, reason: "\(place): \"id\" must be a non-empty string")
             }
@@ -32,8 +46,9 @@ enum PriceFileCheck {
             for (i, price) in prices.enumerated() {
                 let at = "\(place).prices[\(i)]"
                 guard price.isObject else { throw .invalid(path: path, reason: "\(at): expected an object") }
-                for (key, _) in price.members where !key.hasSuffix("_mtok") && key != "requests_kcount" && key != "effective_from" {
-                    throw .invalid(path: path, reason: "\(at): unknown key '\(key.prefix(40))'; rates end in _mtok (docs/prices.md)")
+                for (key, _) in price.members where !priceKeys.contains(key) {
+                    throw .invalid(path: path, reason: "\(at): unknown key '\(key.prefix(40))'" + ScenarioLoader.suggestion(key, priceKeys)
+                        + "; a price names \(priceKeys.joined(separator: ", ")) (docs/prices.md)")
                 }
                 guard price.members.contains(where: { $0.0.hasSuffix("_mtok") || $0.0 == "requests_kcount" }) else {
                     throw .invalid(path: path, reason: "\(at): names no rate")
@@ -74,6 +89,28 @@ enum PriceFileCheck {
                 }
             }
         }
+    }
+
+    /// A catalog feed (genai-prices' data or scripts/update-prices.py output) before it is installed: every
+    /// rate anywhere in it is a number (or tiered rate) within bounds, so a bad feed never replaces a good one.
+    static func feed(_ root: JSONValue, path: String) throws(PriceError) {
+        func walk(_ value: JSONValue, at place: String) throws(PriceError) {
+            if value.isArray {
+                for (i, element) in value.elements.enumerated() { try walk(element, at: "\(place)[\(i)]") }
+            } else if value.isObject {
+                for (key, member) in value.members {
+                    let here = place.isEmpty ? key : "\(place).\(key)"
+                    if key.hasSuffix("_mtok") {
+                        try tieredRate(member, at: here, path: path)
+                    } else if key == "requests_kcount" {
+                        if !member.isNull { _ = try number(member, at: here, in: 0...maximumPerMillion, path: path) }
+                    } else {
+                        try walk(member, at: here)
+                    }
+                }
+            }
+        }
+        try walk(root, at: "")
     }
 
     static func tieredRate(_ value: JSONValue, at place: String, path: String) throws(PriceError) {

@@ -1,4 +1,4 @@
-import CostReplayCore
+@testable import CostReplayCore
 import Foundation
 import Testing
 import TestSupport
@@ -51,6 +51,35 @@ import TestSupport
         #expect(warning == nil)
         #expect(inputCost(catalog) == usd("2"))
         #expect(catalog.info.installed == "2026-11-20")
+    }
+
+    @Test func aFeedWithARateOutOfRangeOrNotANumberIsNotInstalled() throws {
+        let store = CatalogStore(directory: Fixtures.temporaryDirectory().path)
+        try store.install(bytes: feed(input: 2), from: "good.json", today: "2026-11-20")
+        func bad(_ prices: String) -> [UInt8] {
+            Array(#"[{"id": "acme", "name": "Acme", "api_pattern": "x", "models": [{"id": "acme-1", "match": {"equals": "acme-1"}, "prices": "#.utf8)
+                + Array(prices.utf8) + Array("}]}]".utf8)
+        }
+        for prices in [#"{"input_mtok": -5, "output_mtok": 1}"#, #"{"input_mtok": 1, "output_mtok": 1e308}"#,
+                       #"{"input_mtok": "abc", "output_mtok": 1}"#, #"{"input_mtok": {"base": 1, "tiers": [{"start": 10, "price": -1}]}}"#] {
+            #expect(throws: PriceError.self, "installed \(prices)") { try store.install(bytes: bad(prices), from: "bad.json", today: "2026-11-21") }
+        }
+        #expect(throws: PriceError.invalid(path: "bad.json", reason: "[0].models[0].prices.input_mtok: -5 is out of range 0…1000000")) {
+            try store.install(bytes: bad(#"{"input_mtok": -5, "output_mtok": 1}"#), from: "bad.json", today: "2026-11-21")
+        }
+        let (catalog, _) = try store.catalogInForce()
+        #expect(inputCost(catalog) == usd("2"))
+    }
+
+    @Test func theBundledFeedPassesTheFeedCheck() throws {
+        let parser = JSONParser()
+        try withExtendedLifetime(parser) { try PriceFileCheck.feed(try parser.parse(BundledResource.bytes("price-catalog.json")), path: "bundled") }
+    }
+
+    @Test(.enabled(if: Fixtures.hasSharedData, Fixtures.sharedDataMissing)) func genaiPricesOwnFeedPassesTheFeedCheck() throws {
+        let shared = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.shared("prices/v2_data.json"))))
+        let parser = JSONParser()
+        try withExtendedLifetime(parser) { try PriceFileCheck.feed(try parser.parse(shared), path: "v2_data.json") }
     }
 
     @Test func aNewerInstallReplacesTheOlderOne() throws {

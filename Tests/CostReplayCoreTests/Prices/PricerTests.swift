@@ -1,4 +1,4 @@
-import CostReplayCore
+@testable import CostReplayCore
 import Foundation
 import Testing
 import TestSupport
@@ -72,6 +72,20 @@ import TestSupport
         let path = Fixtures.write("{\"models\": [{\"prices\": {}}]}", name: "bad.json")
         #expect(throws: PriceError.invalid(path: path, reason: "models[0]: \"id\" must be a non-empty string")) {
             try PriceCatalog.builtIn().loadUserFile(path: path)
+        }
+    }
+
+    @Test func aMisspeltKeyIsRefusedWithASuggestionNotDropped() throws {
+        let price = Fixtures.write(#"{"models": [{"id": "m", "prices": {"input_mtok": 2.5, "outptu_mtok": 10}}]}"#, name: "typo.json")
+        #expect(throws: PriceError.invalid(path: price, reason: "models[0].prices[0]: unknown key 'outptu_mtok' (did you mean 'output_mtok'?); "
+            + "a price names " + PriceFileCheck.priceKeys.joined(separator: ", ") + " (docs/prices.md)")) {
+            try PriceCatalog.builtIn().loadUserFile(path: price)
+        }
+        let model = Fixtures.write(#"{"models": [{"id": "m", "provder": "acme", "prices": {"input_mtok": 2.5}}]}"#, name: "typo2.json")
+        #expect(throws: PriceError.self) { try PriceCatalog.builtIn().loadUserFile(path: model) }
+        let top = Fixtures.write(#"{"format": "costreplay-prices/1", "model": [], "models": [{"id": "m", "prices": {"input_mtok": 1}}]}"#, name: "typo3.json")
+        #expect(throws: PriceError.invalid(path: top, reason: "unknown key 'model'; expected format, source, models (did you mean 'models'?)")) {
+            try PriceCatalog.builtIn().loadUserFile(path: top)
         }
     }
 
