@@ -31,6 +31,10 @@ struct Plan: ParsableCommand {
 
     func validate() throws {
         guard searchDays >= 0 else { throw ValidationError("--search-days must be 0 (the whole trace) or a number of days") }
+        guard (0...1).contains(maxQualityRisk) else { throw ValidationError("--max-quality-risk is a share from 0 to 1") }
+        guard maxSlaMisses.isFinite, maxSlaMisses >= 0 else { throw ValidationError("--max-sla-misses is a number of misses a month, 0 or more") }
+        guard (0...1).contains(maxFalseHit) else { throw ValidationError("--max-false-hit is a share from 0 to 1") }
+        guard (0.5..<1).contains(confidence) else { throw ValidationError("--confidence must be at least 0.5 and below 1") }
     }
 
     func run() throws {
@@ -41,7 +45,6 @@ struct Plan: ParsableCommand {
         constraints.maxQualityRisk = maxQualityRisk
         constraints.maxSLAMissesPerMonth = maxSlaMisses
         constraints.maxFalseHitRate = maxFalseHit
-        guard (0.5..<1).contains(confidence) else { throw CommandFailure(message: "error: --confidence must be at least 0.5 and below 1") }
         constraints.confidence = confidence
         var options = ReplayOptions()
         options.seed = seed

@@ -36,6 +36,19 @@ public struct Planner {
         markFrontier(&candidates)
         let best = candidates.filter(\.feasible).min { ($0.cost, $0.steps.count) < ($1.cost, $1.steps.count) }
         var chosen = best.map { plan in plan.steps.compactMap { label in alone.first { $0.option.label == label }?.option } } ?? []
+        // When every combination tried breaks a bound together, options that keep them alone are still a plan:
+        // the largest savings first, one per strategy, while their summed risks stay within the bounds.
+        if chosen.isEmpty {
+            var risk = Risk()
+            for evaluation in alone.filter({ $0.feasible && $0.savings > .zero }).sorted(by: { $0.savings > $1.savings })
+            where !chosen.contains(where: { $0.strategy == evaluation.option.strategy }) {
+                let total = risk + evaluation.risk
+                guard total.qualityUpper <= constraints.maxQualityRisk, total.slaMissesPerMonth <= constraints.maxSLAMissesPerMonth,
+                      (total.falseHitUpper ?? 0) <= constraints.maxFalseHitRate else { continue }
+                chosen.append(evaluation.option)
+                risk = total
+            }
+        }
         var (final, steps, families) = try replayFinal(chosen, alone: alone, profile: profile, store: store, databasePath: databasePath)
         // A lever that adds nothing after the others (its waterfall saving ≤ 0) is left out.
         // Truncation drops the recorded provider cache split and the provider cache after it restores it,

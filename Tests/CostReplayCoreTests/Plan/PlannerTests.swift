@@ -120,6 +120,26 @@ import TestSupport
         #expect(abs(whole.recommended.savingsShare - 1.0 / 6) < 0.01)
     }
 
+    /// Found by a probe: with a loose false-hit bound the semantic cache becomes feasible and every combination the
+    /// search tries breaks the quality bound together; options that keep the bounds alone still make a plan.
+    @Test func whenEveryCombinationBreaksABoundFeasibleOptionsStillMakeAPlan() throws {
+        var synth = SynthOptions()
+        synth.requests = 2000
+        synth.seed = 1
+        let path = Replays.synthesizedStore(synth)
+        var constraints = PlanConstraints()
+        constraints.maxFalseHitRate = 0.95
+        var replay = ReplayOptions()
+        replay.bootstrapResamples = 50
+        let document = try Planner(pricer: Pricer(catalog: sharedCatalog), constraints: constraints, options: replay)
+            .run(store: try TraceStore(existingPath: path), databasePath: path).0
+        #expect(document.candidates.allSatisfy { !$0.feasible })
+        #expect(!document.recommended.steps.isEmpty)
+        #expect(document.recommended.savings > .zero)
+        #expect(document.recommended.risk.qualityUpper <= constraints.maxQualityRisk)
+        #expect(document.recommended.risk.slaMissesPerMonth <= constraints.maxSLAMissesPerMonth)
+    }
+
     @Test func aRoutePastTheQualityBoundIsNeverRecommendedAndOneWithinItIs() throws {
         let store = try Self.store(calls: 600, repeatEvery: 4, wrongShare: 0.3)
         let strict = try plan(store, [Self.exact, Self.route], maxQualityRisk: 0.01)
