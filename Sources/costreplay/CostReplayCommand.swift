@@ -93,7 +93,11 @@ struct WindowOptions: ParsableArguments {
             }
             return micros
         }
-        return TraceStore.TimeWindow(from: try parse(from, "from"), to: try parse(to, "to"))
+        let window = TraceStore.TimeWindow(from: try parse(from, "from"), to: try parse(to, "to"))
+        if let start = window.from, let end = window.to, end <= start {
+            throw CommandFailure(message: "error: --to \(to ?? "") is not after --from \(from ?? ""): the window holds no time")
+        }
+        return window
     }
 }
 

@@ -23,8 +23,8 @@ struct Report: ParsableCommand {
         guard let result else { throw CommandFailure(message: "error: give a result document, or --compare A.json B.json") }
         let document: ReplayResult
         do { document = try ResultFile.read(path: result) } catch { throw CommandFailure(message: "error: \(error)") }
-        guard html != nil || csv != nil else { throw CommandFailure(message: "error: give --html FILE and/or --csv DIR") }
         if notebook != nil && csv == nil { throw CommandFailure(message: "error: --notebook needs --csv DIR for the data it loads") }
+        guard html != nil || csv != nil else { throw CommandFailure(message: "error: give --html FILE and/or --csv DIR") }
         let inputs = [result]
         if let html { try checkOutput(html, kind: .html, inputs: inputs) }
         if let csv { try ResultWriter.check(csv, inputs: inputs) }

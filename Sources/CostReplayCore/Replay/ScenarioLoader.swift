@@ -188,6 +188,7 @@ public enum ScenarioLoader {
     static func yamlLine(_ error: YamlError) -> Int {
         switch error {
         case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): return mark.line
+        case let .duplicatedKeysInMapping(_, context): return context.mark.line
         default: return 0
         }
     }
@@ -195,6 +196,8 @@ public enum ScenarioLoader {
     static func yamlMessage(_ error: YamlError) -> String {
         switch error {
         case let .scanner(_, problem, _, _), let .parser(_, problem, _, _), let .composer(_, problem, _, _): return problem
+        case let .duplicatedKeysInMapping(duplicates, _):
+            return "a key appears twice in one mapping: " + duplicates.map { "'\($0)'" }.joined(separator: ", ")
         default: return "\(error)"
         }
     }

@@ -22,7 +22,10 @@ public struct Simulation {
         var simulation = self
         for name in SemanticCache.storedSetNames(scenarioFile.plans).sorted() where options.embeddings[name] == nil {
             do { simulation.options.embeddings[name] = try StoredEmbeddings(store: store, name: name) } catch let error as EmbeddingError {
-                throw SimulationError.embeddings(error.description)
+                // Name the scenario line that asks for the set (the parameters keep no lines once loaded).
+                let lines = scenarioFile.text.split(separator: "\n", omittingEmptySubsequences: false)
+                let line = lines.firstIndex { $0.contains("embedding") && $0.contains(name) }.map { $0 + 1 } ?? 0
+                throw SimulationError.embeddings("\(scenarioFile.path):\(line): 'embedding': \(error.description)")
             }
         }
         let (plans, choices) = try simulation.resolveAutoServers(store: store)

@@ -83,7 +83,10 @@ public struct LocalGPU: ReplayStrategy {
         let profiles = (try? PerformanceModel.bundled()) ?? []
         guard profiles.contains(where: { $0.model == p.text("model") && $0.hardware == p.text("hardware") && $0.tensorParallel == p.int("tensor_parallel") }) else {
             let known = Set(profiles.map { "\($0.model) on \($0.hardware) ×\($0.tensorParallel)" }).sorted()
-            throw ParameterProblem("model", "no measured profile for \(p.text("model")) on \(p.text("hardware")) with tensor_parallel \(p.int("tensor_parallel")); measured: \(known.joined(separator: ", "))")
+            // Blame the key that no measured profile has, hardware first (a model is measured on several).
+            let key = !profiles.contains(where: { $0.hardware == p.text("hardware") }) ? "hardware"
+                : !profiles.contains(where: { $0.model == p.text("model") }) ? "model" : "tensor_parallel"
+            throw ParameterProblem(key, "no measured profile for \(p.text("model")) on \(p.text("hardware")) with tensor_parallel \(p.int("tensor_parallel")); measured: \(known.joined(separator: ", "))")
         }
     }
 

@@ -25,6 +25,16 @@ import TestSupport
                 == "s.yaml:4: 'threshold': 1.5 is out of range 0…1")
     }
 
+    @Test func aDuplicatedKeyIsNamedWithItsLine() {
+        #expect(error("scenarios:\n  - name: a\n    strategies:\n      - exact_cache: {ttl: 1, ttl: 2}\n")
+                == "s.yaml:4: invalid YAML: a key appears twice in one mapping: 'ttl'")
+    }
+
+    @Test func anUnmeasuredHardwareBlamesHardwareNotModel() {
+        #expect(error("scenarios:\n  - name: a\n    strategies:\n      - local_gpu:\n          hardware: tpu\n")?.hasPrefix("s.yaml:5: 'hardware': no measured profile") == true)
+        #expect(error("scenarios:\n  - name: a\n    strategies:\n      - local_gpu:\n          model: gpt-9\n")?.hasPrefix("s.yaml:5: 'model': no measured profile") == true)
+    }
+
     @Test func aBadChoiceIsRejected() {
         #expect(error("scenarios:\n  - name: a\n    strategies:\n      - exact_cache: {eviction: fifo}\n")
                 == "s.yaml:4: 'eviction': 'fifo' is not one of lru, lfu")
