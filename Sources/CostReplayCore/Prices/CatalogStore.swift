@@ -61,7 +61,7 @@ public struct CatalogStore: Sendable {
         let parser = JSONParser()
         try withExtendedLifetime(parser) { () throws(PriceError) in
             let root: JSONValue
-            do { root = try parser.parse(bytes) } catch let error as JSONSyntaxError { throw .invalid(path: from, reason: error.description) } catch { throw .invalid(path: from, reason: "\(error)") }
+            do { root = try parser.parse(bytes) } catch let error as JSONSyntaxError { throw .invalid(path: from, reason: error.located(in: bytes)) } catch { throw .invalid(path: from, reason: "\(error)") }
             try PriceFileCheck.feed(root, path: from)
         }
         let catalog = try PriceCatalog.load(bytes: bytes, origin: from, installed: today)

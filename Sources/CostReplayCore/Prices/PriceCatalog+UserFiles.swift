@@ -10,7 +10,7 @@ extension PriceCatalog {
         let parser = JSONParser()
         let root: JSONValue
         do { root = try parser.parse(bytes) } catch {
-            throw .invalid(path: path, reason: error.description)
+            throw .invalid(path: path, reason: error.located(in: bytes))
         }
         guard root.isObject else { throw .invalid(path: path, reason: "expected a JSON object") }
         var added: [ModelPricing]

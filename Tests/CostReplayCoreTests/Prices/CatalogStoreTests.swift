@@ -41,7 +41,7 @@ import TestSupport
         let store = CatalogStore(directory: Fixtures.temporaryDirectory().path)
         try store.install(bytes: feed(input: 2), from: "good.json", today: "2026-11-20")
         let truncated = Array(feed(input: 3).prefix(60))
-        #expect(throws: PriceError.invalid(path: "bad.json", reason: "invalid JSON (The JSON document has an improper structure: missing or superfluous commas, braces, missing keys, etc.)")) {
+        #expect(throws: PriceError.self) {
             try store.install(bytes: truncated, from: "bad.json", today: "2026-11-21")
         }
         #expect(throws: PriceError.invalid(path: "empty.json", reason: "the catalog has no priced models")) {

@@ -89,6 +89,17 @@ import TestSupport
         }
     }
 
+    @Test func aPriceFileThatIsNotJSONIsNamedByLineAndColumn() throws {
+        let nan = Fixtures.write("{\"models\": [\n  {\"id\": \"m\", \"prices\": {\"input_mtok\": NaN}}]}", name: "nan.json")
+        do { try PriceCatalog.builtIn().loadUserFile(path: nan); Issue.record("accepted NaN") } catch {
+            #expect("\(error)".contains("line 2, column 40"), "\(error)")
+        }
+        let long = Fixtures.write("{\"models\": [{\"id\": \"m\",\n \"prices\": {\"input_mtok\": 99999999999999999999}}]}", name: "long.json")
+        do { try PriceCatalog.builtIn().loadUserFile(path: long); Issue.record("accepted a 20-digit integer") } catch {
+            #expect("\(error)".contains("line 2, column 27"), "\(error)")
+        }
+    }
+
     @Test func offPeakWindowsApplyByTimeOfDay() {
         // DeepSeek's off-peak prices apply 16:30–00:30 UTC in the feed; compare two instants of one day.
         let peak = price("deepseek-chat", TokenUsage(input: 1_000_000, output: 0), at: "2026-09-01T12:00:00Z")
