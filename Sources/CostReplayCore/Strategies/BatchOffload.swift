@@ -69,6 +69,9 @@ public struct BatchOffload: ReplayStrategy {
 
     public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
         _ = try parseHours(p.text("hours"))
+        guard !p.list("tags").isEmpty || !p.list("operations").isEmpty else {
+            throw ParameterProblem("tags", "no tags and no operations: nothing would be eligible; name the async traffic's tags or operations")
+        }
     }
 
     func eligible(_ request: ReplayRequest) -> Bool {

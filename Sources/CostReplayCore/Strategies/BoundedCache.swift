@@ -60,9 +60,10 @@ struct BoundedCache<Index: SlotIndex, Value> {
         return slots[slot].value
     }
 
-    /// Stores or replaces `key`, evicting when full.
-    mutating func insert(_ key: Key, _ value: Value, at now: Int64) {
-        let expires = ttlMicros.map { now + $0 } ?? Int64.max
+    /// Stores or replaces `key` at `now` (its recency), evicting when full. Its TTL runs from `written`
+    /// (when the response is complete and the cache is written; `now` when not given).
+    mutating func insert(_ key: Key, _ value: Value, at now: Int64, written: Int64? = nil) {
+        let expires = ttlMicros.map { max(written ?? now, now) + $0 } ?? Int64.max
         // Expired entries at the cold end go now, so a TTL bounds memory even without a capacity.
         var purged = 0
         while ttlMicros != nil, tail >= 0, slots[tail].expires <= now, purged < 4 {

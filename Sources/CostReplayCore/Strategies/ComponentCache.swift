@@ -48,7 +48,7 @@ public struct ComponentCache: ReplayStrategy {
             if explain { ledger.append(.init(strategy: Self.name, decision: "hit", detail: "\(request.name ?? "call") served from cache")) }
             return
         }
-        if cache.peek(key, at: now) == nil { cache.insert(key, request.endMicros ?? now, at: now) }
+        if cache.peek(key, at: now) == nil { cache.insert(key, request.endMicros ?? now, at: now, written: request.endMicros ?? now) }
         if explain { ledger.append(.init(strategy: Self.name, decision: "miss", detail: "stored \(request.name ?? "call")")) }
     }
 }

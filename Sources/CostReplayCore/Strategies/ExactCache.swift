@@ -95,7 +95,9 @@ public struct ExactCache: ReplayStrategy {
         }
         counters.misses += 1
         if cache.peek(key, at: now) == nil {
-            cache.insert(key, Cached(response: request.recorded.responseID, available: request.endMicros ?? now), at: now)
+            // Written when the response is complete: available from then, and its TTL runs from then.
+            let written = request.endMicros ?? now
+            cache.insert(key, Cached(response: request.recorded.responseID, available: written), at: now, written: written)
         }
         if explain { ledger.append(.init(strategy: Self.name, decision: "miss", detail: "stored under key \(StableHash.hex(key))")) }
     }

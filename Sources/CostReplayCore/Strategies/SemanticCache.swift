@@ -149,7 +149,7 @@ public struct SemanticCache: ReplayStrategy {
         // The look-ahead pass skips entries below the threshold, so the ledger asks for the exact nearest.
         let shown = explain ? hub.exactNearest(member: member, partition: partitionKey, query: query, now: now) : nil
         let slot = hub.insert(member: member, request: request, partition: partitionKey, query: query, available: request.endMicros ?? now)
-        lifetimes.insert(partitionKey + "#" + String(slot), slot, at: now)
+        lifetimes.insert(partitionKey + "#" + String(slot), slot, at: now, written: request.endMicros ?? now)
         if explain {
             let detail = shown.map { "best similarity \($0.score) < \(threshold); stored" } ?? "nothing cached yet; stored"
             ledger.append(.init(strategy: Self.name, decision: "miss", detail: detail))

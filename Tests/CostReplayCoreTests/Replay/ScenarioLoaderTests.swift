@@ -35,6 +35,11 @@ import TestSupport
         #expect(error("scenarios:\n  - name: a\n    strategies:\n      - local_gpu:\n          model: gpt-9\n")?.hasPrefix("s.yaml:5: 'model': no measured profile") == true)
     }
 
+    @Test func aBatchOffloadThatCouldNeverActIsRefused() {
+        #expect(error("scenarios:\n  - name: a\n    strategies:\n      - batch_offload:\n          tags: []\n")?
+            .hasPrefix("s.yaml:5: 'tags': no tags and no operations") == true)
+    }
+
     @Test func aBadChoiceIsRejected() {
         #expect(error("scenarios:\n  - name: a\n    strategies:\n      - exact_cache: {eviction: fifo}\n")
                 == "s.yaml:4: 'eviction': 'fifo' is not one of lru, lfu")

@@ -16,6 +16,22 @@ import TestSupport
         #expect(result.baseline.cost == usd("0.0105"))
     }
 
+    /// Found by a probe: the TTL ran from the request's start, so an answer that took longer than the TTL was
+    /// never usable. It runs from when the response is cached (the request's end), for every response cache.
+    @Test func theTTLRunsFromWhenTheResponseIsCachedNotFromTheRequestsStart() throws {
+        // a runs 0–90 s; b asks the same at 100 s; c at 200 s.
+        let records = [R.request("a", at: 0, prompt: "same question", duration: 90), R.request("b", at: 100, prompt: "same question"),
+                       R.request("c", at: 200, prompt: "same question")]
+        for strategy in ["exact_cache", "semantic_cache"] {
+            let (sixty, _) = try R.run(records, scenario: "scenarios: [{name: s, strategies: [{\(strategy): {ttl: 60}}]}]")
+            // Cached at 90 s, expires at 150 s: b hits, c misses.
+            #expect(R.metrics(sixty)["hits"] == 1, "\(strategy)")
+            let (five, _) = try R.run(records, scenario: "scenarios: [{name: s, strategies: [{\(strategy): {ttl: 5}}]}]")
+            // Expired at 95 s, before b asks.
+            #expect((R.metrics(five)["hits"] ?? 0) == 0, "\(strategy)")
+        }
+    }
+
     @Test func lruEvictsTheLeastRecentlyUsedEntry() throws {
         // A, B, A (hit), C evicts B, B misses and evicts A, A misses.
         let prompts = ["A", "B", "A", "C", "B", "A"]
