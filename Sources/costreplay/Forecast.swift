@@ -23,10 +23,12 @@ struct Forecast: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var prices: PriceOptions
     @OptionGroup var window: WindowOptions
-    @Option(help: "Months to project.") var months = 12
+    // `.unconditional`: a value may start with a dash (a negative growth, or a wrong count that should be named).
+    @Option(parsing: .unconditional, help: "Months to project.") var months = 12
     @Option(help: "Simulated paths.") var paths = 10_000
     @Option(help: "Random seed.") var seed: UInt64 = 42
-    @Option(help: "Monthly growth as MEAN,SD (e.g. 0.05,0.02) in place of a fitted trend.") var growth: String?
+    @Option(parsing: .unconditional, help: "Monthly growth as MEAN,SD (e.g. 0.05,0.02, or -0.03,0.01 for a decline) in place of a fitted trend.")
+    var growth: String?
     @Option(help: "A simulate result document whose scenarios to project.") var result: String?
     @Option(help: "A drivers file (YAML): planned volumes per feature, launches, migrations, scheduled prices.") var drivers: String?
     @Option(help: "Scheduled price change DATE:CHANGE, DATE as YYYY-MM or YYYY-MM-DD, e.g. 2027-01:-0.2; repeatable.")
