@@ -36,6 +36,17 @@ import TestSupport
         #expect(refused.stderr.hasSuffix("error: nothing was stored\n"))
     }
 
+    @Test func aNegativeGrowthIsReadAndANegativeMonthCountIsNamed() throws {
+        var lines = ""
+        for day in 0..<21 { lines += CanonicalEncoder.line(Replays.request("r\(day)", at: Double(day) * 86_400)) + "\n" }
+        let db = try Fixtures.ingest([Fixtures.write(lines)]).0.database.path
+        let decline = try CLI.run(["forecast", "--db", db, "--growth", "-0.05,0.01", "--months", "3", "--paths", "200", "--format", "json"])
+        #expect(decline.status == 0, "\(decline.stderr)")
+        let negative = try CLI.run(["forecast", "--db", db, "--months", "-1"])
+        #expect(negative.status == 2)
+        #expect(negative.stderr.contains("--months must be 1…120"))
+    }
+
     @Test func anIngestWhoseRecordsAreAllDuplicatesExits0() throws {
         let db = Fixtures.temporaryDirectory().appendingPathComponent("d.db").path
         let trace = Fixtures.upstream("otlp/anthropic-sdk.otlp.jsonl")
