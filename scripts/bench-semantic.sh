@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Semantic-cache search benchmark (prints figures, asserts nothing; docs/performance.md, "Semantic-cache search").
-# 100,000 × 384 clustered unit vectors (scripts/bench-vectors.py, seed 7) against the growing cache at one threshold:
-# CostReplay (exact: look-ahead blocked search with Cauchy–Schwarz pruning), FAISS IndexFlatIP in blocks of 1,000
+# 100,000 × 384 clustered unit vectors (scripts/bench-vectors.py, seed 7; DUP share of them, default 0.3, near-duplicates
+# of earlier queries so that a realistic share are hits; DUP=0 gives the older set with almost no hits) against the
+# growing cache at one threshold: CostReplay exact (look-ahead blocked search with Cauchy–Schwarz pruning), CostReplay
+# approximate (`search: approximate`, PROBES default 12, recall measured on RECALL_SAMPLE of lookups, default 0.05,
+# included in its time), FAISS IndexFlatIP in blocks of 1,000
 # (scripts/bench-faiss.py) and FAISS IndexHNSWFlat in blocks of 1,000 with its recall against exact search
 # (scripts/bench-faiss-hnsw.py). Runs alternate, RUNS times each (default 3); medians of wall and CPU seconds.
 # Usage: scripts/bench-semantic.sh [VECTORS] [THRESHOLD]
@@ -9,22 +12,26 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}
 t=${2:-0.90}
+dup=${DUP:-0.3}
+probes=${PROBES:-12}
+sample=${RECALL_SAMPLE:-0.05}
 runs=${RUNS:-3}
 out=${BENCH_DIR:-/tmp/costreplay-bench}
 mkdir -p "$out"
 venv="$out/venv-faiss"
 [ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q faiss-cpu==1.15.1 numpy; }
 swift build -c release --product costreplay-bench >/dev/null
-vectors="$out/vectors-$n.f32le"
-[ -f "$vectors" ] || "$venv/bin/python" scripts/bench-vectors.py "$n" "$vectors"
+vectors="$out/vectors-$n-dup$dup.f32le"
+[ -f "$vectors" ] || "$venv/bin/python" scripts/bench-vectors.py "$n" "$vectors" "$dup"
 echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores (shared machine: other builds may run)"
-echo "$n queries × 384, threshold $t, $runs alternated runs each"
+echo "$n queries × 384 (near-duplicate share $dup), threshold $t, $runs alternated runs each"
 times="$out/times.txt"
 : > "$times"
 for run in $(seq "$runs"); do
-  for tool in costreplay faiss-flat faiss-hnsw; do
+  for tool in costreplay costreplay-approx faiss-flat faiss-hnsw; do
     case $tool in
       costreplay) cmd=(.build/release/costreplay-bench semantic "$vectors" 384 "$t") ;;
+      costreplay-approx) cmd=(.build/release/costreplay-bench semantic "$vectors" 384 "$t" approximate "$probes" "$sample") ;;
       faiss-flat) cmd=("$venv/bin/python" scripts/bench-faiss.py "$vectors" "$t" 1000) ;;
       faiss-hnsw) cmd=("$venv/bin/python" scripts/bench-faiss-hnsw.py "$vectors" "$t" 1000) ;;
     esac
@@ -37,7 +44,7 @@ done
 python3 - "$times" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
-for tool in ["costreplay", "faiss-flat", "faiss-hnsw"]:
+for tool in ["costreplay", "costreplay-approx", "faiss-flat", "faiss-hnsw"]:
     wall = [float(r[1]) for r in rows if r[0] == tool]; cpu = [float(r[2]) for r in rows if r[0] == tool]
     print(f"median {tool}: wall {statistics.median(wall):.1f} s (range {min(wall):.1f}–{max(wall):.1f}), CPU {statistics.median(cpu):.1f} s")
 PY

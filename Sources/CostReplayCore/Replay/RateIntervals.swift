@@ -5,7 +5,8 @@ enum RateIntervals {
     /// Per strategy: (rate name, events counter, trial counters summed).
     static let definitions: [String: [(String, String, [String])]] = [
         ExactCache.name: [("hit_rate", "hits", ["lookups"]), ("likely_false_hit_rate", "likely_false_hits", ["hits_with_response"])],
-        SemanticCache.name: [("hit_rate", "hits", ["lookups"]), ("likely_false_hit_rate", "likely_false_hits", ["hits_with_response"])],
+        SemanticCache.name: [("hit_rate", "hits", ["lookups"]), ("likely_false_hit_rate", "likely_false_hits", ["hits_with_response"]),
+                             ("recall_of_hits", "recall_found_hits", ["recall_exact_hits"])],
         ComponentCache.name: [("hit_rate", "hits", ["calls"])],
         PrefixCache.name: [("hit_rate", "hits", ["requests"])],
         Cascade.name: [("escalation_rate", "escalated", ["requests"]), ("accuracy", "correct", ["outcomes"])],

@@ -3,7 +3,7 @@
 ///
 /// Embeddings come from a stored set made by `costreplay embed` when `embedding` names one (its model's
 /// cost per lookup, priced from the catalog, is a cost of the lever), else from the trace when it has
-/// them, otherwise from the built-in ``HashingEmbedder`` over the prompt text. Search is exact (flat scan, recall 1.0). A hit whose
+/// them, otherwise from the built-in ``HashingEmbedder`` over the prompt text. Search is exact (recall 1) unless `search: approximate` (``InvertedLists``), whose recall of hits is measured on a seeded sample of lookups. A hit whose
 /// cached response differs from the response recorded for this request counts as a likely false
 /// hit (docs/scenarios.md defines the measure); exact text repeats are counted apart.
 public struct SemanticCache: ReplayStrategy {
@@ -17,6 +17,16 @@ public struct SemanticCache: ReplayStrategy {
         ParameterSpec("embedding", .text, default: .text(""),
                       "a stored embedding set (`costreplay embed --model NAME`) whose vectors this cache uses; empty: see embeddings"),
         CacheParameters.lookupCost, CacheParameters.hitLatency,
+        ParameterSpec("search", .choice(["exact", "approximate"]), default: .text("exact"),
+                      "exact flat search (recall 1), or an inverted-file index for caches of millions of entries"),
+        ParameterSpec("lists", .number(min: 0, max: 65_536, integer: true), default: .number(0),
+                      "approximate: lists of the inverted file at each training; 0 chooses √n"),
+        ParameterSpec("probes", .number(min: 1, max: 65_536, integer: true), default: .number(12),
+                      "approximate: lists scanned per lookup"),
+        ParameterSpec("train_at", .number(min: 1, max: 1e9, integer: true), default: .number(10_000),
+                      "approximate: live entries in a scope before the index is trained (exact search until then); retrained at each doubling"),
+        ParameterSpec("recall_sample", .number(min: 0, max: 1, integer: false), default: .number(0.05),
+                      "approximate: share of approximate lookups also answered exactly, to measure recall of hits"),
     ]
 
     let threshold: Float
@@ -24,6 +34,9 @@ public struct SemanticCache: ReplayStrategy {
     let embeddings: String
     let lookupCost: Money
     let hitLatency: Int64
+    /// Approximate mode: a lookup whose id hashes below this (of 2⁶⁴, seeded) is also answered exactly.
+    let recallCut: UInt64
+    let seed: UInt64
     /// The stored set named by `embedding`, and what embedding a lookup's prompt costs per token by UTC day.
     let stored: StoredEmbeddings?
     let pricer: Pricer
@@ -40,6 +53,8 @@ public struct SemanticCache: ReplayStrategy {
         embeddings = p.text("embeddings")
         lookupCost = Money(dollars: p.number("lookup_cost"))
         hitLatency = Int64(p.number("hit_latency_ms") * 1000)
+        recallCut = p.text("search") == "approximate" ? Self.cut(p.number("recall_sample")) : 0
+        seed = context.seed
         lifetimes = CacheParameters.cache(p)
         lifetimes.tracksRemovals = true
         stored = p.text("embedding").isEmpty ? nil : context.embeddings[p.text("embedding")]
@@ -57,7 +72,9 @@ public struct SemanticCache: ReplayStrategy {
         let scope = p.text("scope"), embeddings = p.text("embeddings")
         let embedder = HashingEmbedder()
         let stored = p.text("embedding").isEmpty ? nil : context.embeddings[p.text("embedding")]
-        return SemanticHub(members: members, pruneBelow: pruneBelow, partitionKey: { request in
+        let approximate = p.text("search") == "approximate"
+            ? InvertedLists.Settings(lists: p.int("lists"), probes: p.int("probes"), trainAt: p.int("train_at")) : nil
+        return SemanticHub(members: members, pruneBelow: pruneBelow, approximate: approximate, partitionKey: { request in
             guard request.kind == .llm, let scopeKey = CacheParameters.scopeKey(scope, request) else { return nil }
             return scopeKey + "|" + (request.model ?? "")
         }, queryVector: { request in
@@ -65,6 +82,12 @@ public struct SemanticCache: ReplayStrategy {
             if let stored { return stored.embedding(of: request.id)?.vector }
             return vector(request, embeddings: embeddings, embedder: embedder)
         })
+    }
+
+    public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
+        if p.int("lists") > 0, p.int("probes") > p.int("lists") {
+            throw ParameterProblem("probes", "must be at most lists (\(p.int("lists")))")
+        }
     }
 
     /// Validation: a named set must be loaded (``Simulation`` loads every set a scenario names).
@@ -123,6 +146,9 @@ public struct SemanticCache: ReplayStrategy {
         dropRemoved()
         // An expired entry must not shadow a live one: drop it and search again.
         var best = hub.nearest(member: member, request: request, partition: partitionKey, query: query, now: now)
+        if recallCut > 0, hub.isApproximate(partitionKey), Self.sampled(request.id, seed: seed, below: recallCut) {
+            checkRecall(best, partition: partitionKey, query: query, now: now)
+        }
         while let candidate = best, candidate.score >= threshold,
               lifetimes.peek(partitionKey + "#" + String(candidate.slot), at: now) == nil {
             _ = lifetimes.lookup(partitionKey + "#" + String(candidate.slot), at: now)
@@ -154,6 +180,25 @@ public struct SemanticCache: ReplayStrategy {
             let detail = shown.map { "best similarity \($0.score) < \(threshold); stored" } ?? "nothing cached yet; stored"
             ledger.append(.init(strategy: Self.name, decision: "miss", detail: detail))
         }
+    }
+
+    /// Answers a sampled approximate lookup exactly too, on the same index state (before expired entries found by
+    /// the lookup are dropped): recall of hits is the share of exact hits the approximate search also finds.
+    mutating func checkRecall(_ approximate: (slot: Int, score: Float)?, partition: String, query: [Float], now: Int64) {
+        counters.add("recall_sampled")
+        guard let exact = hub.exactNearest(member: member, partition: partition, query: query, now: now), exact.score >= threshold else { return }
+        counters.add("recall_exact_hits")
+        if let approximate, approximate.score >= threshold { counters.add("recall_found_hits") }
+    }
+
+    static func cut(_ share: Double) -> UInt64 { share >= 1 ? .max : UInt64(share * 0x1p64) }
+
+    /// A seeded hash of the request id (FNV-1a, then a 64-bit mix), the same on every run and for any worker count.
+    static func sampled(_ id: String, seed: UInt64, below cut: UInt64) -> Bool {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+        for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        hash ^= hash >> 33; hash &*= 0xff51_afd7_ed55_8ccd; hash ^= hash >> 33
+        return hash < cut
     }
 
     /// Frees the entries the lifetime cache evicted or expired.

@@ -25,6 +25,8 @@ final class SemanticHub: @unchecked Sendable {
         /// (not its address): once a batch is freed a new request can reuse an old one's address, and matching by
         /// address then merged a new entry into an old slot now and then (the expirations count varied by run).
         var lastAdded: (request: RecordedRequest, slot: Int)?
+        /// The approximate index, in approximate mode; once trained it answers every lookup in this partition.
+        var lists: InvertedLists?
     }
 
     /// A member's best entry among those present at prepare time.
@@ -41,15 +43,18 @@ final class SemanticHub: @unchecked Sendable {
     /// How members turn a request into its partition key and its query vector (the same for every member).
     let partitionKey: (ReplayRequest) -> String?
     let queryVector: (ReplayRequest) -> [Float]?
+    /// Set in approximate mode (``InvertedLists``); nil searches exactly.
+    let approximate: InvertedLists.Settings?
     var partitions: [String: Partition] = [:]
     /// Precomputed per request: partition, query and each member's best candidate.
     private var prepared: [ObjectIdentifier: (partition: String, query: [Float], best: [Candidate?])] = [:]
 
-    init(members: Int, pruneBelow: Float = -.infinity, partitionKey: @escaping (ReplayRequest) -> String?,
+    init(members: Int, pruneBelow: Float = -.infinity, approximate: InvertedLists.Settings? = nil, partitionKey: @escaping (ReplayRequest) -> String?,
          queryVector: @escaping (ReplayRequest) -> [Float]?) {
         precondition(members >= 1 && members <= 64)
         self.members = members
         self.pruneBelow = pruneBelow
+        self.approximate = approximate
         self.partitionKey = partitionKey
         self.queryVector = queryVector
     }
@@ -72,6 +77,8 @@ final class SemanticHub: @unchecked Sendable {
             byPartition[partition, default: []].append((ObjectIdentifier(request.recorded), query, request.startMicros))
         }
         for (name, queries) in byPartition {
+            // A trained approximate partition answers every lookup itself (whatever the batch boundaries), so skip it.
+            if partitions[name]?.lists?.isTrained == true { continue }
             let best = partitions[name].map { blockedBest(in: $0, queries: queries) }
                 ?? Array(repeating: [Candidate?](repeating: nil, count: members), count: queries.count)
             for (index, query) in queries.enumerated() { prepared[query.0] = (name, query.1, best[index]) }
@@ -82,6 +89,15 @@ final class SemanticHub: @unchecked Sendable {
     func nearest(member: Int, request: ReplayRequest, partition name: String, query: [Float], now: Int64) -> (slot: Int, score: Float)? {
         guard let partition = partitions[name] else { return nil }
         let bit: UInt64 = 1 << UInt64(member)
+        if let lists = partition.lists, lists.isTrained {
+            var best: (slot: Int, score: Float)?
+            lists.candidates(query) { slot in
+                guard partition.masks[slot] & bit != 0, partition.available[slot] <= now else { return }
+                let score = partition.index.score(query, slot: slot)
+                if best == nil || score > best!.score || (score == best!.score && slot < best!.slot) { best = (slot, score) }
+            }
+            return best
+        }
         if let ready = prepared[ObjectIdentifier(request.recorded)], ready.partition == name {
             var best: (slot: Int, score: Float)?
             if let candidate = ready.best[member] {
@@ -114,11 +130,15 @@ final class SemanticHub: @unchecked Sendable {
         return best
     }
 
+    /// Whether lookups in the partition are answered approximately (approximate mode, trained).
+    func isApproximate(_ name: String) -> Bool { partitions[name]?.lists?.isTrained == true }
+
     func response(_ name: String, slot: Int) -> String? { partitions[name]?.response[slot] }
 
     /// Adds the request's vector for a member (once per request, shared by the members that miss).
     func insert(member: Int, request: ReplayRequest, partition name: String, query: [Float], available: Int64) -> Int {
-        var partition = partitions.removeValue(forKey: name) ?? Partition(index: VectorIndex(dimension: query.count))
+        var partition = partitions.removeValue(forKey: name)
+            ?? Partition(index: VectorIndex(dimension: query.count), lists: approximate.map(InvertedLists.init(settings:)))
         defer { partitions[name] = partition }
         if let last = partition.lastAdded, last.request === request.recorded {
             partition.masks[last.slot] |= 1 << UInt64(member)
@@ -136,6 +156,7 @@ final class SemanticHub: @unchecked Sendable {
         partition.available[slot] = available
         partition.addedSince.append(slot)
         partition.lastAdded = (request.recorded, slot)
+        partition.lists?.added(slot: slot, vector: query, index: partition.index)
         return slot
     }
 
@@ -148,6 +169,7 @@ final class SemanticHub: @unchecked Sendable {
         partition.generation[slot] &+= 1
         if partition.masks[slot] == 0 {
             partition.index.remove(slot)
+            partition.lists?.removed(slot: slot)
             partition.addedSince.removeAll { $0 == slot }
             if partition.lastAdded?.slot == slot { partition.lastAdded = nil }
         }

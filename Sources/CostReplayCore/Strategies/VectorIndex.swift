@@ -131,6 +131,9 @@ public struct VectorIndex: Sendable {
 
     public func isLive(_ slot: Int) -> Bool { live[slot] }
 
+    /// The stored vector of a slot.
+    public func vector(slot: Int) -> [Float] { Array(storage[slot * dimension..<(slot + 1) * dimension]) }
+
     /// The score of one slot.
     public func score(_ query: [Float], slot: Int) -> Float {
         storage.withUnsafeBufferPointer { rows in

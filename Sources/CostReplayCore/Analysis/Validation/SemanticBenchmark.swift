@@ -6,9 +6,16 @@ public enum SemanticBenchmark {
     public struct Row: Sendable {
         public var threshold: Double
         public var hits: Int
+        /// Approximate search: sampled exact hits and those the approximate search also found (0 and 0 when exact).
+        public var recallExactHits: Int
+        public var recallFoundHits: Int
+        /// Recall of hits with its exact binomial interval, as every result document reports it.
+        public var recall: RateInterval?
     }
 
-    public static func run(vectors: [Float], dimension: Int, thresholds: [Double], pricer: Pricer) -> [Row] {
+    /// `search` adds semantic-cache parameters (`search: approximate`, `probes`, `recall_sample`, …).
+    public static func run(vectors: [Float], dimension: Int, thresholds: [Double], pricer: Pricer,
+                           search: [String: ParameterValue] = [:], workers: Int? = nil) -> [Row] {
         let count = vectors.count / dimension
         let origin = Timestamp.parseISO("2026-01-01")!
         let records: [TraceRecord] = (0..<count).map { index in
@@ -21,17 +28,25 @@ public enum SemanticBenchmark {
             r.embedding = Array(vectors[index * dimension..<(index + 1) * dimension])
             return r
         }
+        let defaults = Dictionary(uniqueKeysWithValues: SemanticCache.parameters.compactMap { spec in spec.defaultValue.map { (spec.name, $0) } })
         let plans = thresholds.map { threshold in
             ScenarioPlan(scenario: "semantic", label: "t=\(threshold)", steps: [
-                .init(strategy: SemanticCache.name, parameters: Parameters([
+                .init(strategy: SemanticCache.name, parameters: Parameters(defaults.merging(search) { $1 }.merging([
                     "threshold": .number(threshold), "ttl": .number(0), "capacity": .number(0), "eviction": .text("lru"),
                     "scope": .text("global"), "embeddings": .text("trace"), "lookup_cost": .number(0), "hit_latency_ms": .number(0),
-                ])),
+                ]) { $1 })),
             ])
         }
-        let engine = ReplayEngine(plans: plans, pricer: pricer, options: ReplayOptions())
+        var options = ReplayOptions()
+        options.workers = workers
+        let engine = ReplayEngine(plans: plans, pricer: pricer, options: options)
         let result = engine.run(records: records, inputs: .init(
             database: "memory", window: .init(), seed: 0, shard: nil, scenarioFile: "benchmark", scenarioDigest: "", priceSources: []))
-        return zip(thresholds, result.scenarios).map { Row(threshold: $0, hits: $1.totals.servedRequests) }
+        return zip(thresholds, result.scenarios).map { threshold, scenario in
+            let counters = scenario.metrics.values.first ?? [:]
+            return Row(threshold: threshold, hits: scenario.totals.servedRequests, recallExactHits: Int(counters["recall_exact_hits"] ?? 0),
+                       recallFoundHits: Int(counters["recall_found_hits"] ?? 0),
+                       recall: scenario.rates?.values.first?["recall_of_hits"])
+        }
     }
 }
