@@ -19,7 +19,8 @@ struct Check: ParsableCommand {
     @OptionGroup var prices: PriceOptions
     @Option(help: "The committed baseline document.") var baseline: String
     @Option(help: "Candidate scenario file, replayed over the stored traffic.") var scenario: String?
-    @Option(help: "Candidate result document (its first scenario).") var result: String?
+    @Option(help: "Candidate result document of the baseline's traffic (a whole trace: merge shards first).") var result: String?
+    @Option(help: "The candidate's scenario point, by label, when --scenario or --result has several.") var point: String?
     @Option(help: "Candidate trace: a new window of traffic, compared as recorded.") var trace: String?
     @Option(help: "Fail above this monthly increase, in percent.") var maxIncrease: Double?
     @Option(help: "Fail above this monthly increase, in dollars.") var maxIncreaseUsd: Double?
@@ -43,14 +44,18 @@ struct Check: ParsableCommand {
             throw CommandFailure(message: "error: give exactly one of --scenario, --result and --trace")
         }
         guard period == "month" else { throw CommandFailure(message: "error: --period supports month") }
+        guard point == nil || trace == nil else { throw CommandFailure(message: "error: --point chooses a point of --scenario or --result, not of --trace") }
         var base = try BaselineDocument.read(baseline)
+        let recorded = base.result
         let catalog = try prices.catalog()
-        let priceChange = try samePrices(&base, catalog: catalog)
         let candidate: ReplayResult
         var label = "candidate"
         if let result {
-            do { candidate = try ResultFile.read(path: result) } catch { throw CommandFailure(message: "error: \(error)") }
-            label = result
+            do { candidate = try GateReplay.only(point, of: try ResultFile.read(path: result), source: result) } catch let error as SimulationError {
+                throw CommandFailure(message: "error: \(error)")
+            }
+            label = result + (point.map { " (\($0))" } ?? "")
+            try sameTraffic(candidate, source: result, as: recorded)
         } else if let trace {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("costreplay-check-\(ProcessInfo.processInfo.processIdentifier)")
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -61,12 +66,15 @@ struct Check: ParsableCommand {
                 let summary = try Ingestor(store: temporary, options: IngestOptions()).ingest(paths: [trace])
                 guard summary.totals.stored > 0 else { throw CommandFailure(message: "error: nothing could be read from \(trace)") }
             } catch let failure as CommandFailure { throw failure } catch { throw CommandFailure(message: "error: \(error)") }
-            candidate = try GateReplay.run(store: temporary, path: path, scenario: nil, catalog: catalog)
+            candidate = try GateReplay.run(store: temporary, path: path, file: try GateReplay.load(scenario: nil, point: nil, catalog: catalog), catalog: catalog)
             label = trace
         } else {
-            candidate = try GateReplay.run(store: try store.openExisting(), path: store.path, scenario: scenario, catalog: catalog)
-            label = scenario!
+            let file = try GateReplay.load(scenario: scenario, point: point, catalog: catalog)
+            candidate = try GateReplay.run(store: try store.openExisting(), path: store.path, file: file, catalog: catalog)
+            label = scenario! + (point.map { " (\($0))" } ?? "")
+            try sameTraffic(candidate, source: "the store \(store.path)", as: recorded)
         }
+        let priceChange = try samePrices(&base, catalog: catalog)
         guard let current = candidate.scenarios.first?.daily, let past = base.result.scenarios.first?.daily else {
             throw CommandFailure(message: "error: the candidate has no daily costs")
         }
@@ -93,6 +101,11 @@ struct Check: ParsableCommand {
 }
 
 extension Check {
+    /// Refuses a candidate (or a repriced baseline) replayed over other requests than the baseline's.
+    func sameTraffic(_ candidate: ReplayResult, source: String, as recorded: ReplayResult) throws {
+        do { try GateInputs.sameTraffic(candidate, in: source, as: recorded, of: baseline) } catch { throw CommandFailure(message: "error: \(error)") }
+    }
+
     /// When the catalog differs from the baseline's, replays the baseline configuration over the
     /// stored traffic at the check's prices (unless --as-recorded-prices) and describes the change.
     func samePrices(_ base: inout BaselineDocument, catalog: PriceCatalog) throws -> PriceCatalogChange? {
@@ -104,11 +117,15 @@ extension Check {
         var repriced: ReplayResult?
         let asRecorded = base.scenario == nil && base.result.inputs.scenarioFile == "(as recorded)"
         if !asRecordedPrices, asRecorded || base.scenario != nil, FileManager.default.fileExists(atPath: store.path) {
-            let file: ScenarioFile
+            var file: ScenarioFile
             do { file = try ScenarioLoader.parse(text: base.scenario ?? GateReplay.asRecorded, path: base.result.inputs.scenarioFile) } catch {
                 throw CommandFailure(message: "error: the baseline's scenario: \(error)")
             }
-            repriced = try GateReplay.run(store: try store.openExisting(), path: store.path, file: file, catalog: catalog)
+            // Baselines written before `point` was recorded hold the text's first point.
+            file = try GateReplay.only(base.point ?? file.plans.first?.label, of: file, source: "the baseline's scenario")
+            let replayed = try GateReplay.run(store: try store.openExisting(), path: store.path, file: file, catalog: catalog)
+            try sameTraffic(replayed, source: "the store \(store.path) (replaying the baseline at the new prices)", as: base.result)
+            repriced = replayed
         }
         let now = repriced?.scenarios.first?.daily
         let shift = CostGate.compare(past: recorded, current: now ?? recorded, options: CostGate.Options())

@@ -47,7 +47,10 @@ extension Report {
         if let html { try checkOutput(html, kind: .html, inputs: compare) }
         let documents: [ReplayResult]
         do { documents = try compare.map(ResultFile.read) } catch { throw CommandFailure(message: "error: \(error)") }
-        let comparison = ResultComparison(documents[0], named: compare[0], documents[1], named: compare[1])
+        let comparison: ResultComparison
+        do { comparison = try ResultComparison(documents[0], named: compare[0], documents[1], named: compare[1]) } catch {
+            throw CommandFailure(message: "error: \(error)")
+        }
         if let html { try writeOutput(comparison.html(), to: html, kind: .html, inputs: compare) }
         Console.out(comparison.table())
     }

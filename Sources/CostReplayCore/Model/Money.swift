@@ -47,7 +47,12 @@ extension Money: Codable {
     /// so that summing documents (`costreplay merge`) stays exact to the femtodollar.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        let rounded = Money(dollars: try container.decode(Double.self))
+        let value = try container.decode(Double.self)
+        // Beyond ±$10²⁰ `Money(dollars:)` would clamp: a document never holds such an amount, so it is refused.
+        guard abs(value) <= 1e20 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(value) dollars is beyond the money range of ±$1e20"))
+        }
+        let rounded = Money(dollars: value)
         // Text exact to the femtodollar is taken as written; other text (more decimals) through the Double.
         if let decimal = try? container.decode(Decimal.self), let exact = Money(exactDollars: decimal) {
             self = exact

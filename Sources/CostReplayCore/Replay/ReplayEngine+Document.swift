@@ -77,7 +77,7 @@ extension ReplayEngine {
                 for (counter, reason) in missing.sorted(by: { $0.key < $1.key }) {
                     guard let count = counters[counter], count > 0 else { continue }
                     let name = String(strategy.split(separator: ":").last!)
-                    let line = "\(name): \(Int(count)) requests had \(reason), so it could not act on them"
+                    let line = "\(name): \(MoneyFormat.whole(count)) requests had \(reason), so it could not act on them"
                     if reported.insert(name + counter).inserted { diagnostics.append(line) }
                 }
             }
@@ -86,7 +86,7 @@ extension ReplayEngine {
         for scenario in results {
             for (strategy, counters) in scenario.metrics.sorted(by: { $0.key < $1.key }) {
                 guard let count = counters["embedding_unpriced_lookups"], count > 0 else { continue }
-                let line = "\(strategy.split(separator: ":").last!): the embedding model of its stored vectors has no catalog price, so the embedding cost of \(Int(count)) lookups is not counted (add one with --prices)"
+                let line = "\(strategy.split(separator: ":").last!): the embedding model of its stored vectors has no catalog price, so the embedding cost of \(MoneyFormat.whole(count)) lookups is not counted (add one with --prices)"
                 if reported.insert(line).inserted { diagnostics.append(line) }
             }
         }

@@ -56,22 +56,23 @@ public struct Totals: Sendable, Codable, Equatable {
     public var savings: Money { baselineCost - cost }
     public var savingsShare: Double { baselineCost.femtos == 0 ? 0 : savings.dollars / baselineCost.dollars }
 
-    static func + (a: Totals, b: Totals) -> Totals {
-        var t = a
-        t.requests += b.requests
-        t.comparedRequests += b.comparedRequests
-        t.unpricedRequests += b.unpricedRequests
-        t.spans += b.spans
-        t.baselineCost += b.baselineCost
-        t.cost += b.cost
-        t.servedRequests += b.servedRequests
-        t.fixedCost += b.fixedCost
-        t.latencySavedMs += b.latencySavedMs
-        t.inputTokens += b.inputTokens
-        t.cacheReadTokens += b.cacheReadTokens
-        t.cacheWriteTokens += b.cacheWriteTokens
-        t.outputTokens += b.outputTokens
-        return t
+    /// The sum of two shards' totals; nil when a count, token count or amount would overflow, so a merge of edited
+    /// documents stops with an error instead of trapping.
+    func adding(_ b: Totals) -> Totals? {
+        func sum<T: FixedWidthInteger>(_ x: T, _ y: T) -> T? {
+            let (value, overflow) = x.addingReportingOverflow(y)
+            return overflow ? nil : value
+        }
+        func money(_ x: Money, _ y: Money) -> Money? { sum(x.femtos, y.femtos).map(Money.init(femtos:)) }
+        guard let requests = sum(requests, b.requests), let compared = sum(comparedRequests, b.comparedRequests),
+              let unpriced = sum(unpricedRequests, b.unpricedRequests), let spans = sum(spans, b.spans),
+              let served = sum(servedRequests, b.servedRequests), let baselineCost = money(baselineCost, b.baselineCost),
+              let cost = money(cost, b.cost), let fixedCost = money(fixedCost, b.fixedCost),
+              let input = sum(inputTokens, b.inputTokens), let cacheRead = sum(cacheReadTokens, b.cacheReadTokens),
+              let cacheWrite = sum(cacheWriteTokens, b.cacheWriteTokens), let output = sum(outputTokens, b.outputTokens) else { return nil }
+        return Totals(requests: requests, comparedRequests: compared, unpricedRequests: unpriced, spans: spans, baselineCost: baselineCost,
+                      cost: cost, servedRequests: served, fixedCost: fixedCost, latencySavedMs: latencySavedMs + b.latencySavedMs,
+                      inputTokens: input, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite, outputTokens: output)
     }
 }
 

@@ -15,11 +15,14 @@ extension ResultFile {
                 throw SimulationError.mergeMismatch("shard \(shard.indices.map(String.init).joined(separator: ",")) appears twice")
             }
             indices.formUnion(shard.indices)
-            merged.baseline = merged.baseline + part.baseline
-            for index in merged.scenarios.indices { merged.scenarios[index].add(part.scenarios[index]) }
+            guard let baseline = merged.baseline.adding(part.baseline) else { throw SimulationError.mergeMismatch(overflow("baseline")) }
+            merged.baseline = baseline
+            for index in merged.scenarios.indices {
+                guard merged.scenarios[index].add(part.scenarios[index]) else { throw SimulationError.mergeMismatch(overflow("scenarios[\(index)].totals")) }
+            }
             if first.presplit == true, let health = part.store { merged.store = merged.store.map { $0 + health } ?? health }
         }
-        for part in parts { try checkBlocks(part) }
+        try checkBlocks(parts)
         let complete = indices.count == first.count
         merged.inputs.shard?.indices = indices.sorted()
         for index in merged.scenarios.indices {
@@ -34,8 +37,14 @@ extension ResultFile {
         if !complete {
             merged.diagnostics.append("merged \(indices.count) of \(first.count) shards; the missing ones are not counted")
         }
+        // The merged document must read back: sums of plausible shards can still pass a bound.
+        if let problem = ResultLimits.problem(in: merged) {
+            throw SimulationError.mergeMismatch("the merged document's \(problem.field) \(problem.reason)")
+        }
         return merged
     }
+
+    static func overflow(_ field: String) -> String { "the sum of \(field) overflows; a shard document holds figures no replay writes" }
 
     static func checkCompatible(_ part: ReplayResult, with merged: ReplayResult) throws {
         guard part.inputs.scenarioDigest == merged.inputs.scenarioDigest else {
@@ -57,21 +66,31 @@ extension ResultFile {
         }
     }
 
-    static func checkBlocks(_ part: ReplayResult) throws {
-        for scenario in part.scenarios {
-            guard let blocks = scenario.blocks else { continue }
-            let count = blocks.keys.count
-            guard blocks.baseline.count == count, blocks.cost.count == count, blocks.served.count == count, blocks.requests.count == count else {
-                throw SimulationError.mergeMismatch("scenario point \(scenario.label) has block columns of different lengths")
+    /// Intervals are drawn from every shard's blocks or none: blocks missing from some shards, or drawn with another
+    /// seed, resample count or unit, would give the intervals of part of the trace, so the merge is refused.
+    static func checkBlocks(_ parts: [ReplayResult]) throws {
+        for index in parts[0].scenarios.indices {
+            let label = parts[0].scenarios[index].label
+            let blocks = parts.map { $0.scenarios[index].blocks }
+            let missing = blocks.filter { $0 == nil }.count
+            if missing > 0 && missing < parts.count {
+                throw SimulationError.mergeMismatch("scenario point \(label) has bootstrap blocks in \(parts.count - missing) of \(parts.count) documents;"
+                                                    + " replay every shard with the same --bootstrap (0 in all for no intervals)")
+            }
+            let present = blocks.compactMap { $0 }
+            if let first = present.first,
+               !present.allSatisfy({ $0.unit == first.unit && $0.seed == first.seed && $0.resamples == first.resamples }) {
+                throw SimulationError.mergeMismatch("scenario point \(label) has bootstrap blocks of different units, seeds or resample counts")
             }
         }
     }
 }
 
 extension ScenarioResult {
-    /// Adds another shard's figures of the same point.
-    mutating func add(_ other: ScenarioResult) {
-        totals = totals + other.totals
+    /// Adds another shard's figures of the same point; false when the totals overflow.
+    mutating func add(_ other: ScenarioResult) -> Bool {
+        guard let sum = totals.adding(other.totals) else { return false }
+        totals = sum
         for (strategy, counters) in other.metrics {
             metrics[strategy, default: [:]].merge(counters) { mine, theirs in mine + theirs }
             for name in Self.settings where counters[name] != nil { metrics[strategy]![name] = counters[name] }
@@ -88,6 +107,7 @@ extension ScenarioResult {
         daily = Self.sum(daily, other.daily)
         byModelDaily = Self.sum(byModelDaily, other.byModelDaily)
         baselineByModelDaily = Self.sum(baselineByModelDaily, other.baselineByModelDaily)
+        return true
     }
 
     /// Metrics that are a lever's setting rather than a count (batch offload's modelled miss probability): the same
@@ -153,7 +173,8 @@ enum UnpricedLine {
         while let open = line.range(of: " (", range: search..<line.endIndex) {
             let rest = line[open.upperBound...]
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            if !digits.isEmpty, rest.dropFirst(digits.count).hasPrefix(", "), let count = Int(digits) {
+            // Counts beyond any trace are not added (a line of another shape is kept as it is), so sums cannot overflow.
+            if !digits.isEmpty, rest.dropFirst(digits.count).hasPrefix(", "), let count = Int(digits), count <= ResultLimits.maxCount {
                 let reason = rest.dropFirst(digits.count + 2).dropLast()
                 return (String(line[..<open.lowerBound]), count, String(reason))
             }

@@ -135,6 +135,7 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
     case needsStore(String)
     case mergeMismatch(String)
     case unreadableResult(path: String, reason: String)
+    case implausibleResult(path: String, field: String, reason: String)
     case embeddings(String)
 
     public var description: String {
@@ -147,6 +148,8 @@ public enum SimulationError: Error, Sendable, Equatable, CustomStringConvertible
         case .needsStore(let reason): return "cannot replay standard input: \(reason)"
         case .mergeMismatch(let reason): return "cannot merge: \(reason)"
         case let .unreadableResult(path, reason): return "\(path): not a CostReplay result document (\(reason))"
+        case let .implausibleResult(path, field, reason):
+            return "\(path): \(field) \(reason); no replay writes that, so the document is refused (edited or damaged?)"
         case .embeddings(let reason): return reason
         }
     }
@@ -170,7 +173,9 @@ public enum ResultFile {
             guard result.version == ReplayResult.currentVersion else {
                 throw SimulationError.unreadableResult(path: path, reason: "version \(result.version), expected \(ReplayResult.currentVersion)")
             }
-            if let problem = implausible(result) { throw SimulationError.unreadableResult(path: path, reason: problem) }
+            if let problem = ResultLimits.problem(in: result) {
+                throw SimulationError.implausibleResult(path: path, field: problem.field, reason: problem.reason)
+            }
             return result
         } catch let error as SimulationError {
             throw error
@@ -179,37 +184,21 @@ public enum ResultFile {
         }
     }
 
-    /// What no replay writes: negative costs, counts or tokens, compared requests beyond the requests, non-finite
-    /// figures. A document edited by hand or damaged is refused rather than reported or forecast from.
-    static func implausible(_ result: ReplayResult) -> String? {
-        func check(_ t: Totals, _ name: String) -> String? {
-            if t.baselineCost.femtos < 0 { return "\(name).baselineCost is negative" }
-            if t.cost.femtos < 0 { return "\(name).cost is negative" }
-            if t.fixedCost.femtos < 0 { return "\(name).fixedCost is negative" }
-            if [t.requests, t.comparedRequests, t.unpricedRequests, t.spans, t.servedRequests].contains(where: { $0 < 0 }) {
-                return "\(name) has a negative count"
-            }
-            if [t.inputTokens, t.cacheReadTokens, t.cacheWriteTokens, t.outputTokens].contains(where: { $0 < 0 }) {
-                return "\(name) has a negative token count"
-            }
-            if t.comparedRequests > t.requests { return "\(name).comparedRequests exceeds its requests" }
-            if !t.latencySavedMs.isFinite { return "\(name).latencySavedMs is not finite" }
-            return nil
+    public static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case let .keyNotFound(key, context): return "missing '\(jsonPath(context.codingPath + [key]))'"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context):
+            return "wrong type at '\(jsonPath(context.codingPath))'"
+        case let .dataCorrupted(context):
+            return context.codingPath.isEmpty ? context.debugDescription : "\(jsonPath(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
         }
-        if let problem = check(result.baseline, "baseline") { return problem }
-        for scenario in result.scenarios {
-            if let problem = check(scenario.totals, "scenario '\(scenario.label.prefix(60))'") { return problem }
-        }
-        return nil
     }
 
-    static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case let .keyNotFound(key, context): return "missing '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context):
-            return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case let .dataCorrupted(context): return context.debugDescription
-        @unknown default: return "\(error)"
+    /// A coding path as a JSON path: `scenarios[0].totals.cost`.
+    static func jsonPath(_ path: [any CodingKey]) -> String {
+        path.reduce(into: "") { text, key in
+            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
         }
     }
 }

@@ -5,7 +5,8 @@ public enum MoneyFormat {
         let dollars = money.dollars
         let magnitude = abs(dollars)
         let decimals = magnitude == 0 || magnitude >= 1 ? 2 : (magnitude >= 0.01 ? 4 : 6)
-        return (dollars < 0 ? "-$" : "$") + grouped(fixed(magnitude, decimals: decimals))
+        // Rounded from the femtodollars, not the `Double`, so large amounts print exactly.
+        return (dollars < 0 ? "-$" : "$") + grouped(plain(money.femtos < 0 ? -money : money, decimals: decimals))
     }
 
     /// Fixed decimals, no grouping (for CSV and JSON-adjacent output), computed exactly.
@@ -46,4 +47,17 @@ public enum MoneyFormat {
     }
 
     public static func count<T: BinaryInteger>(_ value: T) -> String { grouped(String(value)) }
+
+    /// A counter held as a `Double` (strategy metrics), rounded and grouped; one beyond `Int64` or not finite is shown
+    /// as it is rather than converted, which would trap.
+    public static func count(_ value: Double) -> String {
+        guard let whole = Int64(exactly: value.rounded(.towardZero)) else { return "\(value)" }
+        return count(whole)
+    }
+
+    /// The same without grouping, for sentences that print a counter as a plain integer.
+    public static func whole(_ value: Double) -> String {
+        guard let whole = Int64(exactly: value.rounded(.towardZero)) else { return "\(value)" }
+        return String(whole)
+    }
 }

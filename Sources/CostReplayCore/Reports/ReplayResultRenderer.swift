@@ -32,7 +32,7 @@ public enum ReplayResultRenderer {
                     return "\(name) \(percent(escalated / requests)) escalated"
                 }
                 if let deferred = counters["deferred"] {
-                    return "\(name) \(MoneyFormat.count(Int(deferred))) deferred"
+                    return "\(name) \(MoneyFormat.count(deferred)) deferred"
                 }
                 return hitRate(counters).map { "\(name) \(percent($0))" }
             }

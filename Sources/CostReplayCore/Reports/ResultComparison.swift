@@ -20,10 +20,13 @@ public struct ResultComparison: Sendable {
     public var daysB: Double
     public var rows: [Row]
 
-    public init(_ a: ReplayResult, named nameA: String, _ b: ReplayResult, named nameB: String) {
+    /// Throws when a document does not say how many days it replayed: assuming a period would scale its money by a
+    /// made-up factor.
+    public init(_ a: ReplayResult, named nameA: String, _ b: ReplayResult, named nameB: String) throws(ComparisonError) {
         self.nameA = nameA
         self.nameB = nameB
-        let daysA = Self.days(a), daysB = Self.days(b)
+        guard let daysA = Self.days(a) else { throw ComparisonError.noPeriod(nameA) }
+        guard let daysB = Self.days(b) else { throw ComparisonError.noPeriod(nameB) }
         self.daysA = daysA
         self.daysB = daysB
         func per30(_ money: Money, _ days: Double) -> Money { Money(dollars: money.dollars * 30 / days) }
@@ -38,13 +41,17 @@ public struct ResultComparison: Sendable {
         self.rows = rows
     }
 
-    /// Days of traffic a document replayed: its daily totals, else the replayed span, else 30.
-    static func days(_ result: ReplayResult) -> Double {
+    /// Days of traffic a document replayed: its days with traffic, else the replayed span a lever measured, else its
+    /// --from/--to window; nil when it says none of these.
+    static func days(_ result: ReplayResult) -> Double? {
         if let daily = result.scenarios.first?.daily, !daily.isEmpty { return Double(daily.count) }
         if let hours = result.scenarios.lazy.compactMap({ $0.metrics.values.compactMap { $0["span_hours"] }.max() }).first, hours > 0 {
             return hours / 24
         }
-        return 30
+        if let from = result.inputs.window.from.flatMap(Timestamp.parseISO), let to = result.inputs.window.to.flatMap(Timestamp.parseISO), to > from {
+            return Double(to - from) / 86_400_000_000
+        }
+        return nil
     }
 
     static func share(_ value: Double?) -> String { value.map { MoneyFormat.fixed($0 * 100, decimals: 1) + "%" } ?? "—" }
@@ -77,5 +84,18 @@ public struct ResultComparison: Sendable {
             </main></body></html>
 
             """
+    }
+}
+
+/// Why two documents cannot be put side by side.
+public enum ComparisonError: Error, Equatable, CustomStringConvertible {
+    case noPeriod(String)
+
+    public var description: String {
+        switch self {
+        case .noPeriod(let name):
+            return "\(name) does not say how many days it replayed (scenarios[0].daily is empty or missing, no replayed span, no --from/--to "
+                + "window), so its costs cannot be put per 30 days; replay it with this version of costreplay"
+        }
     }
 }

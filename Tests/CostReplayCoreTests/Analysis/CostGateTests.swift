@@ -120,7 +120,7 @@ import TestSupport
         try "{\"version\": \"costreplay.baseline/1\"}".write(toFile: bad, atomically: true, encoding: .utf8)
         let result = try CLI.run(["check", "--db", db, "--baseline", bad, "--scenario", Fixtures.root.appendingPathComponent("scenarios/caching.yaml").path])
         #expect(result.status == 2)
-        #expect(result.stderr == "error: baseline \(bad) is not a CostReplay baseline document (malformed JSON or missing fields)\n")
+        #expect(result.stderr == "error: baseline \(bad) is not a CostReplay baseline document (missing 'pricesDigest')\n")
         let missing = try CLI.run(["check", "--db", db, "--baseline", dir.appendingPathComponent("none.json").path, "--result", bad])
         #expect(missing.status == 2)
         #expect(missing.stderr.hasPrefix("error: cannot read baseline"))

@@ -1,4 +1,4 @@
-import CostReplayCore
+@testable import CostReplayCore
 import Testing
 import TestSupport
 
@@ -14,7 +14,7 @@ import TestSupport
         let (a, _) = try Replays.run(one, scenario: Self.yaml, options: options)
         var (b, _) = try Replays.run(two, scenario: Self.yaml, options: options)
         b.scenarios[0].label = "cache-renamed"
-        let comparison = ResultComparison(a, named: "A", b, named: "B")
+        let comparison = try ResultComparison(a, named: "A", b, named: "B")
         #expect(comparison.daysA == 1 && comparison.daysB == 1)
         let baseline = comparison.rows[0]
         #expect(baseline.label == "baseline (as recorded)")
@@ -24,5 +24,20 @@ import TestSupport
         #expect(comparison.rows[1].costB == nil && comparison.rows[2].costA == nil)
         #expect(comparison.table().contains("—"))
         #expect(comparison.html().hasPrefix("<!DOCTYPE html>") && !comparison.html().contains("<script"))
+    }
+
+    @Test func aDocumentWithoutDaysIsRefusedUnlessItsWindowGivesThePeriod() throws {
+        let one = (0..<10).map { Replays.request("a\($0)", at: Double($0) * 60, prompt: "q\($0)") }
+        var options = ReplayOptions()
+        options.bootstrapResamples = 0
+        let (a, _) = try Replays.run(one, scenario: Self.yaml, options: options)
+        var empty = a
+        empty.scenarios[0].daily = []
+        #expect(throws: ComparisonError.noPeriod("E")) { try ResultComparison(a, named: "A", empty, named: "E") }
+        // Its own --from/--to window says how long it was: 15 days, not an assumed 30.
+        empty.inputs.window = .init(from: "2026-09-01T00:00:00Z", to: "2026-09-16T00:00:00Z")
+        let comparison = try ResultComparison(a, named: "A", empty, named: "E")
+        #expect(comparison.daysB == 15)
+        #expect(comparison.rows[0].costB == Money(dollars: empty.baseline.cost.dollars * 2))
     }
 }

@@ -26,8 +26,8 @@ import TestSupport
         var cases: [(String, (inout ReplayResult) -> Void)] = []
         cases.append(("baseline.baselineCost is negative", { $0.baseline.baselineCost = Money(dollars: -1) }))
         cases.append(("cost is negative", { $0.scenarios[0].totals.cost = Money(dollars: -0.5) }))
-        cases.append(("has a negative count", { $0.baseline.requests = -3 }))
-        cases.append(("has a negative token count", { $0.scenarios[1].totals.outputTokens = -1 }))
+        cases.append(("baseline.requests is negative (-3)", { $0.baseline.requests = -3 }))
+        cases.append(("scenarios[1].totals.outputTokens is negative (-1)", { $0.scenarios[1].totals.outputTokens = -1 }))
         cases.append(("comparedRequests exceeds its requests", { $0.baseline.comparedRequests = $0.baseline.requests + 1 }))
         for (reason, damage) in cases {
             var result = try Self.golden()
