@@ -69,24 +69,27 @@ public final class ReplayEngine {
                 for (member, spec) in chunk.enumerated() { hubOf[spec] = (hub, member) }
             }
         }
+        // Chains that start with LRU exact caches differing only in capacity share one recency stack.
+        let sweepOf = options.onePassCapacitySweeps ? ExactCache.capacitySweeps(firstSteps: specs.map(\.steps.first)) : [:]
         let chains: [Chain] = specs.enumerated().map { index, spec in
             let strategies: [any ReplayStrategy] = spec.steps.enumerated().map { position, step in
                 var context = base
                 if position == 0, let shared = hubOf[index] { context.semanticHub = shared }
+                if position == 0, let shared = sweepOf[index] { context.capacitySweep = shared }
                 return StrategyRegistry.named(step.strategy)!.init(parameters: step.parameters, context: context)
             }
             return Chain(plan: spec.plan, role: spec.role, strategies: strategies)
         }
-        // One worker per processor (at most one per chain); the chains of one shared index stay together on one of
+        // One worker per processor (at most one per chain); the chains of one shared index or recency stack stay together on one of
         // them. Chains are independent, so the split never changes a result.
         let workers = max(1, min(chains.count, options.workers ?? ProcessInfo.processInfo.activeProcessorCount))
         var assignment: [[Chain]] = Array(repeating: [], count: workers)
         var hubWorker: [ObjectIdentifier: Int] = [:]
         for (index, chain) in chains.enumerated() {
             var worker = assignment.indices.min { assignment[$0].count < assignment[$1].count }!
-            if let (hub, _) = hubOf[index] {
-                worker = hubWorker[ObjectIdentifier(hub)] ?? worker
-                hubWorker[ObjectIdentifier(hub)] = worker
+            if let shared = hubOf[index].map({ ObjectIdentifier($0.0) }) ?? sweepOf[index].map({ ObjectIdentifier($0.sweep) }) {
+                worker = hubWorker[shared] ?? worker
+                hubWorker[shared] = worker
             }
             assignment[worker].append(chain)
         }
@@ -335,6 +338,9 @@ public struct ReplayOptions: Sendable {
     public var explainID: String?
     /// Worker threads; nil uses one per processor.
     public var workers: Int?
+    /// Evaluate the capacities of an LRU exact-cache sweep in one pass (``CapacitySweep``); false keeps one cache
+    /// per point. The documents are the same either way (tested); the switch exists to compare the two.
+    public var onePassCapacitySweeps = true
     /// Stored embedding sets that semantic caches name (`embedding:`), loaded by ``Simulation``.
     public var embeddings: [String: StoredEmbeddings] = [:]
 

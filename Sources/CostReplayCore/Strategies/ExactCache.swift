@@ -29,6 +29,8 @@ public struct ExactCache: ReplayStrategy {
     let lookupCost: Money
     let hitLatency: Int64
     var counters = Counters()
+    /// The recency stack shared with the other capacities of a sweep, when the engine gave one; then `cache` is unused.
+    let sweep: (sweep: CapacitySweep, member: Int)?
 
     public init(parameters p: Parameters, context: StrategyContext) {
         cache = CacheParameters.cache(p)
@@ -38,6 +40,7 @@ public struct ExactCache: ReplayStrategy {
         normaliseCase = p.list("normalise").contains("case")
         lookupCost = Money(dollars: p.number("lookup_cost"))
         hitLatency = Int64(p.number("hit_latency_ms") * 1000)
+        sweep = context.capacitySweep
     }
 
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
@@ -51,7 +54,9 @@ public struct ExactCache: ReplayStrategy {
     }
 
     public var metrics: [String: Double] {
-        var values: [String: Double] = ["evictions": Double(cache.evictions), "expirations": Double(cache.expirations)]
+        let (evictions, expirations) = sweep.map { ($0.sweep.evictions[$0.member], $0.sweep.expirations[$0.member]) }
+            ?? (cache.evictions, cache.expirations)
+        var values: [String: Double] = ["evictions": Double(evictions), "expirations": Double(expirations)]
         let counts = [("lookups", counters.lookups), ("hits", counters.hits), ("misses", counters.misses), ("no_key", counters.noKey),
                       ("hits_with_response", counters.hitsWithResponse), ("likely_false_hits", counters.likelyFalseHits)]
         for (name, count) in counts where count > 0 { values[name] = Double(count) }
@@ -70,6 +75,21 @@ public struct ExactCache: ReplayStrategy {
         request.recorded.promptKeys[(normaliseWhitespace ? 1 : 0) | (normaliseCase ? 2 : 0)]
     }
 
+    /// The cached response's id on a hit (0 when none was recorded), nil on a miss; a miss stores the request's
+    /// response unless the key is present with a response still in flight.
+    mutating func lookup(_ key: UInt64, request: ReplayRequest, at now: Int64) -> UInt64? {
+        let available = request.endMicros ?? now
+        if let (sweep, member) = sweep {
+            return sweep.lookup(member: member, key: key, at: now, response: request.recorded.responseID, availableAt: available)
+        }
+        if let cached = cache.lookup(key, at: now), cached.available <= now { return cached.response }
+        if cache.peek(key, at: now) == nil {
+            // Written when the response is complete: available from then, and its TTL runs from then.
+            cache.insert(key, Cached(response: request.recorded.responseID, available: available), at: now, written: available)
+        }
+        return nil
+    }
+
     public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
         guard request.served == nil, request.kind == .llm else { return }
         guard let key = key(request) else {
@@ -80,25 +100,20 @@ public struct ExactCache: ReplayStrategy {
         counters.lookups += 1
         request.extraCost += lookupCost
         let now = request.startMicros
-        if let cached = cache.lookup(key, at: now), cached.available <= now {
+        if let cachedResponse = lookup(key, request: request, at: now) {
             counters.hits += 1
             let saved = request.latencyMicros.map { max(0, $0 - hitLatency) } ?? 0
             counters.latencySavedMs += Double(saved) / 1000
             let recorded = request.recorded.responseID
-            if recorded != 0 && cached.response != 0 {
+            if recorded != 0 && cachedResponse != 0 {
                 counters.hitsWithResponse += 1
-                if recorded != cached.response { counters.likelyFalseHits += 1 }
+                if recorded != cachedResponse { counters.likelyFalseHits += 1 }
             }
             request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
             if explain { ledger.append(.init(strategy: Self.name, decision: "hit", detail: "served from cache (key \(StableHash.hex(key)))")) }
             return
         }
         counters.misses += 1
-        if cache.peek(key, at: now) == nil {
-            // Written when the response is complete: available from then, and its TTL runs from then.
-            let written = request.endMicros ?? now
-            cache.insert(key, Cached(response: request.recorded.responseID, available: written), at: now, written: written)
-        }
         if explain { ledger.append(.init(strategy: Self.name, decision: "miss", detail: "stored under key \(StableHash.hex(key))")) }
     }
 }

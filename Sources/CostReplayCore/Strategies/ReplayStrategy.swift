@@ -40,6 +40,8 @@ public struct StrategyContext {
     public let seed: UInt64
     /// Set by the engine for semantic caches that share one index with the other points of a sweep.
     var semanticHub: (hub: SemanticHub, member: Int)?
+    /// Set by the engine for LRU exact caches that share one recency stack with the other capacities of a sweep.
+    var capacitySweep: (sweep: CapacitySweep, member: Int)?
     /// Stored embedding sets by name, for semantic caches whose `embedding` names one.
     public var embeddings: [String: StoredEmbeddings] = [:]
 
