@@ -9,7 +9,7 @@ share of held-out days inside the 80% interval (P10–P90), per method and lengt
 
 Needs statsforecast in a throwaway venv:
   python3 -m venv /tmp/fc-venv && /tmp/fc-venv/bin/pip install statsforecast==2.1.1 pandas
-  /tmp/fc-venv/bin/python scripts/bench-forecast.py --costreplay .build/debug/costreplay
+  swift build -c release --product costreplay && /tmp/fc-venv/bin/python scripts/bench-forecast.py --seed 2026
 """
 import argparse, datetime, json, math, os, resource, statistics, subprocess, sys, tempfile, time
 
@@ -102,7 +102,7 @@ def run_statsforecast(series):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--costreplay", default=".build/debug/costreplay")
+    parser.add_argument("--costreplay", default=".build/release/costreplay")
     parser.add_argument("--count", type=int, default=240)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--paths", type=int, default=2000)
@@ -129,7 +129,9 @@ def main():
     frame = pd.DataFrame(scores)
     if args.details:
         frame.to_csv(args.details, index=False)
-    print(f"{args.count} series, seed {args.seed}, horizon {HORIZON} days, CostReplay paths {args.paths}\n")
+    cpu = next((line.split(":", 1)[1].strip() for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
+                if line.startswith("Model name")), "unknown CPU")
+    print(f"{args.count} series, seed {args.seed}, horizon {HORIZON} days, CostReplay paths {args.paths}; {cpu}, {os.cpu_count()} cores (shared)\n")
     print("| training length | series | method | median MASE | mean MASE | 80% interval coverage |")
     print("|---|---|---|---|---|---|")
     for low, high, label in BUCKETS + [(0, 999, "all")]:
@@ -137,6 +139,14 @@ def main():
         for name in methods:
             m = part[part.method == name]
             print(f"| {label} | {len(m)} | {name} | {m.mase.median():.3f} | {m.mase.mean():.3f} | {m.coverage.mean():.1%} |")
+    # Where each method wins or loses: the kind of truth (level, trend, damped), seasonality and steps.
+    frame["kind"] = frame.truth.str.split(",").str[0] + np.where(frame.truth.str.contains("weekly"), " weekly", "") \
+        + np.where(frame.truth.str.contains("launch|price cut"), " +steps", "")
+    print("\n| series kind | series | " + " | ".join(f"{name} median MASE" for name in methods) + " |")
+    print("|---|---|" + "---|" * len(methods))
+    for kind, part in frame.groupby("kind"):
+        medians = [part[part.method == name].mase.median() for name in methods]
+        print(f"| {kind} | {len(part) // len(methods)} | " + " | ".join(f"{m:.3f}" for m in medians) + " |")
     wins = frame.pivot(index="id", columns="method", values="mase")
     print(f"\nCostReplay MASE below AutoETS on {(wins['CostReplay'] < wins['AutoETS']).mean():.1%} of series.")
     print("\n| method | wall s | CPU s |\n|---|---|---|")

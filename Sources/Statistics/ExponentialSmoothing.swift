@@ -69,19 +69,30 @@ public struct ETSFit: Sendable {
         let z = spec.logScale ? y.map { log($0) } : y
         let start = initialStates(z, spec: spec, period: period)
         let spread = max(standardDeviation(z), 1e-6)
-        var first = [logit(0.3)]
-        var steps = [1.0]
-        if spec.trend != .none { first.append(logit(0.1)); steps.append(1) }
-        if spec.seasonal { first.append(logit(0.1)); steps.append(1) }
-        if spec.trend == .damped { first.append(logit(0.8)); steps.append(1) }
-        first.append(start.level); steps.append(spread)
-        if spec.trend != .none { first.append(start.slope); steps.append(spread / Double(period)) }
+        // Two starts: slow smoothing (a stable level, φ low) and fast (a level that follows steps, φ near 1); the
+        // likelihood of a series with a launch or a price cut often has its optimum far from the slow start.
+        var starts: [[Double]] = []
+        var steps: [Double] = []
+        for (a, b, g, f) in [(0.3, 0.1, 0.1, 0.8), (0.8, 0.05, 0.05, 0.95)] {
+            var first = [logit(a)]
+            steps = [1.0]
+            if spec.trend != .none { first.append(logit(b)); steps.append(1) }
+            if spec.seasonal { first.append(logit(g)); steps.append(1) }
+            if spec.trend == .damped { first.append(logit(f)); steps.append(1) }
+            first.append(start.level); steps.append(spread)
+            if spec.trend != .none { first.append(start.slope); steps.append(spread / Double(period)) }
+            starts.append(first)
+        }
         let objective = { (u: [Double]) -> Double in
             let p = Parameters(u, spec: spec)
             let sse = run(z, spec: spec, period: period, p, level: p.level, slope: p.slope, season: start.season).sse
             return Double(n) * log(max(sse, 1e-300) / Double(n))
         }
-        var best = try Minimiser.nelderMead(start: first, step: steps, objective)
+        var best = try Minimiser.nelderMead(start: starts[0], step: steps, objective)
+        for first in starts.dropFirst() {
+            let other = try Minimiser.nelderMead(start: first, step: steps, objective)
+            if other.value < best.value { best = other }
+        }
         // A restart from the optimum escapes the simplex's early collapse (a common Nelder–Mead failure).
         best = try Minimiser.nelderMead(start: best.point, step: steps.map { $0 / 4 }, objective)
         let p = Parameters(best.point, spec: spec)
