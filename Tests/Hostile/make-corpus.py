@@ -293,7 +293,7 @@ case("local-gpu-huge-output", "a ten-billion-token output spills to the API inst
      ["simulate", "--db", "s.db", "--scenario", "s.yaml", "--bootstrap", "0"], 0, setup=[ingest("t.jsonl")], seconds=30)
 case("mapping-wrong-type", "a mapping file whose default provider is a number", {"t.csv": "ts,in,out\n1788256800,1,1\n", "m.json": '{"columns": {"start": "ts", "input_tokens": "in", "output_tokens": "out"}, "defaults": {"provider": 5}}'},
      ingest("t.csv", "--format", "csv", "--mapping", "m.json"), 2, stderr="error: m.json: defaults.provider must be a string")
-price_case("prices-unknown-key", "a mistyped rate key", OWN % '1, "input_mtokens": 3', "error: price file p.json: models[0].prices[0]: unknown key 'input_mtokens'; rates end in _mtok (docs/prices.md)")
+price_case("prices-unknown-key", "a mistyped rate key", OWN % '1, "input_mtokens": 3', "error: price file p.json: models[0].prices[0]: unknown key 'input_mtokens'; a price names input_mtok, output_mtok, cache_read_mtok, cache_write_mtok, cache_write_5m_mtok, cache_write_1h_mtok, output_reasoning_mtok, input_audio_mtok, cache_audio_read_mtok, output_audio_mtok, requests_kcount, effective_from (docs/prices.md)")
 price_case("prices-empty-file", "a price file with no models", "{}", "error: price file p.json: names no models")
 price_case("prices-format-9", "an unknown price-file version", '{"format": "costreplay-prices/9", "models": []}',
            'error: price file p.json: format "costreplay-prices/9" is not supported; expected "costreplay-prices/1"')

@@ -159,6 +159,6 @@ struct EmbedCommandTests {
         let scenario = Fixtures.write("scenarios:\n  - name: s\n    strategies:\n      - semantic_cache: {embedding: nope}\n", name: "s.yaml")
         let result = try CLI.run(["simulate", "--db", db, "--scenario", scenario])
         #expect(result.status == 2)
-        #expect(result.stderr == "error: no stored embeddings named \"nope\" (the store has: fake-embed)\n")
+        #expect(result.stderr == "error: \(scenario):4: 'embedding': no stored embeddings named \"nope\" (the store has: fake-embed)\n")
     }
 }
