@@ -17,8 +17,8 @@ struct Calibrate: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: "The cascade's cheap model.") var cheap: String
     @Option(help: "The cascade's strong model.") var strong: String
-    @Option(help: "Share of requests to escalate (0…1).") var targetShare: Double?
-    @Option(help: "Share of the strong model's quality to reach at least cost (0…1).") var targetQuality: Double?
+    @Option(parsing: .unconditional, help: "Share of requests to escalate (0…1).") var targetShare: Double?
+    @Option(parsing: .unconditional, help: "Share of the strong model's quality to reach at least cost (0…1).") var targetQuality: Double?
     @Option(help: "table or json.") var format: OutputFormat = .table
     @Flag(help: "Also print the quality curve over escalation shares with RouteLLM's PGR and APGR.") var curve = false
 

@@ -22,9 +22,9 @@ struct Check: ParsableCommand {
     @Option(help: "Candidate result document of the baseline's traffic (a whole trace: merge shards first).") var result: String?
     @Option(help: "The candidate's scenario point, by label, when --scenario or --result has several.") var point: String?
     @Option(help: "Candidate trace: a new window of traffic, compared as recorded.") var trace: String?
-    @Option(help: "Fail above this monthly increase, in percent.") var maxIncrease: Double?
-    @Option(help: "Fail above this monthly increase, in dollars.") var maxIncreaseUsd: Double?
-    @Option(help: "Warn above this monthly change either way, in percent.") var warnIncrease: Double?
+    @Option(parsing: .unconditional, help: "Fail above this monthly increase, in percent.") var maxIncrease: Double?
+    @Option(parsing: .unconditional, help: "Fail above this monthly increase, in dollars.") var maxIncreaseUsd: Double?
+    @Option(parsing: .unconditional, help: "Warn above this monthly change either way, in percent.") var warnIncrease: Double?
     @Option(help: "The period limits apply to (month).") var period = "month"
     @Flag(help: "Fail on the point estimate instead of the interval's lower bound.") var strict = false
     @Option(help: "Write a markdown summary (pull-request comment, step summary).") var markdown: String?

@@ -19,7 +19,7 @@ struct Collect: ParsableCommand {
 
     @Option(help: "Address and port to listen on.") var listen = "127.0.0.1:4318"
     @OptionGroup var store: StoreOptions
-    @Option(help: "Export requests waiting for the store at most, before 503 (default 64).") var queue: Int?
+    @Option(parsing: .unconditional, help: "Export requests waiting for the store at most, before 503 (default 64).") var queue: Int?
     @Option(name: .customLong("summary-format"), help: "table or json.") var summaryFormat: OutputFormat = .table
 
     func run() throws {

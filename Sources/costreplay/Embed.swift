@@ -25,9 +25,9 @@ struct Embed: ParsableCommand {
     @OptionGroup var prices: PriceOptions
     @Option(help: "API base URL (…/v1) or the full …/embeddings URL.") var endpoint: String
     @Option(help: "Embedding model name sent to the endpoint.") var model: String
-    @Option(help: "Ask the endpoint for vectors of this length (models that support it, e.g. text-embedding-3-*).") var dimensions: Int?
-    @Option(help: "Texts per request.") var batch = 64
-    @Option(help: "Requests in flight at once.") var concurrency = 4
+    @Option(parsing: .unconditional, help: "Ask the endpoint for vectors of this length (models that support it, e.g. text-embedding-3-*).") var dimensions: Int?
+    @Option(parsing: .unconditional, help: "Texts per request.") var batch = 64
+    @Option(parsing: .unconditional, help: "Requests in flight at once.") var concurrency = 4
     @Option(help: "Which text to embed: last-user, conversation or template:TEXT.") var text = "last-user"
     @Option(help: "Name of the stored set (default: the model, with @N for --dimensions N).") var name: String?
     @Option(help: "Stored precision: float16 (compact) or float32.") var precision = "float16"

@@ -25,8 +25,8 @@ struct Forecast: ParsableCommand {
     @OptionGroup var window: WindowOptions
     // `.unconditional`: a value may start with a dash (a negative growth, or a wrong count that should be named).
     @Option(parsing: .unconditional, help: "Months to project.") var months = 12
-    @Option(help: "Simulated paths.") var paths = 10_000
-    @Option(help: "Random seed.") var seed: UInt64 = 42
+    @Option(parsing: .unconditional, help: "Simulated paths.") var paths = 10_000
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 42
     @Option(parsing: .unconditional, help: "Monthly growth as MEAN,SD (e.g. 0.05,0.02, or -0.03,0.01 for a decline) in place of a fitted trend.")
     var growth: String?
     @Option(help: "A simulate result document whose scenarios to project.") var result: String?
@@ -34,7 +34,7 @@ struct Forecast: ParsableCommand {
     @Option(help: "Scheduled price change DATE:CHANGE, DATE as YYYY-MM or YYYY-MM-DD, e.g. 2027-01:-0.2; repeatable.")
     var priceChange: [String] = []
     @Option(help: "Forecast a daily series from a CSV file (day,cost) instead of the store.") var series: String?
-    @Option(help: "With --series: print daily P10/P50/P90 for the next N days (JSON) instead of months.") var daily: Int?
+    @Option(parsing: .unconditional, help: "With --series: print daily P10/P50/P90 for the next N days (JSON) instead of months.") var daily: Int?
     @Option(help: "table, csv, json or html.") var format: Format = .table
 
     func run() throws {

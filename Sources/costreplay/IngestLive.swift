@@ -4,8 +4,8 @@ import Foundation
 
 /// Options of `ingest --from`: the live sources.
 struct LiveSourceOptions: ParsableArguments {
-    @Option(help: "Rows per request to the source (default 1000; langfuse 100, at most 1000 on v2).") var pageSize: Int?
-    @Option(help: "Seconds before the last position read again for late records (default 3600).")
+    @Option(parsing: .unconditional, help: "Rows per request to the source (default 1000; langfuse 100, at most 1000 on v2).") var pageSize: Int?
+    @Option(parsing: .unconditional, help: "Seconds before the last position read again for late records (default 3600).")
     var overlap: Double?
     @Option(help: "langfuse: the Langfuse server, e.g. https://cloud.langfuse.com (default: $LANGFUSE_HOST).")
     var host: String?
@@ -13,7 +13,7 @@ struct LiveSourceOptions: ParsableArguments {
     var since: String?
     @Option(help: "langfuse: read observations that started before this time (ISO 8601; default now).")
     var until: String?
-    @Option(help: "langfuse: retries of a request after HTTP 429, 5xx or a dropped connection (default 5).")
+    @Option(parsing: .unconditional, help: "langfuse: retries of a request after HTTP 429, 5xx or a dropped connection (default 5).")
     var retries: Int?
     @Option(name: .customLong("langfuse-api"),
             help: "langfuse: the observations endpoint, v1 or v2 (default auto: v2, or v1 when the server answers v2 with 404).")

@@ -18,11 +18,11 @@ struct Plan: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var prices: PriceOptions
-    @Option(help: "Upper bound on the share of responses worse than recorded.") var maxQualityRisk = 0.01
-    @Option(help: "Upper bound on expected batch deadline misses a month.") var maxSlaMisses = 10.0
-    @Option(help: "Upper bound on a semantic cache's false-hit rate among its hits.") var maxFalseHit = 0.05
-    @Option(help: "Confidence of the one-sided bounds.") var confidence = 0.95
-    @Option(help: "Random seed; the same seed gives the same plan.") var seed: UInt64 = 42
+    @Option(parsing: .unconditional, help: "Upper bound on the share of responses worse than recorded.") var maxQualityRisk = 0.01
+    @Option(parsing: .unconditional, help: "Upper bound on expected batch deadline misses a month.") var maxSlaMisses = 10.0
+    @Option(parsing: .unconditional, help: "Upper bound on a semantic cache's false-hit rate among its hits.") var maxFalseHit = 0.05
+    @Option(parsing: .unconditional, help: "Confidence of the one-sided bounds.") var confidence = 0.95
+    @Option(parsing: .unconditional, help: "Random seed; the same seed gives the same plan.") var seed: UInt64 = 42
     @Option(help: "Directory for plan.yaml, plan.json and the plan's result.json.") var out: String?
     @Option(help: "Also write the HTML report that leads with the plan here.") var html: String?
     @Option(help: "table or json.") var format: OutputFormat = .table

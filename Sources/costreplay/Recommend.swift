@@ -14,8 +14,8 @@ struct Recommend: ParsableCommand {
             """)
 
     @Option(help: "A simulate result document with a semantic_cache sweep.") var result: String
-    @Option(help: "Largest acceptable false-hit rate (0…1).") var maxFalseHit = 0.02
-    @Option(help: "Confidence of the bound (0…1).") var confidence = 0.95
+    @Option(parsing: .unconditional, help: "Largest acceptable false-hit rate (0…1).") var maxFalseHit = 0.02
+    @Option(parsing: .unconditional, help: "Confidence of the bound (0…1).") var confidence = 0.95
 
     func run() throws {
         guard (0...1).contains(maxFalseHit), confidence > 0, confidence < 1 else {

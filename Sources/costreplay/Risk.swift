@@ -8,8 +8,8 @@ struct Risk: ParsableCommand {
         discussion: "Example:\n  costreplay risk --result reports/sample-plan/result.json")
 
     @Option(help: "A simulate result document.") var result: String
-    @Option(help: "Monte Carlo paths.") var paths = 100_000
-    @Option(help: "Random seed.") var seed: UInt64 = 42
+    @Option(parsing: .unconditional, help: "Monte Carlo paths.") var paths = 100_000
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 42
 
     func run() throws {
         let document: ReplayResult

@@ -5,11 +5,11 @@ import Foundation
 /// Options shared by `simulate` and `explain`.
 struct ReplayArguments: ParsableArguments {
     @Option(help: "Scenario file (YAML, docs/scenarios.md).") var scenario: String
-    @Option(help: "Random seed; the same seed gives the same result, byte for byte.") var seed: UInt64 = 42
-    @Option(help: "Refuse sweeps that expand to more points than this.") var maxPoints = 200
+    @Option(parsing: .unconditional, help: "Random seed; the same seed gives the same result, byte for byte.") var seed: UInt64 = 42
+    @Option(parsing: .unconditional, help: "Refuse sweeps that expand to more points than this.") var maxPoints = 200
     @Option(help: "Replay only shard I of N, e.g. 0/4; combine the documents with `costreplay merge`.") var shard: String?
     @Option(help: "Partition key for --shard: tenant, user or session.") var shardBy: ShardKey = .tenant
-    @Option(help: "Bootstrap resamples for the 95% intervals; 0 turns them off.") var bootstrap = 1000
+    @Option(parsing: .unconditional, help: "Bootstrap resamples for the 95% intervals; 0 turns them off.") var bootstrap = 1000
     @Option(help: "Resample whole days or whole sessions: day or session.") var bootstrapBy = "day"
 
     func load(catalog: PriceCatalog) throws -> ScenarioFile {

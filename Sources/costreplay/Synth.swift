@@ -13,13 +13,13 @@ struct Synth: ParsableCommand {
               costreplay synth --requests 1000000 --seed 7 --no-text --out bench.jsonl
             """)
 
-    @Option(help: "Number of model calls (agent runs add a tool span after each).") var requests = 10_000
-    @Option(help: "Random seed.") var seed: UInt64 = 42
+    @Option(parsing: .unconditional, help: "Number of model calls (agent runs add a tool span after each).") var requests = 10_000
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 42
     @Option(help: "First day (UTC), YYYY-MM-DD.") var start = "2026-09-01"
-    @Option(help: "Days spanned.") var days = 56
+    @Option(parsing: .unconditional, help: "Days spanned.") var days = 56
     @Flag(help: "Leave prompt and response texts out (hashes stay).") var noText = false
     @Flag(help: "Short lines: no texts, message structure or latency timestamps (benchmarks).") var compact = false
-    @Option(help: "Share of records with a deliberately wrong billed cost.") var mispricedShare = 0.0
+    @Option(parsing: .unconditional, help: "Share of records with a deliberately wrong billed cost.") var mispricedShare = 0.0
     @Option(help: "Output file (default: standard output).") var out: String?
     @OptionGroup var prices: PriceOptions
 

@@ -26,7 +26,7 @@ struct Validate: ParsableCommand {
         @Option(help: "Folder with similiar_qqp_full.first2000.json and first2000.minilm-l6-v2.f32le.") var data = "../shared/data/gptcache-qqp"
         @Option(help: "provided (the MiniLM embeddings) or builtin (CostReplay's hashing embedder).") var embedder = "provided"
         @Option(help: "table or json.") var format: OutputFormat = .table
-        @Option(help: "Also recommend the threshold whose false-hit rate is at most this with 95% confidence.") var maxFalseHit: Double?
+        @Option(parsing: .unconditional, help: "Also recommend the threshold whose false-hit rate is at most this with 95% confidence.") var maxFalseHit: Double?
         @Option(help: "Use this stored embedding set (costreplay embed) from --db instead of the shipped vectors.") var embedding: String?
         @Option(help: "Write the pairs as a canonical JSONL trace to this file and stop.") var writeTrace: String?
         @OptionGroup var store: StoreOptions
@@ -95,7 +95,7 @@ extension Validate {
 
         @Option(help: "The routellm-evals folder.") var data = "../shared/data/routellm-evals"
         @Option(help: "Price date (the catalog's rates in force then).") var at = "2026-09-01"
-        @Option(help: "Seed of the random router.") var seed: UInt64 = 42
+        @Option(parsing: .unconditional, help: "Seed of the random router.") var seed: UInt64 = 42
         @Option(help: "table or json.") var format: OutputFormat = .table
         @OptionGroup var prices: PriceOptions
 
@@ -157,7 +157,7 @@ extension Validate {
         @Option(help: "The Azure trace CSV.") var trace = "../shared/data/azure-llm-inference-2023/AzureLLMInferenceTrace_conv.csv"
         @Option(help: "Server counts, comma-separated.") var servers = "1,2,4,8"
         @Option(help: "auto: find the fewest servers meeting --p95 with ≤1% spilled.") var gpus: String?
-        @Option(help: "p95 latency target in milliseconds for --gpus auto.") var p95 = 20_000.0
+        @Option(parsing: .unconditional, help: "p95 latency target in milliseconds for --gpus auto.") var p95 = 20_000.0
         @OptionGroup var prices: PriceOptions
 
         func run() throws {

@@ -19,6 +19,17 @@ import TestSupport
         #expect(result.stdout.isEmpty)
     }
 
+    /// A negative number is read as the option's value and named, not taken for a missing value.
+    @Test func aNegativeNumberIsReadAndRefusedByName() throws {
+        let synth = try CLI.run(["synth", "--requests", "-5", "--out", Fixtures.temporaryDirectory().path + "/t.jsonl"])
+        #expect(synth.status == 2)
+        #expect(synth.stderr == "error: --requests and --days must be positive\n")
+        let seed = try CLI.run(["simulate", "--seed", "-1"])
+        #expect(seed.status == 2)
+        #expect(seed.stderr.contains("'-1' is invalid for '--seed"))
+        #expect(!seed.stderr.contains("Missing value"))
+    }
+
     @Test func costWithoutADatabaseSaysSoAndExits2() throws {
         let db = Fixtures.temporaryDirectory().appendingPathComponent("none.db").path
         let result = try CLI.run(["cost", "--db", db])

@@ -29,9 +29,21 @@ public enum Fixtures {
         root.deletingLastPathComponent().appendingPathComponent("shared/data/\(path)").path
     }
 
-    /// A fresh temporary directory.
+    /// One directory per test process holding every ``temporaryDirectory()``; removed when the process exits
+    /// (set `COSTREPLAY_KEEP_TEST_FILES=1` to keep it for inspection). A full run writes hundreds of MB here.
+    static let processDirectory: URL = {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("costreplay-tests-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        if ProcessInfo.processInfo.environment["COSTREPLAY_KEEP_TEST_FILES"] == nil {
+            atexit { try? FileManager.default.removeItem(at: Fixtures.processDirectory) }
+        }
+        return url
+    }()
+
+    /// A fresh temporary directory inside ``processDirectory``.
     public static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("costreplay-tests-\(UUID().uuidString)")
+        let url = processDirectory.appendingPathComponent(UUID().uuidString)
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

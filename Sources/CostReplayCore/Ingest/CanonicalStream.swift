@@ -33,6 +33,7 @@ public final class CanonicalStream {
     /// Reads the whole stream once, calling `body` with each accepted record that starts inside the window.
     public func forEach(_ body: (TraceRecord) throws -> Void) throws {
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         var decoder = CanonicalDecoder()
         let prefix = TraceFormat.canonical.rawValue + ":"
         try reader.forEachLine { number, bytes, terminated in

@@ -6,6 +6,7 @@ extension PriceCatalog {
     @discardableResult
     func loadGenAIPrices(bytes: [UInt8], source: String) throws(PriceError) -> [String: String] {
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         let root: JSONValue
         do { root = try parser.parse(bytes) } catch {
             throw .invalid(path: source, reason: error.description)
@@ -67,6 +68,7 @@ extension PriceCatalog {
     /// Loads the batch / service-tier overlay derived from LiteLLM (scripts/build-rate-overlay.py).
     func loadOverlay(bytes: [UInt8]) throws(PriceError) {
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         let root: JSONValue
         do { root = try parser.parse(bytes) } catch {
             throw .invalid(path: "rate-overlay.json", reason: error.description)

@@ -8,6 +8,7 @@ extension PriceCatalog {
             throw .unreadable(path: path, reason: PriceCatalog.reason(error))
         }
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         let root: JSONValue
         do { root = try parser.parse(bytes) } catch {
             throw .invalid(path: path, reason: error.located(in: bytes))

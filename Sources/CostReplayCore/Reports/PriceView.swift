@@ -52,9 +52,18 @@ public struct PriceView: Codable, Sendable {
         }
         batch = pricing.batch.map { "input ×\($0.input), output ×\($0.output) (\($0.source))" }
         serviceTiers = pricing.serviceTiers.mapValues { "input ×\(Self.factor($0.input)), output ×\(Self.factor($0.output))" }
-        self.notes = notes.map(\.description)
+        self.notes = notes.map(\.description) + Self.shadowed(pricing.periods)
         source = pricing.source
         self.catalog = catalog
+    }
+
+    /// Periods that can never apply: the feeds try prices last to first, so an unconditional price
+    /// hides every period listed before it (a feed ordered newest first does this by mistake).
+    static func shadowed(_ periods: [PricePeriod]) -> [String] {
+        guard let last = periods.lastIndex(where: { $0.constraint == .always }) else { return [] }
+        return periods[..<last].filter { $0.constraint != .always }.map {
+            "the period \(describe($0.constraint)) is never in force: the unconditional price listed after it takes precedence (prices are tried last to first)"
+        }
     }
 
     static func rates(_ set: PriceSet) -> [String: Rate] {

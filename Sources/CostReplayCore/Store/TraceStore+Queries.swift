@@ -30,6 +30,7 @@ extension TraceStore {
             FROM requests\(window.sql)\(ordered ? " ORDER BY start_us, id" : "")
             """)
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         while try statement.step() {
             var usage: TokenUsage?
             if let input = statement.optionalInt64(8) {
@@ -54,6 +55,7 @@ extension TraceStore {
     public func forEachRecord(in window: TimeWindow = TimeWindow(), _ body: (TraceRecord, SourceLocation?) throws -> Void) throws {
         let statement = try database.prepare("SELECT \(Schema.selectColumns) FROM requests\(window.sql) ORDER BY start_us, id")
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         while try statement.step() {
             let (record, source) = RequestColumns.record(from: statement, parser: parser)
             if let usage = record.usage { try checkStored(usage, id: record.id) }

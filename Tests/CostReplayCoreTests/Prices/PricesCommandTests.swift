@@ -54,4 +54,17 @@ import TestSupport
         #expect(shown.status == 1)
         #expect(shown.stderr == "error: no price for model 'babbage-002' (provider aws): the provider has no price for this model; nearest entry openai/babbage-002 (--provider-fallback uses it); add one with --prices FILE\n")
     }
+    @Test func showWarnsOfAPeriodThatAnUnconditionalPriceAfterItHides() throws {
+        // Feeds try prices last to first, so a dated price listed before the base price never applies.
+        let feed = Fixtures.write("""
+            [{"id":"openai","name":"OpenAI","api_pattern":"x","models":[{"id":"gpt-4o","match":{"equals":"gpt-4o"},\
+            "prices":[{"constraint":{"start_date":"2027-01-01"},"prices":{"input_mtok":9,"output_mtok":9}},\
+            {"prices":{"input_mtok":2,"output_mtok":8}}]}]}]
+            """, name: "newest-first.json")
+        #expect(try CLI.run(["prices", "update", "--from", feed], environment: environment).status == 0)
+        let shown = try CLI.run(["prices", "show", "gpt-4o", "--provider", "openai", "--at", "2027-06-01"], environment: environment)
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("note: the period from 2027-01-01 is never in force: the unconditional price listed after it takes precedence (prices are tried last to first)\n"))
+        #expect(shown.stdout.contains("  input: $2/Mtok\n"))
+    }
 }

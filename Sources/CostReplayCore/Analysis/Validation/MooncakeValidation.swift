@@ -20,6 +20,7 @@ public enum MooncakeValidation {
     public static func run(path: String, pricer: Pricer) throws -> (BlockReuse, [Row]) {
         var requests: [ReplayRequest] = []
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         var decoder = MooncakeDecoder(timeOrigin: 0, defaults: [:])
         try LineReader(path: path).forEachLine { number, bytes, _ in
             guard !Ingestor.isBlank(bytes), let value = try? parser.parse(bytes) else { return }

@@ -29,6 +29,7 @@ public enum TruncationValidation {
 
     public static func load(folder: String) throws -> [Conversation] {
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         var result: [Conversation] = []
         for name in try DirectoryListing.files(in: folder, suffix: ".json") {
             let bytes = try LineReader(path: folder + "/" + name).readAll()

@@ -49,6 +49,7 @@ public struct ColumnMapping: Sendable, Equatable {
         let reader = try LineReader(path: path)
         let bytes = try reader.readAll(limit: 1 << 20)
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         let root: JSONValue
         do { root = try parser.parse(bytes) } catch {
             throw .badMapping(path: path, reason: "mapping file is not valid JSON: \(error)")

@@ -129,6 +129,7 @@ public struct LangfuseAPISource {
         guard var window = cursor.window else { return }
         var decoder = LangfuseDecoder()
         let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         while true {
             let url = window.api.pageURL(base: base, window: window, limit: pageSize, fields: fields)
             guard let body = try fetch(url, getter, window: window) else {
