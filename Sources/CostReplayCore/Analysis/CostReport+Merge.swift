@@ -19,13 +19,19 @@ extension CostReport {
         var notes: [String: NoteCount] = [:]
         merged.total = CostRow(key: merged.total.key)
         for part in parts {
-            merged.total = merged.total + part.total
-            for row in part.rows { rows[row.key] = rows[row.key].map { $0 + row } ?? row }
+            merged.total = try merged.total.adding(part.total)
+            for row in part.rows { rows[row.key] = try rows[row.key].map { try $0.adding(row) } ?? row }
             for group in part.unpriced {
-                unpriced[group.reason + "\u{0}" + group.model, default: .init(reason: group.reason, model: group.model, requests: 0)].requests += group.requests
+                let key = group.reason + "\u{0}" + group.model
+                var sum = unpriced[key] ?? .init(reason: group.reason, model: group.model, requests: 0)
+                sum.requests = try CostRow.add(sum.requests, group.requests, "unpriced requests")
+                unpriced[key] = sum
             }
             for note in part.notes {
-                notes[note.note + "\u{0}" + note.model, default: .init(note: note.note, model: note.model, requests: 0)].requests += note.requests
+                let key = note.note + "\u{0}" + note.model
+                var sum = notes[key] ?? .init(note: note.note, model: note.model, requests: 0)
+                sum.requests = try CostRow.add(sum.requests, note.requests, "noted requests")
+                notes[key] = sum
             }
         }
         merged.rows = sorted(Array(rows.values), by: merged.groupBy)
@@ -45,6 +51,9 @@ extension CostReport {
             guard report.version == CostReport.version else {
                 throw SimulationError.unreadableResult(path: path, reason: "version \(report.version), expected \(CostReport.version)")
             }
+            if let problem = report.problem {
+                throw SimulationError.unreadableResult(path: path, reason: "\(problem.field) \(problem.reason)")
+            }
             return report
         } catch let error as DecodingError {
             throw SimulationError.unreadableResult(path: path, reason: ResultFile.describe(error))
@@ -52,22 +61,73 @@ extension CostReport {
     }
 }
 
+extension CostReport {
+    /// The first figure no `cost` run writes (a negative or astronomically large count, token total or amount), named by
+    /// its JSON path; read documents are checked so that `merge` can neither trap nor print a clamped number.
+    public var problem: ResultLimits.Problem? {
+        do {
+            try Self.check(total, "total")
+            for (i, row) in rows.enumerated() { try Self.check(row, "rows[\(i)]") }
+            for (i, group) in unpriced.enumerated() { try ResultLimits.count(group.requests, "unpriced[\(i)].requests") }
+            for (i, note) in notes.enumerated() { try ResultLimits.count(note.requests, "notes[\(i)].requests") }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    static func check(_ row: CostRow, _ path: String) throws(ResultLimits.Problem) {
+        for (value, name) in [(row.requests, "requests"), (row.pricedRequests, "pricedRequests"),
+                              (row.unpricedRequests, "unpricedRequests"), (row.billedRequests, "billedRequests")] {
+            try ResultLimits.count(value, "\(path).\(name)")
+        }
+        for (value, name) in [(row.inputTokens, "inputTokens"), (row.cacheReadTokens, "cacheReadTokens"), (row.cacheWriteTokens, "cacheWriteTokens"),
+                              (row.outputTokens, "outputTokens"), (row.reasoningTokens, "reasoningTokens")] {
+            guard value >= 0, value <= ResultLimits.maxTokens else {
+                throw ResultLimits.Problem(field: "\(path).\(name)", reason: "is \(value), outside 0…\(MoneyFormat.count(ResultLimits.maxTokens))")
+            }
+        }
+        for (value, name) in [(row.computedCost, "computedCost"), (row.billedCost, "billedCost"), (row.computedOnBilled, "computedOnBilled")] {
+            try ResultLimits.money(value, "\(path).\(name)")
+        }
+    }
+}
+
 extension CostRow {
-    /// Two groups' sums added; the request description of `--by request` rows is kept from the left.
-    static func + (a: CostRow, b: CostRow) -> CostRow {
-        var sum = a
-        sum.requests += b.requests
-        sum.pricedRequests += b.pricedRequests
-        sum.unpricedRequests += b.unpricedRequests
-        sum.inputTokens += b.inputTokens
-        sum.cacheReadTokens += b.cacheReadTokens
-        sum.cacheWriteTokens += b.cacheWriteTokens
-        sum.outputTokens += b.outputTokens
-        sum.reasoningTokens += b.reasoningTokens
+    /// Two groups' sums added, refusing a sum that would overflow; the request description of `--by request` rows is
+    /// kept from the left.
+    func adding(_ b: CostRow) throws -> CostRow {
+        var sum = self
+        sum.requests = try Self.add(requests, b.requests, "requests")
+        sum.pricedRequests = try Self.add(pricedRequests, b.pricedRequests, "pricedRequests")
+        sum.unpricedRequests = try Self.add(unpricedRequests, b.unpricedRequests, "unpricedRequests")
+        sum.inputTokens = try Self.add(inputTokens, b.inputTokens, "inputTokens")
+        sum.cacheReadTokens = try Self.add(cacheReadTokens, b.cacheReadTokens, "cacheReadTokens")
+        sum.cacheWriteTokens = try Self.add(cacheWriteTokens, b.cacheWriteTokens, "cacheWriteTokens")
+        sum.outputTokens = try Self.add(outputTokens, b.outputTokens, "outputTokens")
+        sum.reasoningTokens = try Self.add(reasoningTokens, b.reasoningTokens, "reasoningTokens")
+        sum.billedRequests = try Self.add(billedRequests, b.billedRequests, "billedRequests")
+        // Amounts are bounded by ResultLimits.maxDollars when read; Money holds ±$10²⁰ far beyond any number of parts.
         sum.computedCost += b.computedCost
-        sum.billedRequests += b.billedRequests
         sum.billedCost += b.billedCost
         sum.computedOnBilled += b.computedOnBilled
+        return sum
+    }
+
+    /// `a + b`, refused above what a document may hold (so the merged report can be read back).
+    static func add(_ a: Int, _ b: Int, _ field: String) throws -> Int {
+        try add(a, b, limit: ResultLimits.maxCount, field)
+    }
+
+    static func add(_ a: Int64, _ b: Int64, _ field: String) throws -> Int64 {
+        try add(a, b, limit: ResultLimits.maxTokens, field)
+    }
+
+    static func add<T: FixedWidthInteger>(_ a: T, _ b: T, limit: T, _ field: String) throws -> T {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard !overflow, sum <= limit else {
+            throw SimulationError.mergeMismatch("the parts' \(field) add up to more than a cost report may hold")
+        }
         return sum
     }
 }
