@@ -31,10 +31,29 @@ public struct Simulation {
         let (plans, choices) = try simulation.resolveAutoServers(store: store)
         let engine = ReplayEngine(plans: plans, pricer: pricer, options: simulation.options)
         var result = try engine.run(store: store, inputs: inputs(database: databasePath))
-        result.diagnostics += choices
+        result.diagnostics += choices + (try simulation.unmatchedTags(store: store))
         // Rejected records, billed-versus-computed gap and unpriced models of the window, from the replay's own pass.
         result.store = engine.tally.health(rejectedRecords: Int(store.rejectCount))
         return (result, engine.explained)
+    }
+
+    /// Never a silent $0 from a typo: a lever limited to tags that no request in the window carries changes nothing,
+    /// and the document says so (one sentence per lever and tag list).
+    func unmatchedTags(store: TraceStore) throws -> [String] {
+        let filters = scenarioFile.plans.flatMap { plan in
+            plan.steps.compactMap { step -> (String, [String])? in
+                guard case .list(let tags)? = step.parameters.values["tags"], !tags.isEmpty else { return nil }
+                return (step.strategy, tags)
+            }
+        }
+        guard !filters.isEmpty else { return [] }
+        let present = try store.distinctTags(in: options.window)
+        var lines: [String] = []
+        for (strategy, tags) in filters where !tags.contains(where: present.contains) {
+            let line = "\(strategy): no request in the replayed window carries any of its tags (\(tags.joined(separator: ", "))), so it changed nothing"
+            if !lines.contains(line) { lines.append(line) }
+        }
+        return lines
     }
 
     /// `local_gpu` with `servers: auto`: a first replay of those scenario points tries every candidate count on the

@@ -21,6 +21,18 @@ extension TraceStore {
         (try? database.scalar("SELECT count(*) FROM requests\(window.sql)")) ?? 0
     }
 
+    /// Every tag on a request in the window (one pass over the distinct tag lists, not the requests).
+    public func distinctTags(in window: TimeWindow = TimeWindow()) throws -> Set<String> {
+        let statement = try database.prepare("SELECT DISTINCT tags FROM requests\(window.sql)")
+        let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
+        var tags: Set<String> = []
+        while try statement.step() {
+            if let text = statement.string(0), let value = try? parser.parse(text) { tags.formUnion(value.elements.compactMap(\.string)) }
+        }
+        return tags
+    }
+
     /// Streams the pricing columns of every request in start-time order (ties by id).
     public func forEachPricingRow(in window: TimeWindow = TimeWindow(), ordered: Bool = true, _ body: (PricingRow) throws -> Void) throws {
         let statement = try database.prepare("""

@@ -85,6 +85,16 @@ import TestSupport
         #expect(R.metrics(result)["expected_sla_misses"] == ours)
     }
 
+    @Test func tagsThatNoRequestCarriesAreNamedNotASilentZero() throws {
+        var a = R.request("a", at: 0, input: 1000, output: 100)
+        a.tags = ["async"]
+        let (missed, _) = try R.run([a], scenario: "scenarios: [{name: s, strategies: [{batch_offload: {tags: [5, nightly]}}]}]")
+        #expect(missed.scenarios[0].totals.cost == missed.baseline.cost)
+        #expect(missed.diagnostics.contains("batch_offload: no request in the replayed window carries any of its tags (5, nightly), so it changed nothing"))
+        let (hit, _) = try R.run([a], scenario: "scenarios: [{name: s, strategies: [{batch_offload: {tags: [async]}}]}]")
+        #expect(!hit.diagnostics.contains { $0.contains("carries any of its tags") })
+    }
+
     @Test func modelsWithoutABatchRateStayAtTheStandardRate() throws {
         var a = R.request("a", at: 0, model: "mistral-large-latest")
         a.tags = ["async"]
