@@ -55,7 +55,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try? ScenarioLoader.parse(text: text, path: "fuzz.yaml", maxPoints: 50, catalog: fuzzCatalog)
     case "prices":
         _ = FileManager.default.createFile(atPath: fuzzFile, contents: Data(bytes))
-        let catalog = PriceCatalog()
+        var catalog = PriceCatalog()
         if (try? catalog.loadUserFile(path: fuzzFile)) != nil {
             _ = catalog.find(model: "gpt-4o", provider: nil)
         }

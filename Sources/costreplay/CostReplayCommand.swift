@@ -70,7 +70,7 @@ struct PriceOptions: ParsableArguments {
     /// standard error when it is over 60 days old or an installed catalog had to be passed over.
     func catalog() throws -> PriceCatalog {
         do {
-            let (catalog, warning) = try CatalogLocation.store().catalogInForce()
+            var (catalog, warning) = try CatalogLocation.store().catalogInForce()
             if let warning { Console.error(warning) }
             if let stale = catalog.info.ageWarning(today: try CatalogLocation.today()) { Console.error(stale) }
             for file in priceFiles { try catalog.loadUserFile(path: file) }

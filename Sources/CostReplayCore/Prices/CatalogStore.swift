@@ -48,7 +48,7 @@ public struct CatalogStore: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path, reason: "missing") }
         let bytes = [UInt8](data)
         guard Self.digest(bytes) == pointer.digest else { throw .invalid(path: path, reason: "content does not match its recorded digest") }
-        let catalog = try PriceCatalog.load(bytes: bytes, origin: path, installed: pointer.info.installed)
+        var catalog = try PriceCatalog.load(bytes: bytes, origin: path, installed: pointer.info.installed)
         catalog.info = pointer.info
         return catalog
     }

@@ -4,7 +4,7 @@ extension PriceCatalog {
     /// (`[{id, provider_match, model_match, models: [...]}]`). Returns the envelope's description
     /// of the data (its `catalog` object's text fields), empty for a bare feed.
     @discardableResult
-    func loadGenAIPrices(bytes: [UInt8], source: String) throws(PriceError) -> [String: String] {
+    mutating func loadGenAIPrices(bytes: [UInt8], source: String) throws(PriceError) -> [String: String] {
         let parser = JSONParser()
         defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         let root: JSONValue
@@ -66,7 +66,7 @@ extension PriceCatalog {
     }
 
     /// Loads the batch / service-tier overlay derived from LiteLLM (scripts/build-rate-overlay.py).
-    func loadOverlay(bytes: [UInt8]) throws(PriceError) {
+    mutating func loadOverlay(bytes: [UInt8]) throws(PriceError) {
         let parser = JSONParser()
         defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         let root: JSONValue
@@ -88,7 +88,7 @@ extension PriceCatalog {
             overlay[name] = entry
         }
         for index in providers.indices {
-            for model in providers[index].models.indices { attachOverlay(&providers[index].models[model]) }
+            for model in providers[index].models.indices { Self.attachOverlay(overlay, to: &providers[index].models[model]) }
         }
         addSource(source + " (batch and service-tier rates)")
         invalidate()

@@ -2,7 +2,7 @@ extension PriceCatalog {
     /// Adds or overrides models from a `--prices` file: CostReplay's own format
     /// (`{"format": "costreplay-prices/1", "models": [...]}`, docs/prices.md) or LiteLLM's
     /// `model_prices_and_context_window.json` (an object keyed by model name).
-    public func loadUserFile(path: String) throws(PriceError) {
+    public mutating func loadUserFile(path: String) throws(PriceError) {
         let bytes: [UInt8]
         do { bytes = try LineReader(path: path).readAll(limit: 64 << 20) } catch {
             throw .unreadable(path: path, reason: PriceCatalog.reason(error))

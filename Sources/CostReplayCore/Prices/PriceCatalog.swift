@@ -5,15 +5,17 @@ import Synchronization
 ///
 /// An unknown model is never priced at $0: ``resolve(model:provider:)`` says why it has no
 /// price and names the nearest entry, and the pricer counts and reports it.
-public final class PriceCatalog: @unchecked Sendable {
+/// A value: loading (`loadUserFile`, the provider fall-back switch) mutates a copy before pricing starts, and the
+/// copies a replay's workers share are immutable, so the type is `Sendable` without any unchecked promise.
+public struct PriceCatalog: Sendable {
     /// User entries first (they override), then the catalog's providers in feed order.
     var userModels: [ModelPricing] = []
     var providers: [ProviderEntry] = []
     var overlay: [String: OverlayEntry] = [:]
-    /// Lookups memoised by (provider, model); guarded because replays price on two threads.
-    private let cache = Mutex<[String: ModelResolution]>([:])
+    /// Lookups memoised by (provider, model); guarded because replays price on several threads. A loaded catalog
+    /// gets a fresh cache, so copies made before a load never see another copy's answers.
+    private var cache = ResolutionCache()
     /// Descriptions of every price source loaded, recorded with each run.
-    /// Loading is not thread-safe; load every file before pricing starts.
     public private(set) var sources: [String] = []
     /// The catalog in force: version, date and origin, named by every output that carries money.
     public internal(set) var info = CatalogInfo(name: "custom", version: "unversioned", date: "unknown", origin: "none", source: "")
@@ -47,7 +49,7 @@ public final class PriceCatalog: @unchecked Sendable {
 
     /// A catalog from genai-prices data plus the bundled overlay; `origin` says where the data was read.
     static func load(bytes: [UInt8], origin: String, installed: String?) throws(PriceError) -> PriceCatalog {
-        let catalog = PriceCatalog()
+        var catalog = PriceCatalog()
         let described = try catalog.loadGenAIPrices(bytes: bytes, source: origin)
         catalog.info = CatalogInfo(
             name: described["name"] ?? "genai-prices feed", version: described["version"] ?? "unversioned",
@@ -73,17 +75,24 @@ public final class PriceCatalog: @unchecked Sendable {
     }
 
     /// Batch and service-tier factors from the overlay, by the catalog id or the traced name.
-    func attachOverlay(_ pricing: inout ModelPricing) {
+    static func attachOverlay(_ overlay: [String: OverlayEntry], to pricing: inout ModelPricing) {
         let entry = overlay[pricing.id.lowercased()] ?? overlay[pricing.provider + "/" + pricing.id.lowercased()]
         guard let entry else { return }
         if let batch = entry.batch { pricing.batch = batch }
         for (tier, factors) in entry.tiers where pricing.serviceTiers[tier] == nil { pricing.serviceTiers[tier] = factors }
     }
 
-    func addSource(_ text: String) { sources.append(text) }
+    mutating func addSource(_ text: String) { sources.append(text) }
 
-    /// Clears the lookup cache after a load.
-    func invalidate() { cache.withLock { $0.removeAll() } }
+    /// Starts a new lookup cache after a load (copies keep theirs).
+    mutating func invalidate() { cache = ResolutionCache() }
+}
+
+/// The memo of ``PriceCatalog/resolve(model:provider:)``, shared by copies of one loaded catalog.
+final class ResolutionCache: Sendable {
+    let lookups = Mutex<[String: ModelResolution]>([:])
+
+    func withLock<R>(_ body: (inout [String: ModelResolution]) -> R) -> R { lookups.withLock { body(&$0) } }
 }
 
 /// Errors loading price data.

@@ -51,7 +51,7 @@ import TestSupport
     }
 
     @Test func providerFallbackPricesFromTheNearestEntryWithANote() throws {
-        let catalog = try PriceCatalog.builtIn()
+        var catalog = try PriceCatalog.builtIn()
         catalog.allowsProviderFallback = true
         let priced = price("babbage-002", provider: "aws", million, pricer: Pricer(catalog: catalog))
         #expect(priced.pricing?.qualifiedID == "openai/babbage-002")

@@ -44,7 +44,7 @@ import TestSupport
                "prices": [{"input_mtok": 2.5, "output_mtok": 10}, {"effective_from": "2026-10-01", "input_mtok": 2, "output_mtok": 8}],
                "service_tiers": {"priority": {"input_factor": 2}}}]}
             """, name: "prices.json")
-        let catalog = try PriceCatalog.builtIn()
+        var catalog = try PriceCatalog.builtIn()
         try catalog.loadUserFile(path: path)
         let custom = Pricer(catalog: catalog)
         let usage = TokenUsage(input: 1_000_000, output: 1_000_000)
@@ -60,7 +60,7 @@ import TestSupport
               "cache_read_input_token_cost": 1e-07, "input_cost_per_token_above_128k_tokens": 3e-06,
               "input_cost_per_token_batches": 5e-07, "output_cost_per_token_batches": 1e-06, "litellm_provider": "acme", "mode": "chat"}}
             """, name: "litellm.json")
-        let catalog = try PriceCatalog.builtIn()
+        var catalog = try PriceCatalog.builtIn()
         try catalog.loadUserFile(path: path)
         let custom = Pricer(catalog: catalog)
         #expect(price("acme-llm-9", TokenUsage(input: 1000, output: 1000, cacheRead: 500), pricer: custom).cost == usd("0.00255"))
@@ -71,7 +71,7 @@ import TestSupport
     @Test func aBrokenPriceFileIsAClearError() throws {
         let path = Fixtures.write("{\"models\": [{\"prices\": {}}]}", name: "bad.json")
         #expect(throws: PriceError.invalid(path: path, reason: "models[0]: \"id\" must be a non-empty string")) {
-            try PriceCatalog.builtIn().loadUserFile(path: path)
+            try PriceCatalog.builtIn(loading: path)
         }
     }
 
@@ -79,23 +79,23 @@ import TestSupport
         let price = Fixtures.write(#"{"models": [{"id": "m", "prices": {"input_mtok": 2.5, "outptu_mtok": 10}}]}"#, name: "typo.json")
         #expect(throws: PriceError.invalid(path: price, reason: "models[0].prices[0]: unknown key 'outptu_mtok' (did you mean 'output_mtok'?); "
             + "a price names " + PriceFileCheck.priceKeys.joined(separator: ", ") + " (docs/prices.md)")) {
-            try PriceCatalog.builtIn().loadUserFile(path: price)
+            try PriceCatalog.builtIn(loading: price)
         }
         let model = Fixtures.write(#"{"models": [{"id": "m", "provder": "acme", "prices": {"input_mtok": 2.5}}]}"#, name: "typo2.json")
-        #expect(throws: PriceError.self) { try PriceCatalog.builtIn().loadUserFile(path: model) }
+        #expect(throws: PriceError.self) { try PriceCatalog.builtIn(loading: model) }
         let top = Fixtures.write(#"{"format": "costreplay-prices/1", "model": [], "models": [{"id": "m", "prices": {"input_mtok": 1}}]}"#, name: "typo3.json")
         #expect(throws: PriceError.invalid(path: top, reason: "unknown key 'model'; expected format, source, models (did you mean 'models'?)")) {
-            try PriceCatalog.builtIn().loadUserFile(path: top)
+            try PriceCatalog.builtIn(loading: top)
         }
     }
 
     @Test func aPriceFileThatIsNotJSONIsNamedByLineAndColumn() throws {
         let nan = Fixtures.write("{\"models\": [\n  {\"id\": \"m\", \"prices\": {\"input_mtok\": NaN}}]}", name: "nan.json")
-        do { try PriceCatalog.builtIn().loadUserFile(path: nan); Issue.record("accepted NaN") } catch {
+        do { try PriceCatalog.builtIn(loading: nan); Issue.record("accepted NaN") } catch {
             #expect("\(error)".contains("line 2, column 40"), "\(error)")
         }
         let long = Fixtures.write("{\"models\": [{\"id\": \"m\",\n \"prices\": {\"input_mtok\": 99999999999999999999}}]}", name: "long.json")
-        do { try PriceCatalog.builtIn().loadUserFile(path: long); Issue.record("accepted a 20-digit integer") } catch {
+        do { try PriceCatalog.builtIn(loading: long); Issue.record("accepted a 20-digit integer") } catch {
             #expect("\(error)".contains("line 2, column 27"), "\(error)")
         }
     }
@@ -106,5 +106,14 @@ import TestSupport
         let offPeak = price("deepseek-chat", TokenUsage(input: 1_000_000, output: 0), at: "2026-09-01T20:00:00Z")
         #expect(peak.cost != nil && offPeak.cost != nil)
         #expect(peak.cost != offPeak.cost)
+    }
+}
+
+extension PriceCatalog {
+    /// The bundled catalog with one user price file loaded.
+    static func builtIn(loading path: String) throws -> PriceCatalog {
+        var catalog = try PriceCatalog.builtIn()
+        try catalog.loadUserFile(path: path)
+        return catalog
     }
 }
