@@ -25,7 +25,7 @@ struct Check: ParsableCommand {
     @Option(parsing: .unconditional, help: "Fail above this monthly increase, in percent.") var maxIncrease: Double?
     @Option(parsing: .unconditional, help: "Fail above this monthly increase, in dollars.") var maxIncreaseUsd: Double?
     @Option(parsing: .unconditional, help: "Warn above this monthly change either way, in percent.") var warnIncrease: Double?
-    @Option(help: "The period limits apply to (month).") var period = "month"
+    @Option(help: "The period the limits apply to.") var period: GatePeriod = .month
     @Flag(help: "Fail on the point estimate instead of the interval's lower bound.") var strict = false
     @Option(help: "Write a markdown summary (pull-request comment, step summary).") var markdown: String?
     @Option(help: "Write the JSON diff.") var json: String?
@@ -43,7 +43,6 @@ struct Check: ParsableCommand {
         guard [scenario, result, trace].compactMap({ $0 }).count == 1 else {
             throw CommandFailure(message: "error: give exactly one of --scenario, --result and --trace")
         }
-        guard period == "month" else { throw CommandFailure(message: "error: --period supports month") }
         guard point == nil || trace == nil else { throw CommandFailure(message: "error: --point chooses a point of --scenario or --result, not of --trace") }
         var base = try BaselineDocument.read(baseline)
         let recorded = base.result
@@ -137,4 +136,9 @@ extension Check {
         }
         return change
     }
+}
+
+/// The periods `check` limits apply to (a month is 30 days of the window's daily run rate).
+enum GatePeriod: String, ExpressibleByArgument, CaseIterable {
+    case month
 }

@@ -2,6 +2,11 @@ import ArgumentParser
 import CostReplayCore
 import Foundation
 
+/// What the bootstrap resamples whole.
+enum BootstrapUnit: String, ExpressibleByArgument, CaseIterable {
+    case day, session
+}
+
 /// Options shared by `simulate` and `explain`.
 struct ReplayArguments: ParsableArguments {
     @Option(help: "Scenario file (YAML, docs/scenarios.md).") var scenario: String
@@ -10,7 +15,7 @@ struct ReplayArguments: ParsableArguments {
     @Option(help: "Replay only shard I of N, e.g. 0/4; combine the documents with `costreplay merge`.") var shard: String?
     @Option(help: "Partition key for --shard: tenant, user or session.") var shardBy: ShardKey = .tenant
     @Option(parsing: .unconditional, help: "Bootstrap resamples for the 95% intervals; 0 turns them off.") var bootstrap = 1000
-    @Option(help: "Resample whole days or whole sessions: day or session.") var bootstrapBy = "day"
+    @Option(help: "Resample whole days or whole sessions.") var bootstrapBy: BootstrapUnit = .day
 
     func load(catalog: PriceCatalog) throws -> ScenarioFile {
         do { return try ScenarioLoader.load(path: scenario, maxPoints: maxPoints, catalog: catalog) } catch {
@@ -24,8 +29,7 @@ struct ReplayArguments: ParsableArguments {
         options.window = window
         guard (0...100_000).contains(bootstrap) else { throw CommandFailure(message: "error: --bootstrap is from 0 to 100,000 resamples") }
         options.bootstrapResamples = bootstrap
-        guard ["day", "session"].contains(bootstrapBy) else { throw CommandFailure(message: "error: --bootstrap-by must be day or session") }
-        options.bootstrapBySession = bootstrapBy == "session"
+        options.bootstrapBySession = bootstrapBy == .session
         if let shard {
             let (index, count) = try Self.parseShard(shard, option: "shard")
             options.shard = ShardFilter(index: index, count: count, key: shardBy)

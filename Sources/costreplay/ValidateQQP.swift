@@ -21,7 +21,7 @@ extension Validate {
                 """)
 
         @Option(help: "Folder with similiar_qqp_full.first2000.json and first2000.minilm-l6-v2.f32le.") var data = "../shared/data/gptcache-qqp"
-        @Option(help: "provided (the MiniLM embeddings) or builtin (CostReplay's hashing embedder).") var embedder = "provided"
+        @Option(help: "provided (the MiniLM embeddings) or builtin (CostReplay's hashing embedder).") var embedder: QQPEmbedder = .provided
         @Option(help: "table or json.") var format: OutputFormat = .table
         @Option(parsing: .unconditional, help: "Also recommend the threshold whose false-hit rate is at most this with 95% confidence.") var maxFalseHit: Double?
         @Option(help: "Use this stored embedding set (costreplay embed) from --db instead of the shipped vectors.") var embedding: String?
@@ -38,12 +38,12 @@ extension Validate {
             let rows: [QQPValidation.Row]
             do {
                 let set = try embedding.map { try QQPValidation.load(folder: data, store: try store.openExisting(), set: $0) }
-                    ?? QQPValidation.load(folder: data, builtin: embedder == "builtin")
+                    ?? QQPValidation.load(folder: data, builtin: embedder == .builtin)
                 let step = maxFalseHit == nil ? 0.05 : 0.01
                 rows = QQPValidation.evaluate(set, thresholds: stride(from: 0.70, through: 0.991, by: step).map { ($0 * 100).rounded() / 100 }
                     .filter { maxFalseHit != nil || $0 <= 0.951 })
             } catch { throw CommandFailure(message: "error: \(error)") }
-            Console.out(format == .json ? QQPValidation.json(rows) : QQPValidation.table(rows, embedder: embedding.map { "stored set " + $0 } ?? embedder))
+            Console.out(format == .json ? QQPValidation.json(rows) : QQPValidation.table(rows, embedder: embedding.map { "stored set " + $0 } ?? embedder.rawValue))
             if let maxFalseHit {
                 let recommendation = ThresholdRecommendation.recommend(ThresholdRecommendation.candidates(from: rows, confidence: 0.95),
                                                                        maxFalseHitRate: maxFalseHit, confidence: 0.95)
@@ -51,4 +51,9 @@ extension Validate {
             }
         }
     }
+}
+
+/// Which vectors `validate qqp` scores: the MiniLM embeddings shipped with the data or CostReplay's hashing embedder.
+enum QQPEmbedder: String, ExpressibleByArgument, CaseIterable {
+    case provided, builtin
 }

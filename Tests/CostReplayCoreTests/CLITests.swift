@@ -30,6 +30,16 @@ import TestSupport
         #expect(!seed.stderr.contains("Missing value"))
     }
 
+    /// Options with a fixed set of values are enums: help lists them and a wrong one is named with the choices.
+    @Test func aChoiceOutsideItsSetIsRefusedWithTheChoices() throws {
+        let result = try CLI.run(["simulate", "--scenario", "x.yaml", "--bootstrap-by", "week"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("'week' is invalid for '--bootstrap-by <bootstrap-by>'"))
+        #expect(result.stderr.contains("'day'") && result.stderr.contains("'session'"))
+        let help = try CLI.run(["check", "--help"])
+        #expect(help.stdout.contains("(values: month;"))
+    }
+
     @Test func costWithoutADatabaseSaysSoAndExits2() throws {
         let db = Fixtures.temporaryDirectory().appendingPathComponent("none.db").path
         let result = try CLI.run(["cost", "--db", db])
