@@ -36,7 +36,7 @@ public struct ETSSpec: Sendable, Hashable, Codable {
 }
 
 /// An ETS model fitted by maximum likelihood (Gaussian innovations, σ concentrated out) with GSL's
-/// Nelder–Mead minimiser over the smoothing parameters and the initial level and slope.
+/// Nelder–Mead minimiser over the smoothing parameters and the initial states (level, slope, seasonal).
 public struct ETSFit: Sendable {
     public var spec: ETSSpec
     public var period: Int
@@ -71,6 +71,8 @@ public struct ETSFit: Sendable {
         let spread = max(standardDeviation(z), 1e-6)
         // Two starts: slow smoothing (a stable level, φ low) and fast (a level that follows steps, φ near 1); the
         // likelihood of a series with a launch or a price cut often has its optimum far from the slow start.
+        // The initial states (level, slope and period − 1 seasonal states, the last set so they sum to zero) are
+        // fitted with the smoothing parameters, as AICc counts them (Hyndman et al. 2008, §5.2).
         var starts: [[Double]] = []
         var steps: [Double] = []
         for (a, b, g, f) in [(0.3, 0.1, 0.1, 0.8), (0.8, 0.05, 0.05, 0.95)] {
@@ -81,11 +83,12 @@ public struct ETSFit: Sendable {
             if spec.trend == .damped { first.append(logit(f)); steps.append(1) }
             first.append(start.level); steps.append(spread)
             if spec.trend != .none { first.append(start.slope); steps.append(spread / Double(period)) }
+            if spec.seasonal { first += start.season.dropLast(); steps += Array(repeating: spread / 2, count: period - 1) }
             starts.append(first)
         }
         let objective = { (u: [Double]) -> Double in
-            let p = Parameters(u, spec: spec)
-            let sse = run(z, spec: spec, period: period, p, level: p.level, slope: p.slope, season: start.season).sse
+            let p = Parameters(u, spec: spec, period: period)
+            let sse = run(z, spec: spec, period: period, p, level: p.level, slope: p.slope, season: p.season).sse
             return Double(n) * log(max(sse, 1e-300) / Double(n))
         }
         var best = try Minimiser.nelderMead(start: starts[0], step: steps, objective)
@@ -95,8 +98,8 @@ public struct ETSFit: Sendable {
         }
         // A restart from the optimum escapes the simplex's early collapse (a common Nelder–Mead failure).
         best = try Minimiser.nelderMead(start: best.point, step: steps.map { $0 / 4 }, objective)
-        let p = Parameters(best.point, spec: spec)
-        let final = run(z, spec: spec, period: period, p, level: p.level, slope: p.slope, season: start.season)
+        let p = Parameters(best.point, spec: spec, period: period)
+        let final = run(z, spec: spec, period: period, p, level: p.level, slope: p.slope, season: p.season)
         let sse = max(final.sse, 1e-300)
         var logLikelihood = -0.5 * Double(n) * (log(2 * Double.pi * sse / Double(n)) + 1)
         if spec.logScale { logLikelihood -= z.reduce(0, +) }
@@ -155,12 +158,14 @@ extension ETSFit {
     /// The smoothing parameters decoded from the minimiser's unconstrained vector.
     struct Parameters {
         var alpha: Double, beta = 0.0, gamma = 0.0, phi = 1.0, level = 0.0, slope = 0.0
+        /// Initial seasonal states, indexed by (time mod period); empty without seasonality.
+        var season: [Double] = []
 
         init(alpha: Double, beta: Double, gamma: Double, phi: Double) {
             (self.alpha, self.beta, self.gamma, self.phi) = (alpha, beta, gamma, phi)
         }
 
-        init(_ u: [Double], spec: ETSSpec) {
+        init(_ u: [Double], spec: ETSSpec, period: Int) {
             var i = 0
             func next() -> Double { defer { i += 1 }; return u[i] }
             alpha = 1e-4 + (0.9999 - 1e-4) * logistic(next())
@@ -169,6 +174,10 @@ extension ETSFit {
             if spec.trend == .damped { phi = ETSFit.phiRange.low + (ETSFit.phiRange.high - ETSFit.phiRange.low) * logistic(next()) }
             level = next()
             if spec.trend != .none { slope = next() }
+            if spec.seasonal {
+                season = (1..<period).map { _ in next() }
+                season.append(-season.reduce(0, +))
+            }
         }
     }
 
@@ -199,8 +208,8 @@ extension ETSFit {
         return (sse, l, b, s)
     }
 
-    /// Starting states: a least-squares line through the first (up to four) whole cycles, and the mean
-    /// detrended deviation of each seasonal slot, centred. The seasonal states stay fixed in the fit.
+    /// Starting states for the fit: a least-squares line through the first (up to four) whole cycles, and the
+    /// mean detrended deviation of each seasonal slot, centred.
     static func initialStates(_ z: [Double], spec: ETSSpec, period: Int) -> (level: Double, slope: Double, season: [Double]) {
         let span = min(z.count, max(period, (min(z.count, 4 * period) / period) * period))
         let xs = (0..<span).map(Double.init), ys = Array(z[..<span])
