@@ -9,7 +9,7 @@ reject; SeasonalNaive (lag 7) is the baseline as in the synthetic benchmark. Cos
 rate ($2.50 per million input tokens, $10 per million output tokens, OpenAI's gpt-4o list price), since the traces
 carry token counts, not models.
 
-Origins: training on the first 30, 34, ..., 50 minutes, forecasting the next 10. Scores as bench-forecast.py.
+Origins: training on the first 28, 30, ..., 48 minutes, forecasting the next 10 (overlapping windows). Scores as bench-forecast.py.
 
   swift build -c release --product costreplay && /tmp/fc-venv/bin/python scripts/bench-forecast-real.py
 """
@@ -25,7 +25,7 @@ spec.loader.exec_module(bench)
 
 INPUT_USD, OUTPUT_USD = 2.50e-6, 10.0e-6
 HORIZON = 10
-ORIGINS = range(30, 51, 4)
+ORIGINS = range(28, 49, 2)
 
 
 def azure(path):
@@ -90,7 +90,8 @@ def main():
     for name, cost in traces.items():
         print(f"{name}: {len(cost)} whole minutes, ${cost.sum():.2f} at the illustrative rate, "
               f"${cost.min():.2f}–${cost.max():.2f} a minute")
-    print(f"\nOrigins after {', '.join(map(str, ORIGINS))} minutes, horizon {HORIZON} minutes, CostReplay paths {args.paths}\n")
+    used = sorted({int(s["id"].split("@")[1]) for s in series})
+    print(f"\nOrigins after {', '.join(map(str, used))} minutes, horizon {HORIZON} minutes, CostReplay paths {args.paths}\n")
     print("| trace | method | origins | mean MASE | median MASE | 80% interval coverage |\n|---|---|---|---|---|---|")
     for (trace, name), part in frame.groupby(["trace", "method"], sort=False):
         print(f"| {trace} | {name} | {len(part)} | {part.mase.mean():.3f} | {part.mase.median():.3f} | {part.coverage.mean():.1%} |")

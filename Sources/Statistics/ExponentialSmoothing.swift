@@ -52,6 +52,9 @@ public struct ETSFit: Sendable {
     /// so fits on both scales compare by AICc.
     public var logLikelihood: Double
     public var aicc: Double
+    /// The fitted initial seasonal states (before the first observation), indexed by (time mod period),
+    /// summing to zero; empty without seasonality.
+    public var initialSeason: [Double]
     /// Final states; `season` is indexed by (time mod period).
     var level: Double
     var slope: Double
@@ -107,7 +110,7 @@ public struct ETSFit: Sendable {
         let aicc = -2 * logLikelihood + 2 * kk + 2 * kk * (kk + 1) / (nn - kk - 1)
         return ETSFit(spec: spec, period: period, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi, observations: n,
                       parameterCount: k, sigma: (sse / max(nn - kk, 1)).squareRoot(), logLikelihood: logLikelihood, aicc: aicc,
-                      level: final.level, slope: final.slope, season: final.season)
+                      initialSeason: p.season, level: final.level, slope: final.slope, season: final.season)
     }
 
     /// The median forecast of the next `horizon` values (the point forecast, back-transformed).
