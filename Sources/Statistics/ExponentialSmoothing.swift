@@ -72,13 +72,15 @@ public struct ETSFit: Sendable {
         let z = spec.logScale ? y.map { log($0) } : y
         let start = initialStates(z, spec: spec, period: period)
         let spread = max(standardDeviation(z), 1e-6)
-        // Two starts: slow smoothing (a stable level, φ low) and fast (a level that follows steps, φ near 1); the
-        // likelihood of a series with a launch or a price cut often has its optimum far from the slow start.
+        // Three starts: near-fixed states (the decomposition's pattern kept), slow smoothing (a stable level, φ low)
+        // and fast (a level that follows steps, φ near 1). With the initial states free the likelihood is often
+        // flat and multimodal in α (a short flat series fits almost as well as a random walk as a fixed level), and
+        // the forecast's width depends on which optimum is taken, so each start is run to its own optimum.
         // The initial states (level, slope and period − 1 seasonal states, the last set so they sum to zero) are
         // fitted with the smoothing parameters, as AICc counts them (Hyndman et al. 2008, §5.2).
         var starts: [[Double]] = []
         var steps: [Double] = []
-        for (a, b, g, f) in [(0.3, 0.1, 0.1, 0.8), (0.8, 0.05, 0.05, 0.95)] {
+        for (a, b, g, f) in [(0.05, 0.01, 0.01, 0.9), (0.3, 0.1, 0.1, 0.8), (0.8, 0.05, 0.05, 0.95)] {
             var first = [logit(a)]
             steps = [1.0]
             if spec.trend != .none { first.append(logit(b)); steps.append(1) }
@@ -94,13 +96,20 @@ public struct ETSFit: Sendable {
             let sse = run(z, spec: spec, period: period, p, level: p.level, slope: p.slope, season: p.season).sse
             return Double(n) * log(max(sse, 1e-300) / Double(n))
         }
-        var best = try Minimiser.nelderMead(start: starts[0], step: steps, objective)
-        for first in starts.dropFirst() {
-            let other = try Minimiser.nelderMead(start: first, step: steps, objective)
-            if other.value < best.value { best = other }
+        var best: Minimiser.Result?
+        for first in starts {
+            var result = try Minimiser.nelderMead(start: first, step: steps, objective)
+            // Restarts from the optimum escape the simplex's early collapse (a common Nelder–Mead failure in
+            // ten or more dimensions); they stop when one no longer improves.
+            for _ in 0..<4 {
+                let again = try Minimiser.nelderMead(start: result.point, step: steps.map { $0 / 4 }, objective)
+                let improved = again.value < result.value - 1e-6
+                if again.value < result.value { result = again }
+                if !improved { break }
+            }
+            if best.map({ result.value < $0.value }) ?? true { best = result }
         }
-        // A restart from the optimum escapes the simplex's early collapse (a common Nelder–Mead failure).
-        best = try Minimiser.nelderMead(start: best.point, step: steps.map { $0 / 4 }, objective)
+        guard let best else { throw .insufficientData("\(spec.name): no start to fit from") }
         let p = Parameters(best.point, spec: spec, period: period)
         let final = run(z, spec: spec, period: period, p, level: p.level, slope: p.slope, season: p.season)
         let sse = max(final.sse, 1e-300)
