@@ -64,33 +64,35 @@ def cpu_seconds():
     return sum(u.ru_utime + u.ru_stime for u in usage)
 
 
-def run_costreplay(binary, series, workdir, paths):
+def run_costreplay(binary, series, workdir, paths, horizon=HORIZON):
+    """CostReplay's daily P50/P10/P90 for the last `horizon` values of each series, trained on the rest."""
     results = {}
     for s in series:
-        train = s["y"][:-HORIZON]
+        train = s["y"][:-horizon]
         path = os.path.join(workdir, s["id"] + ".csv")
         with open(path, "w") as f:
             f.write("day,cost\n")
             for d, value in enumerate(train):
                 f.write(f"{s['start'] + datetime.timedelta(days=d)},{value:.6f}\n")
-        out = subprocess.run([binary, "forecast", "--series", path, "--daily", str(HORIZON), "--paths", str(paths), "--format", "json"],
+        out = subprocess.run([binary, "forecast", "--series", path, "--daily", str(horizon), "--paths", str(paths), "--format", "json"],
                              check=True, capture_output=True, text=True).stdout
         doc = json.loads(out)
         results[s["id"]] = (np.array(doc["p50"]), np.array(doc["p10"]), np.array(doc["p90"]), doc["model"]["chosen"])
     return results
 
 
-def run_statsforecast(series):
+def run_statsforecast(series, horizon=HORIZON):
+    """AutoETS and SeasonalNaive (season 7) forecasts of the last `horizon` values, with 80% intervals."""
     from statsforecast import StatsForecast
     from statsforecast.models import AutoETS, SeasonalNaive
     rows = []
     for s in series:
-        train = s["y"][:-HORIZON]
+        train = s["y"][:-horizon]
         ds = pd.date_range(s["start"], periods=len(train), freq="D")
         rows.append(pd.DataFrame({"unique_id": s["id"], "ds": ds, "y": train}))
     frame = pd.concat(rows)
     sf = StatsForecast(models=[AutoETS(season_length=7), SeasonalNaive(season_length=7)], freq="D", n_jobs=1)
-    forecast = sf.forecast(df=frame, h=HORIZON, level=[80])
+    forecast = sf.forecast(df=frame, h=horizon, level=[80])
     forecast = forecast.reset_index() if "unique_id" not in forecast.columns else forecast
     results = {"AutoETS": {}, "SeasonalNaive": {}}
     for uid, group in forecast.groupby("unique_id"):

@@ -36,7 +36,7 @@ public struct ETSSpec: Sendable, Hashable, Codable {
 }
 
 /// An ETS model fitted by maximum likelihood (Gaussian innovations, σ concentrated out) with GSL's
-/// Nelder–Mead minimiser over the smoothing parameters and the initial level and slope.
+/// Nelder–Mead minimiser over the smoothing parameters and the initial states (level, slope, seasonal).
 public struct ETSFit: Sendable {
     public var spec: ETSSpec
     public var period: Int
@@ -52,6 +52,9 @@ public struct ETSFit: Sendable {
     /// so fits on both scales compare by AICc.
     public var logLikelihood: Double
     public var aicc: Double
+    /// The fitted initial seasonal states (before the first observation), indexed by (time mod period),
+    /// summing to zero; empty without seasonality.
+    public var initialSeason: [Double]
     /// Final states; `season` is indexed by (time mod period).
     var level: Double
     var slope: Double
@@ -69,11 +72,15 @@ public struct ETSFit: Sendable {
         let z = spec.logScale ? y.map { log($0) } : y
         let start = initialStates(z, spec: spec, period: period)
         let spread = max(standardDeviation(z), 1e-6)
-        // Two starts: slow smoothing (a stable level, φ low) and fast (a level that follows steps, φ near 1); the
-        // likelihood of a series with a launch or a price cut often has its optimum far from the slow start.
+        // Three starts: near-fixed states (the decomposition's pattern kept), slow smoothing (a stable level, φ low)
+        // and fast (a level that follows steps, φ near 1). With the initial states free the likelihood is often
+        // flat and multimodal in α (a short flat series fits almost as well as a random walk as a fixed level), and
+        // the forecast's width depends on which optimum is taken, so each start is run to its own optimum.
+        // The initial states (level, slope and period − 1 seasonal states, the last set so they sum to zero) are
+        // fitted with the smoothing parameters, as AICc counts them (Hyndman et al. 2008, §5.2).
         var starts: [[Double]] = []
         var steps: [Double] = []
-        for (a, b, g, f) in [(0.3, 0.1, 0.1, 0.8), (0.8, 0.05, 0.05, 0.95)] {
+        for (a, b, g, f) in [(0.05, 0.01, 0.01, 0.9), (0.3, 0.1, 0.1, 0.8), (0.8, 0.05, 0.05, 0.95)] {
             var first = [logit(a)]
             steps = [1.0]
             if spec.trend != .none { first.append(logit(b)); steps.append(1) }
@@ -81,22 +88,30 @@ public struct ETSFit: Sendable {
             if spec.trend == .damped { first.append(logit(f)); steps.append(1) }
             first.append(start.level); steps.append(spread)
             if spec.trend != .none { first.append(start.slope); steps.append(spread / Double(period)) }
+            if spec.seasonal { first += start.season.dropLast(); steps += Array(repeating: spread / 2, count: period - 1) }
             starts.append(first)
         }
         let objective = { (u: [Double]) -> Double in
-            let p = Parameters(u, spec: spec)
-            let sse = run(z, spec: spec, period: period, p, level: p.level, slope: p.slope, season: start.season).sse
+            let p = Parameters(u, spec: spec, period: period)
+            let sse = run(z, spec: spec, period: period, p, level: p.level, slope: p.slope, season: p.season).sse
             return Double(n) * log(max(sse, 1e-300) / Double(n))
         }
-        var best = try Minimiser.nelderMead(start: starts[0], step: steps, objective)
-        for first in starts.dropFirst() {
-            let other = try Minimiser.nelderMead(start: first, step: steps, objective)
-            if other.value < best.value { best = other }
+        var best: Minimiser.Result?
+        for first in starts {
+            var result = try Minimiser.nelderMead(start: first, step: steps, objective)
+            // Restarts from the optimum escape the simplex's early collapse (a common Nelder–Mead failure in
+            // ten or more dimensions); they stop when one no longer improves.
+            for _ in 0..<4 {
+                let again = try Minimiser.nelderMead(start: result.point, step: steps.map { $0 / 4 }, objective)
+                let improved = again.value < result.value - 1e-6
+                if again.value < result.value { result = again }
+                if !improved { break }
+            }
+            if best.map({ result.value < $0.value }) ?? true { best = result }
         }
-        // A restart from the optimum escapes the simplex's early collapse (a common Nelder–Mead failure).
-        best = try Minimiser.nelderMead(start: best.point, step: steps.map { $0 / 4 }, objective)
-        let p = Parameters(best.point, spec: spec)
-        let final = run(z, spec: spec, period: period, p, level: p.level, slope: p.slope, season: start.season)
+        guard let best else { throw .insufficientData("\(spec.name): no start to fit from") }
+        let p = Parameters(best.point, spec: spec, period: period)
+        let final = run(z, spec: spec, period: period, p, level: p.level, slope: p.slope, season: p.season)
         let sse = max(final.sse, 1e-300)
         var logLikelihood = -0.5 * Double(n) * (log(2 * Double.pi * sse / Double(n)) + 1)
         if spec.logScale { logLikelihood -= z.reduce(0, +) }
@@ -104,7 +119,7 @@ public struct ETSFit: Sendable {
         let aicc = -2 * logLikelihood + 2 * kk + 2 * kk * (kk + 1) / (nn - kk - 1)
         return ETSFit(spec: spec, period: period, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi, observations: n,
                       parameterCount: k, sigma: (sse / max(nn - kk, 1)).squareRoot(), logLikelihood: logLikelihood, aicc: aicc,
-                      level: final.level, slope: final.slope, season: final.season)
+                      initialSeason: p.season, level: final.level, slope: final.slope, season: final.season)
     }
 
     /// The median forecast of the next `horizon` values (the point forecast, back-transformed).
@@ -155,12 +170,14 @@ extension ETSFit {
     /// The smoothing parameters decoded from the minimiser's unconstrained vector.
     struct Parameters {
         var alpha: Double, beta = 0.0, gamma = 0.0, phi = 1.0, level = 0.0, slope = 0.0
+        /// Initial seasonal states, indexed by (time mod period); empty without seasonality.
+        var season: [Double] = []
 
         init(alpha: Double, beta: Double, gamma: Double, phi: Double) {
             (self.alpha, self.beta, self.gamma, self.phi) = (alpha, beta, gamma, phi)
         }
 
-        init(_ u: [Double], spec: ETSSpec) {
+        init(_ u: [Double], spec: ETSSpec, period: Int) {
             var i = 0
             func next() -> Double { defer { i += 1 }; return u[i] }
             alpha = 1e-4 + (0.9999 - 1e-4) * logistic(next())
@@ -169,6 +186,10 @@ extension ETSFit {
             if spec.trend == .damped { phi = ETSFit.phiRange.low + (ETSFit.phiRange.high - ETSFit.phiRange.low) * logistic(next()) }
             level = next()
             if spec.trend != .none { slope = next() }
+            if spec.seasonal {
+                season = (1..<period).map { _ in next() }
+                season.append(-season.reduce(0, +))
+            }
         }
     }
 
@@ -199,8 +220,8 @@ extension ETSFit {
         return (sse, l, b, s)
     }
 
-    /// Starting states: a least-squares line through the first (up to four) whole cycles, and the mean
-    /// detrended deviation of each seasonal slot, centred. The seasonal states stay fixed in the fit.
+    /// Starting states for the fit: a least-squares line through the first (up to four) whole cycles, and the
+    /// mean detrended deviation of each seasonal slot, centred.
     static func initialStates(_ z: [Double], spec: ETSSpec, period: Int) -> (level: Double, slope: Double, season: [Double]) {
         let span = min(z.count, max(period, (min(z.count, 4 * period) / period) * period))
         let xs = (0..<span).map(Double.init), ys = Array(z[..<span])

@@ -49,7 +49,7 @@ struct Forecast: ParsableCommand {
             if let path = drivers { forecaster.drivers = try ForecastDrivers.load(path: path) }
             if let series { return try forecastSeries(path: series, forecaster: forecaster) }
             var scenarios: [ForecastScenario] = []
-            if let result { scenarios = ForecastScenario.from(try ResultFile.read(path: result)) }
+            if let result { scenarios = try ForecastScenario.from(try ResultFile.read(path: result), path: result) }
             let catalog = try prices.catalog()
             let pricer = Pricer(catalog: catalog)
             let traceStore = try store.openExisting()

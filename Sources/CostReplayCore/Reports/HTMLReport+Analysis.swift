@@ -10,8 +10,8 @@ extension HTMLReport {
         var forecaster = Forecaster()
         forecaster.paths = 5_000
         forecaster.seed = result.inputs.seed
-        guard series.days.count == days.count,
-              let document = try? forecaster.forecast(series, scenarios: ForecastScenario.from(result).prefix(3).map { $0 },
+        guard series.days.count == days.count, let scenarios = try? ForecastScenario.from(result),
+              let document = try? forecaster.forecast(series, scenarios: Array(scenarios.prefix(3)),
                                                      database: result.inputs.database, resultPath: nil) else { return "" }
         return ForecastHTML.section(document, compact: true)
     }

@@ -78,4 +78,17 @@ import TestSupport
         #expect(bad.status == 2)
         #expect(bad.stderr == "error: \(drivers):3: 'requests': expected a month YYYY-MM\n")
     }
+
+    @Test func aResultWithFixedCostsButNoSpanExits2NamingTheScenario() throws {
+        let records = (0..<3).map { Replays.request("r\($0)", at: Double($0) * 86_400 + 60) }
+        var (result, _) = try Replays.run(records, scenario: "scenarios: [{name: gpu, strategies: [exact_cache]}]")
+        result.scenarios[0].totals.fixedCost = Money(dollars: 90)
+        result.scenarios[0].totals.cost = result.scenarios[0].totals.cost + Money(dollars: 90)
+        (result.scenarios[0].metrics, result.scenarios[0].daily, result.scenarios[0].intervals) = ([:], nil, nil)
+        let path = Fixtures.write(String(decoding: try ResultFile.encode(result), as: UTF8.self), name: "result.json")
+        let run = try forecast(["--result", path])
+        #expect(run.status == 2)
+        #expect(run.stderr == "error: \(path):0: 'scenarios[0]': scenario \"gpu\" has fixed costs but no span to spread them over "
+                + "(no span_hours metric, daily totals or bootstrap blocks)\n")
+    }
 }

@@ -201,4 +201,36 @@ import TestSupport
             _ = try DriverEffects.make(huge, basis: basis, priceChanges: [], lastDay: 20_000, horizon: 60)
         }
     }
+
+    /// A replayed result over days 0–9 whose first scenario carries $300 of fixed cost and none of the span sources.
+    func resultWithFixedCostAndNoSpan() throws -> ReplayResult {
+        let records = (0..<10).map { Replays.request("r\($0)", at: Double($0) * 86_400 + 60) }
+        var (result, _) = try Replays.run(records, scenario: "scenarios: [{name: s, strategies: [exact_cache]}]")
+        result.scenarios[0].totals.fixedCost = Money(dollars: 300)
+        result.scenarios[0].totals.cost = result.scenarios[0].totals.cost + Money(dollars: 300)
+        result.scenarios[0].metrics = result.scenarios[0].metrics.mapValues { $0.filter { $0.key != "span_hours" } }
+        result.scenarios[0].intervals = nil
+        return result
+    }
+
+    @Test func fixedCostsAreSpreadOverTheDaysTheResultDocumentRecords() throws {
+        var result = try resultWithFixedCostAndNoSpan()
+        #expect(result.scenarios[0].daily?.count == 10)
+        let fromDaily = try #require(try ForecastScenario.from(result).first)
+        #expect(abs(fromDaily.monthlyFixed - 30 * 30.436875) < 1e-9)
+        result.scenarios[0].daily = nil
+        result.scenarios[0].metrics["1:exact_cache", default: [:]]["span_hours"] = 120
+        #expect(abs(try ForecastScenario.from(result)[0].monthlyFixed - 60 * 30.436875) < 1e-9)
+    }
+
+    @Test func aResultWithFixedCostsAndNoSpanIsRefusedNotGivenThirtyDays() throws {
+        var result = try resultWithFixedCostAndNoSpan()
+        result.scenarios[0].daily = nil
+        #expect(throws: ScenarioError(file: "plan.json", line: 0, key: "scenarios[0]",
+                                      "scenario \"s\" has fixed costs but no span to spread them over (no span_hours metric, daily totals or bootstrap blocks)")) {
+            try ForecastScenario.from(result, path: "plan.json")
+        }
+        result.scenarios[0].totals.fixedCost = .zero
+        #expect(try ForecastScenario.from(result, path: "plan.json")[0].monthlyFixed == 0)
+    }
 }
