@@ -92,8 +92,11 @@ public enum QualityRisk {
             }
         }
         guard !groups.isEmpty else { return nil }
-        let days = max(1.0, scenario.metrics.values.compactMap { $0["span_hours"] }.max().map { $0 / 24 } ?? Double(scenario.intervals?.blocks ?? 1))
-        let monthFactor = 30.436875 / days
+        // The replayed days as the forecast reads them (span, else daily totals, else day blocks); a document with none
+        // gives figures for its replayed window, said so, rather than a month scaled from a guessed day.
+        let days = ForecastScenario.replayedDays(scenario)
+        let monthFactor = days.map { 30.436875 / $0 } ?? 1
+        if days == nil { groups[0].label += " (the document records no span: figures are for the replayed window, not a month)" }
         let random = RandomSource(seed: seed)
         let draws = (0..<paths).map { _ in
             groups.reduce(0.0) { $0 + $1.count * monthFactor * (1 - random.beta(a: $1.alpha, b: $1.beta)) }

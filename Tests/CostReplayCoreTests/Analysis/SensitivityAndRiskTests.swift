@@ -22,6 +22,17 @@ import TestSupport
         #expect(abs(volume.high - volume.low - 0.4 * report.annualCost) < 1e-9)
     }
 
+    @Test func qualityRiskWithoutASpanIsPerWindowAndSaysSo() throws {
+        var scenario = try result(priors: true).scenarios[0]
+        for key in scenario.metrics.keys { scenario.metrics[key]?["span_hours"] = nil }
+        scenario.daily = nil
+        scenario.intervals = nil
+        scenario.blocks = nil
+        let estimate = try #require(QualityRisk.estimate(scenario, paths: 20_000))
+        #expect(estimate.requestsPerMonth == 2)
+        #expect(estimate.sources[0].hasSuffix("(the document records no span: figures are for the replayed window, not a month)"))
+    }
+
     @Test func qualityRiskComesFromTheBetaPriors() throws {
         let estimate = try #require(QualityRisk.estimate(try result(priors: true).scenarios[0], paths: 20_000))
         // Two requests over two days: ~15.2 a month each; expected wrong = 15.2 × (0.1 + 0.01).
