@@ -17,6 +17,40 @@ final class CapacitySweep: @unchecked Sendable {
     /// A member's answer for one request: the cached response when it is a hit, nil on a miss.
     typealias Outcome = UInt64?
 
+    /// All mutable state in one value: a call on it checks exclusive access to the class's property once, where
+    /// stored arrays of the class itself would be checked at every element access (measured: the one-pass sweep
+    /// took more CPU than one cache per point until this).
+    private var stack: RecencyStack
+    private var processed = 0
+    private var lastKey: UInt64 = 0
+    private var asked: [Int]
+
+    var members: Int { stack.members }
+    var evictions: [Int] { stack.evictions }
+    var expirations: [Int] { stack.expirations }
+
+    init(capacities: [Int?], ttlSeconds: Double?) {
+        precondition(capacities.count >= 1 && capacities.count <= 64)
+        stack = RecencyStack(capacities: capacities, ttlSeconds: ttlSeconds)
+        asked = Array(repeating: 0, count: capacities.count)
+    }
+
+    /// Looks `key` up for `member` at `now`; the first member to ask about a request updates every member's cache,
+    /// storing `response` (available from `availableAt`) wherever the lookup misses and the key is absent.
+    func lookup(member: Int, key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) -> Outcome {
+        asked[member] += 1
+        if asked[member] > processed {
+            stack.step(key, at: now, response: response, availableAt: availableAt)
+            processed += 1
+            lastKey = key
+        }
+        precondition(asked[member] == processed && key == lastKey, "members of a capacity sweep saw different requests")
+        return stack.outcomes[member]
+    }
+}
+
+/// The state of a ``CapacitySweep``: one recency list, a cold end per capacity, per-capacity entry fields.
+private struct RecencyStack {
     let members: Int
     /// Per member; `Int.max` for an unbounded cache.
     let capacities: [Int]
@@ -34,14 +68,10 @@ final class CapacitySweep: @unchecked Sendable {
     /// Per member: the cold end of its cache (the last entry of its prefix) and its size.
     private var tails: [Int], counts: [Int]
     private(set) var evictions: [Int], expirations: [Int]
-    /// The outcomes of the latest request, and how many requests each member has asked about.
-    private var outcomes: [Outcome]
-    private var asked: [Int]
-    private var processed = 0
-    private var lastKey: UInt64 = 0
+    /// The outcomes of the latest request.
+    private(set) var outcomes: [UInt64?]
 
     init(capacities: [Int?], ttlSeconds: Double?) {
-        precondition(capacities.count >= 1 && capacities.count <= 64)
         members = capacities.count
         self.capacities = capacities.map { $0.flatMap { $0 > 0 ? $0 : nil } ?? Int.max }
         ttlMicros = ttlSeconds.flatMap { $0 > 0 ? Int64($0 * 1e6) : nil }
@@ -50,23 +80,9 @@ final class CapacitySweep: @unchecked Sendable {
         evictions = Array(repeating: 0, count: members)
         expirations = Array(repeating: 0, count: members)
         outcomes = Array(repeating: nil, count: members)
-        asked = Array(repeating: 0, count: members)
     }
 
-    /// Looks `key` up for `member` at `now`; the first member to ask about a request updates every member's cache,
-    /// storing `response` (available from `availableAt`) wherever the lookup misses and the key is absent.
-    func lookup(member: Int, key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) -> Outcome {
-        asked[member] += 1
-        if asked[member] > processed {
-            step(key, at: now, response: response, availableAt: availableAt)
-            processed += 1
-            lastKey = key
-        }
-        precondition(asked[member] == processed && key == lastKey, "members of a capacity sweep saw different requests")
-        return outcomes[member]
-    }
-
-    private func step(_ key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) {
+    mutating func step(_ key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) {
         let entry: Int
         if let found = index.slot(key) {
             entry = found
@@ -105,7 +121,7 @@ final class CapacitySweep: @unchecked Sendable {
     }
 
     /// ``BoundedCache/insert(_:_:at:)`` for one member, with `entry` already at the front of the list.
-    private func store(_ member: Int, entry: Int, at now: Int64) {
+    private mutating func store(_ member: Int, entry: Int, at now: Int64) {
         if ttlMicros != nil {
             var purged = 0
             while purged < 4, tails[member] >= 0, expires[tails[member] * members + member] <= now {
@@ -124,7 +140,7 @@ final class CapacitySweep: @unchecked Sendable {
     }
 
     /// Drops a member's cold end; `front` (the entry being stored, not yet the member's) ends the walk.
-    private func removeTail(_ member: Int, front: Int) {
+    private mutating func removeTail(_ member: Int, front: Int) {
         let tail = tails[member]
         counts[member] -= 1
         masks[tail] &= ~(1 << UInt64(member))
@@ -136,7 +152,7 @@ final class CapacitySweep: @unchecked Sendable {
         }
     }
 
-    private func allocate(_ key: UInt64) -> Int {
+    private mutating func allocate(_ key: UInt64) -> Int {
         let slot: Int
         if let reused = free.popLast() {
             slot = reused
@@ -157,14 +173,14 @@ final class CapacitySweep: @unchecked Sendable {
         return slot
     }
 
-    private func pushFront(_ slot: Int) {
+    private mutating func pushFront(_ slot: Int) {
         previous[slot] = -1
         next[slot] = head
         if head >= 0 { previous[head] = slot }
         head = slot
     }
 
-    private func unlink(_ slot: Int) {
+    private mutating func unlink(_ slot: Int) {
         let before = previous[slot], after = next[slot]
         if before >= 0 { next[before] = after } else if head == slot { head = after }
         if after >= 0 { previous[after] = before }
