@@ -17,6 +17,29 @@ final class CapacitySweep: @unchecked Sendable {
     /// A member's answer for one request: the cached response when it is a hit, nil on a miss.
     typealias Outcome = UInt64?
 
+    /// All mutable state in one value: a call on it checks exclusive access to the class's property once, where
+    /// stored arrays of the class itself would be checked at every element access (measured: the one-pass sweep
+    /// took 29.6 CPU s against 21.0 for one cache per point before, 19.1 against 21.4 after; docs/performance.md).
+    private var stack: RecencyStack
+
+    var members: Int { stack.members }
+    var evictions: [Int] { stack.evictions }
+    var expirations: [Int] { stack.expirations }
+
+    init(capacities: [Int?], ttlSeconds: Double?) {
+        precondition(capacities.count >= 1 && capacities.count <= 64)
+        stack = RecencyStack(capacities: capacities, ttlSeconds: ttlSeconds)
+    }
+
+    /// Looks `key` up for `member` at `now`; the first member to ask about a request updates every member's cache,
+    /// storing `response` (available from `availableAt`) wherever the lookup misses and the key is absent.
+    func lookup(member: Int, key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) -> Outcome {
+        stack.answer(member: member, key: key, at: now, response: response, availableAt: availableAt)
+    }
+}
+
+/// The state of a ``CapacitySweep``: one recency list, a cold end per capacity, per-capacity entry fields.
+private struct RecencyStack {
     let members: Int
     /// Per member; `Int.max` for an unbounded cache.
     let capacities: [Int]
@@ -35,13 +58,12 @@ final class CapacitySweep: @unchecked Sendable {
     private var tails: [Int], counts: [Int]
     private(set) var evictions: [Int], expirations: [Int]
     /// The outcomes of the latest request, and how many requests each member has asked about.
-    private var outcomes: [Outcome]
+    private var outcomes: [UInt64?]
     private var asked: [Int]
     private var processed = 0
     private var lastKey: UInt64 = 0
 
     init(capacities: [Int?], ttlSeconds: Double?) {
-        precondition(capacities.count >= 1 && capacities.count <= 64)
         members = capacities.count
         self.capacities = capacities.map { $0.flatMap { $0 > 0 ? $0 : nil } ?? Int.max }
         ttlMicros = ttlSeconds.flatMap { $0 > 0 ? Int64($0 * 1e6) : nil }
@@ -53,9 +75,8 @@ final class CapacitySweep: @unchecked Sendable {
         asked = Array(repeating: 0, count: members)
     }
 
-    /// Looks `key` up for `member` at `now`; the first member to ask about a request updates every member's cache,
-    /// storing `response` (available from `availableAt`) wherever the lookup misses and the key is absent.
-    func lookup(member: Int, key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) -> Outcome {
+    /// ``CapacitySweep/lookup(member:key:at:response:availableAt:)``.
+    mutating func answer(member: Int, key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) -> UInt64? {
         asked[member] += 1
         if asked[member] > processed {
             step(key, at: now, response: response, availableAt: availableAt)
@@ -66,7 +87,7 @@ final class CapacitySweep: @unchecked Sendable {
         return outcomes[member]
     }
 
-    private func step(_ key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) {
+    mutating func step(_ key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) {
         let entry: Int
         if let found = index.slot(key) {
             entry = found
@@ -105,7 +126,7 @@ final class CapacitySweep: @unchecked Sendable {
     }
 
     /// ``BoundedCache/insert(_:_:at:)`` for one member, with `entry` already at the front of the list.
-    private func store(_ member: Int, entry: Int, at now: Int64) {
+    private mutating func store(_ member: Int, entry: Int, at now: Int64) {
         if ttlMicros != nil {
             var purged = 0
             while purged < 4, tails[member] >= 0, expires[tails[member] * members + member] <= now {
@@ -124,7 +145,7 @@ final class CapacitySweep: @unchecked Sendable {
     }
 
     /// Drops a member's cold end; `front` (the entry being stored, not yet the member's) ends the walk.
-    private func removeTail(_ member: Int, front: Int) {
+    private mutating func removeTail(_ member: Int, front: Int) {
         let tail = tails[member]
         counts[member] -= 1
         masks[tail] &= ~(1 << UInt64(member))
@@ -136,7 +157,7 @@ final class CapacitySweep: @unchecked Sendable {
         }
     }
 
-    private func allocate(_ key: UInt64) -> Int {
+    private mutating func allocate(_ key: UInt64) -> Int {
         let slot: Int
         if let reused = free.popLast() {
             slot = reused
@@ -157,14 +178,14 @@ final class CapacitySweep: @unchecked Sendable {
         return slot
     }
 
-    private func pushFront(_ slot: Int) {
+    private mutating func pushFront(_ slot: Int) {
         previous[slot] = -1
         next[slot] = head
         if head >= 0 { previous[head] = slot }
         head = slot
     }
 
-    private func unlink(_ slot: Int) {
+    private mutating func unlink(_ slot: Int) {
         let before = previous[slot], after = next[slot]
         if before >= 0 { next[before] = after } else if head == slot { head = after }
         if after >= 0 { previous[after] = before }
