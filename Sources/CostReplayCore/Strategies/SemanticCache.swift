@@ -20,11 +20,11 @@ public struct SemanticCache: ReplayStrategy {
         ParameterSpec("search", .choice(["exact", "approximate"]), default: .text("exact"),
                       "exact flat search (recall 1), or an inverted-file index for caches of millions of entries"),
         ParameterSpec("lists", .number(min: 0, max: 65_536, integer: true), default: .number(0),
-                      "approximate: lists of the inverted file at each training; 0 chooses √n"),
+                      "approximate: lists of the inverted file at its training; 0 chooses √n; long lists split as the cache grows"),
         ParameterSpec("probes", .number(min: 1, max: 65_536, integer: true), default: .number(12),
                       "approximate: lists scanned per lookup"),
         ParameterSpec("train_at", .number(min: 1, max: 1e9, integer: true), default: .number(10_000),
-                      "approximate: live entries in a scope before the index is trained (exact search until then); retrained at each doubling"),
+                      "approximate: live entries in a scope before the index is trained (exact search until then); trained once"),
         ParameterSpec("recall_sample", .number(min: 0, max: 1, integer: false), default: .number(0.05),
                       "approximate: share of approximate lookups also answered exactly, to measure recall of hits"),
     ]
