@@ -2,27 +2,62 @@
 import CostReplayCore
 import Foundation
 
-let arguments = CommandLine.arguments.dropFirst()
-guard arguments.first == "semantic", arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: costreplay-bench semantic VECTORS.f32le [DIMENSION] [THRESHOLD,...] [exact|approximate] [PROBES] [RECALL_SAMPLE]\n".utf8))
+let usage = """
+    usage: costreplay-bench semantic VECTORS.f32le [DIMENSION] [THRESHOLD,...] [exact|approximate] [PROBES] [RECALL_SAMPLE]
+           costreplay-bench semantic-prefilled VECTORS.f32le DIMENSION THRESHOLD FILL [exact|approximate] [PROBES] [RECALL_SAMPLE]
+
+    """
+let args = Array(CommandLine.arguments.dropFirst())
+guard let command = args.first, ["semantic", "semantic-prefilled"].contains(command), args.count >= 2 else {
+    FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
-let args = Array(arguments)
+
+/// Wall and CPU seconds (all threads) of `body`.
+func measured<T>(_ body: () -> T) -> (T, wall: Double, cpu: Double) {
+    func cpu() -> Double {
+        var use = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &use)
+        return Double(use.ru_utime.tv_sec + use.ru_stime.tv_sec) + Double(use.ru_utime.tv_usec + use.ru_stime.tv_usec) / 1e6
+    }
+    let clock = ContinuousClock(), cpu0 = cpu()
+    var value: T?
+    let elapsed = clock.measure { value = body() }
+    return (value!, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, cpu() - cpu0)
+}
+
+func peakRSSMegabytes() -> Double {
+    var use = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &use)
+    return Double(use.ru_maxrss) / 1024
+}
+
 let dimension = args.count > 2 ? Int(args[2])! : 384
-let thresholds = args.count > 3 ? args[3].split(separator: ",").compactMap { Double($0) } : [0.70, 0.75, 0.80, 0.85, 0.90, 0.95]
+let modeAt = command == "semantic" ? 4 : 5
 // Approximate mode: the semantic cache's inverted-file search, its recall of hits measured on a sample of lookups.
-let approximate = args.count > 4 && args[4] == "approximate"
+let approximate = args.count > modeAt && args[modeAt] == "approximate"
 var search: [String: ParameterValue] = approximate ? ["search": .text("approximate")] : [:]
-if approximate, args.count > 5 { search["probes"] = .number(Double(args[5])!) }
-if approximate, args.count > 6 { search["recall_sample"] = .number(Double(args[6])!) }
+if approximate, args.count > modeAt + 1 { search["probes"] = .number(Double(args[modeAt + 1])!) }
+if approximate, args.count > modeAt + 2 { search["recall_sample"] = .number(Double(args[modeAt + 2])!) }
 let data = try Data(contentsOf: URL(fileURLWithPath: args[1]))
 let vectors: [Float] = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
 let pricer = Pricer(catalog: try PriceCatalog.builtIn())
+let mode = approximate ? "approximate" : "exact"
+
+if command == "semantic-prefilled" {
+    let threshold = Double(args[3])!, fill = Int(args[4])!
+    let cache = PrefilledSemanticCache(dimension: dimension, threshold: threshold, pricer: pricer, search: search)
+    let (_, fillWall, fillCPU) = measured { cache.fill(vectors[0..<fill * dimension]) }
+    let (counts, wall, cpu) = measured { cache.lookUp(vectors[(fill * dimension)...]) }
+    let recall = approximate ? String(format: "; recall of hits %d/%d", counts.recallFoundHits, counts.recallExactHits) : ""
+    print(String(format: "costreplay semantic cache (%@) pre-filled with %d × %d: fill %.1f s (CPU %.1f s); %d lookups at %.2f: %.2f s (CPU %.2f s); hits %d%@; lists %d; peak RSS %.0f MB",
+                 mode, fill, dimension, fillWall, fillCPU, counts.lookups, threshold, wall, cpu, counts.hits, recall, cache.lists, peakRSSMegabytes()))
+    exit(0)
+}
+
+let thresholds = args.count > 3 ? args[3].split(separator: ",").compactMap { Double($0) } : [0.70, 0.75, 0.80, 0.85, 0.90, 0.95]
 for subset in thresholds.count == 1 ? [thresholds] : [[thresholds[0]], thresholds] {
-    let clock = ContinuousClock()
-    var rows: [SemanticBenchmark.Row] = []
-    let elapsed = clock.measure { rows = SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: subset, pricer: pricer, search: search) }
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let (rows, seconds, _) = measured { SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: subset, pricer: pricer, search: search) }
     let recall = approximate ? "; recall of hits " + rows.map { "\($0.recallFoundHits)/\($0.recallExactHits)" }.joined(separator: ", ") : ""
-    print("costreplay semantic cache (\(approximate ? "approximate" : "exact")), \(vectors.count / dimension) queries × \(dimension) dims, \(subset.count) threshold(s): \(String(format: "%.1f", seconds)) s; hits " + rows.map { "\($0.threshold): \($0.hits)" }.joined(separator: ", ") + recall)
+    print("costreplay semantic cache (\(mode)), \(vectors.count / dimension) queries × \(dimension) dims, \(subset.count) threshold(s): \(String(format: "%.1f", seconds)) s; hits " + rows.map { "\($0.threshold): \($0.hits)" }.joined(separator: ", ") + recall)
 }

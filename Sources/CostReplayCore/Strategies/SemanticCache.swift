@@ -20,11 +20,11 @@ public struct SemanticCache: ReplayStrategy {
         ParameterSpec("search", .choice(["exact", "approximate"]), default: .text("exact"),
                       "exact flat search (recall 1), or an inverted-file index for caches of millions of entries"),
         ParameterSpec("lists", .number(min: 0, max: 65_536, integer: true), default: .number(0),
-                      "approximate: lists of the inverted file at each training; 0 chooses √n"),
+                      "approximate: lists of the inverted file at its training; 0 chooses √n; long lists split as the cache grows"),
         ParameterSpec("probes", .number(min: 1, max: 65_536, integer: true), default: .number(12),
                       "approximate: lists scanned per lookup"),
         ParameterSpec("train_at", .number(min: 1, max: 1e9, integer: true), default: .number(10_000),
-                      "approximate: live entries in a scope before the index is trained (exact search until then); retrained at each doubling"),
+                      "approximate: live entries in a scope before the index is trained (exact search until then); trained once"),
         ParameterSpec("recall_sample", .number(min: 0, max: 1, integer: false), default: .number(0.05),
                       "approximate: share of approximate lookups also answered exactly, to measure recall of hits"),
     ]
@@ -174,21 +174,40 @@ public struct SemanticCache: ReplayStrategy {
         counters.add("misses")
         // The look-ahead pass skips entries below the threshold, so the ledger asks for the exact nearest.
         let shown = explain ? hub.exactNearest(member: member, partition: partitionKey, query: query, now: now) : nil
-        let slot = hub.insert(member: member, request: request, partition: partitionKey, query: query, available: request.endMicros ?? now)
-        lifetimes.insert(partitionKey + "#" + String(slot), slot, at: now, written: request.endMicros ?? now)
+        store(request, partition: partitionKey, query: query)
         if explain {
             let detail = shown.map { "best similarity \($0.score) < \(threshold); stored" } ?? "nothing cached yet; stored"
             ledger.append(.init(strategy: Self.name, decision: "miss", detail: detail))
         }
     }
 
+    /// Caches the request's response under its vector.
+    mutating func store(_ request: ReplayRequest, partition: String, query: [Float]) {
+        let now = request.startMicros
+        let slot = hub.insert(member: member, request: request, partition: partition, query: query, available: request.endMicros ?? now)
+        lifetimes.insert(partition + "#" + String(slot), slot, at: now, written: request.endMicros ?? now)
+    }
+
+    /// Caches the request with no lookup, as a miss would: how a benchmark pre-fills a large cache (``SemanticBenchmark``).
+    mutating func prefill(_ request: ReplayRequest) {
+        guard request.kind == .llm, let (partition, query) = hub.resolve(request) else { return }
+        store(request, partition: partition, query: query)
+    }
+
     /// Answers a sampled approximate lookup exactly too, on the same index state (before expired entries found by
     /// the lookup are dropped): recall of hits is the share of exact hits the approximate search also finds.
+    ///
+    /// The approximate search scores a subset of the entries exact search scores, so an approximate hit is an exact
+    /// hit with no scan; only an approximate miss needs one, and that scan stops at the first entry at the threshold.
     mutating func checkRecall(_ approximate: (slot: Int, score: Float)?, partition: String, query: [Float], now: Int64) {
         counters.add("recall_sampled")
-        guard let exact = hub.exactNearest(member: member, partition: partition, query: query, now: now), exact.score >= threshold else { return }
+        if let approximate, approximate.score >= threshold {
+            counters.add("recall_exact_hits")
+            counters.add("recall_found_hits")
+            return
+        }
+        guard hub.exactHasHit(member: member, partition: partition, query: query, now: now, threshold: threshold) else { return }
         counters.add("recall_exact_hits")
-        if let approximate, approximate.score >= threshold { counters.add("recall_found_hits") }
     }
 
     static func cut(_ share: Double) -> UInt64 { share >= 1 ? .max : UInt64(share * 0x1p64) }

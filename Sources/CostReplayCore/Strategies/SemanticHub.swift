@@ -90,10 +90,12 @@ final class SemanticHub: @unchecked Sendable {
         guard let partition = partitions[name] else { return nil }
         let bit: UInt64 = 1 << UInt64(member)
         if let lists = partition.lists, lists.isTrained {
+            // Entries the prefix bound puts below every member's threshold are skipped: no member could hit them.
             var best: (slot: Int, score: Float)?
+            let queryTail = partition.index.tailNorm(query)
             lists.candidates(query) { slot in
-                guard partition.masks[slot] & bit != 0, partition.available[slot] <= now else { return }
-                let score = partition.index.score(query, slot: slot)
+                guard partition.masks[slot] & bit != 0, partition.available[slot] <= now,
+                      let score = partition.index.score(query, slot: slot, ifAtLeast: pruneBelow, queryTail: queryTail) else { return }
                 if best == nil || score > best!.score || (score == best!.score && slot < best!.slot) { best = (slot, score) }
             }
             return best
@@ -118,6 +120,16 @@ final class SemanticHub: @unchecked Sendable {
     /// The member's nearest live entry available at `now` by a full scan, without look-ahead or pruning.
     func exactNearest(member: Int, partition name: String, query: [Float], now: Int64) -> (slot: Int, score: Float)? {
         partitions[name].flatMap { fullScan($0, member: member, query: query, now: now) }
+    }
+
+    /// Whether exact search would find an entry of the member's scoring at least `threshold` (a pruned scan that
+    /// stops at the first one): what a recall check needs when the approximate search found no hit.
+    func exactHasHit(member: Int, partition name: String, query: [Float], now: Int64, threshold: Float) -> Bool {
+        guard let partition = partitions[name] else { return false }
+        let bit: UInt64 = 1 << UInt64(member)
+        return partition.index.anyAtLeast(query, threshold: threshold) { slot in
+            partition.masks[slot] & bit != 0 && partition.available[slot] <= now
+        }
     }
 
     private func fullScan(_ partition: Partition, member: Int, query: [Float], now: Int64) -> (slot: Int, score: Float)? {

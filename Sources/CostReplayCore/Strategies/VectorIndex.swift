@@ -131,6 +131,48 @@ public struct VectorIndex: Sendable {
 
     public func isLive(_ slot: Int) -> Bool { live[slot] }
 
+    /// Whether some live slot that `accept` takes scores at least `threshold`: a pruned scan (the prefix bound on 16
+    /// slots at a time) that stops at the first such slot. Answers "would exact search hit?" at a fraction of a full scan.
+    public func anyAtLeast(_ query: [Float], threshold: Float, where accept: (Int) -> Bool) -> Bool {
+        precondition(query.count == dimension)
+        guard prefix > 0 else {
+            var found = false
+            scan(query, slots: 0..<live.count) { slot, score in if !found, score >= threshold, accept(slot) { found = true } }
+            return found
+        }
+        let p = prefix, cut = threshold - 1e-4, queryTail = tailNorm(query)
+        return prefixColumns.withUnsafeBufferPointer { columns in
+            query.withUnsafeBufferPointer { q in
+                let raw = UnsafeRawPointer(columns.baseAddress!)
+                for group in 0..<(live.count + 15) / 16 {
+                    var sums = SIMD16<Float>()
+                    for i in 0..<p {
+                        sums += raw.loadUnaligned(fromByteOffset: ((group * p + i) * 16) * 4, as: SIMD16<Float>.self) * q[i]
+                    }
+                    for lane in 0..<min(16, live.count - group * 16) {
+                        let slot = group * 16 + lane
+                        guard live[slot], sums[lane] + queryTail * tails[slot] >= cut, accept(slot),
+                              score(query, slot: slot) >= threshold else { continue }
+                        return true
+                    }
+                }
+                return false
+            }
+        }
+    }
+
+    /// The score of one slot, or nil when the prefix bound shows it is below `cut` (`queryTail` is ``tailNorm(_:)`` of
+    /// the query). A returned score is the same as ``score(_:slot:)``.
+    public func score(_ query: [Float], slot: Int, ifAtLeast cut: Float, queryTail: Float) -> Float? {
+        storage.withUnsafeBufferPointer { rows in
+            query.withUnsafeBufferPointer { q in
+                let row = rows.baseAddress! + slot * dimension
+                if prefix > 0, Self.dot(q.baseAddress!, row, prefix) + queryTail * tails[slot] < cut - 1e-4 { return nil }
+                return Self.dot(q.baseAddress!, row, dimension)
+            }
+        }
+    }
+
     /// The stored vector of a slot.
     public func vector(slot: Int) -> [Float] { Array(storage[slot * dimension..<(slot + 1) * dimension]) }
 
@@ -184,7 +226,10 @@ public struct VectorIndex: Sendable {
 
 extension VectorIndex {
     /// The index's own dot product (same summation order as its scans), for reference implementations in tests.
-    public static func dotForTesting(_ a: [Float], _ b: [Float]) -> Float {
+    public static func dotForTesting(_ a: [Float], _ b: [Float]) -> Float { dot(a, b) }
+
+    /// The dot product of two vectors of one length, in the index's summation order.
+    static func dot(_ a: [Float], _ b: [Float]) -> Float {
         precondition(a.count == b.count)
         return a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in dot(x.baseAddress!, y.baseAddress!, a.count) } }
     }

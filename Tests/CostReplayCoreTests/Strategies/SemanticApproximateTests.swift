@@ -110,3 +110,26 @@ import TestSupport
         #expect(recall.lower < recall.rate && recall.rate <= recall.upper && recall.lower > 0.95)
     }
 }
+
+/// A cache pre-filled past its training size: lists split as it grows, and the approximate search still finds the hits.
+@Suite struct PrefilledSemanticCacheTests {
+    @Test func listsSplitAsTheCacheGrowsAndApproximateLookupsFindTheExactHits() throws {
+        let dimension = 64
+        let vectors = SemanticApproximateTests.vectorsWithNearDuplicates(count: 6_000, dimension: dimension, seed: 8)
+        let pricer = Pricer(catalog: sharedCatalog)
+        let exact = PrefilledSemanticCache(dimension: dimension, threshold: 0.9, pricer: pricer)
+        exact.fill(vectors[0..<5_000 * dimension])
+        let exactCounts = exact.lookUp(vectors[(5_000 * dimension)...])
+        let approximate = PrefilledSemanticCache(dimension: dimension, threshold: 0.9, pricer: pricer, search: SemanticApproximateTests.approximate)
+        approximate.fill(vectors[0..<5_000 * dimension])
+        let counts = approximate.lookUp(vectors[(5_000 * dimension)...])
+        // Trained at 500 entries with √500 ≈ 22 lists; 5,000 entries need more, so lists must have split.
+        #expect(approximate.lists > 30, "lists \(approximate.lists)")
+        #expect(exactCounts.lookups == 1_000 && counts.lookups == 1_000)
+        #expect(exactCounts.hits > 250 && exactCounts.recallExactHits == 0)
+        // Every lookup is sampled, so the sample sees (almost: a missed hit is stored and changes later lookups) the hits exact search finds.
+        #expect(abs(counts.recallExactHits - exactCounts.hits) <= 5, "\(counts.recallExactHits) against \(exactCounts.hits)")
+        #expect(Double(counts.recallFoundHits) >= 0.99 * Double(counts.recallExactHits), "recall \(counts.recallFoundHits)/\(counts.recallExactHits)")
+        #expect(counts.hits == counts.recallFoundHits)
+    }
+}

@@ -17,24 +17,10 @@ public enum SemanticBenchmark {
     public static func run(vectors: [Float], dimension: Int, thresholds: [Double], pricer: Pricer,
                            search: [String: ParameterValue] = [:], workers: Int? = nil) -> [Row] {
         let count = vectors.count / dimension
-        let origin = Timestamp.parseISO("2026-01-01")!
-        let records: [TraceRecord] = (0..<count).map { index in
-            var r = TraceRecord(id: "q\(index)")
-            r.startMicros = origin + Int64(index) * 1_000_000
-            r.endMicros = r.startMicros
-            r.model = "gpt-4o-mini"
-            r.provider = "openai"
-            r.usage = TokenUsage(input: 500, output: 100)
-            r.embedding = Array(vectors[index * dimension..<(index + 1) * dimension])
-            return r
-        }
-        let defaults = Dictionary(uniqueKeysWithValues: SemanticCache.parameters.compactMap { spec in spec.defaultValue.map { (spec.name, $0) } })
+        let records: [TraceRecord] = (0..<count).map { index in record(index, vectors[index * dimension..<(index + 1) * dimension]) }
         let plans = thresholds.map { threshold in
             ScenarioPlan(scenario: "semantic", label: "t=\(threshold)", steps: [
-                .init(strategy: SemanticCache.name, parameters: Parameters(defaults.merging(search) { $1 }.merging([
-                    "threshold": .number(threshold), "ttl": .number(0), "capacity": .number(0), "eviction": .text("lru"),
-                    "scope": .text("global"), "embeddings": .text("trace"), "lookup_cost": .number(0), "hit_latency_ms": .number(0),
-                ]) { $1 })),
+                .init(strategy: SemanticCache.name, parameters: parameters(threshold: threshold, search: search)),
             ])
         }
         var options = ReplayOptions()
@@ -48,5 +34,28 @@ public enum SemanticBenchmark {
                        recallFoundHits: Int(counters["recall_found_hits"] ?? 0),
                        recall: scenario.rates?.values.first?["recall_of_hits"])
         }
+    }
+
+    /// Request `q<index>` with the vector, one second after request `q<index - 1>`.
+    static func record(_ index: Int, _ vector: ArraySlice<Float>) -> TraceRecord {
+        var r = TraceRecord(id: "q\(index)")
+        r.startMicros = origin + Int64(index) * 1_000_000
+        r.endMicros = r.startMicros
+        r.model = "gpt-4o-mini"
+        r.provider = "openai"
+        r.usage = TokenUsage(input: 500, output: 100)
+        r.embedding = Array(vector)
+        return r
+    }
+
+    static let origin = Timestamp.parseISO("2026-01-01")!
+
+    /// The semantic cache's defaults with `search`, at `threshold`, growing without limit and costing nothing.
+    static func parameters(threshold: Double, search: [String: ParameterValue]) -> Parameters {
+        let defaults = Dictionary(uniqueKeysWithValues: SemanticCache.parameters.compactMap { spec in spec.defaultValue.map { (spec.name, $0) } })
+        return Parameters(defaults.merging(search) { $1 }.merging([
+            "threshold": .number(threshold), "ttl": .number(0), "capacity": .number(0), "eviction": .text("lru"),
+            "scope": .text("global"), "embeddings": .text("trace"), "lookup_cost": .number(0), "hit_latency_ms": .number(0),
+        ]) { $1 })
     }
 }
