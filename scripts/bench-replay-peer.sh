@@ -6,7 +6,7 @@
 #  (b) ingest of the same file, alternated with DuckDB `read_json` into a persistent table (pip duckdb in a venv);
 #  (c) scenarios/levers.yaml on traces of the sizes in LEVERS (with text and message structure), time and peak RSS.
 # Wall and CPU seconds (user+sys) per run, then medians. Set BASELINE=path/to/costreplay to time another build
-# of costreplay in (a) as well (A/B). Usage: scripts/bench-replay-peer.sh [REQUESTS] [RUNS]
+# of costreplay in (a) and (b) as well (A/B). Usage: scripts/bench-replay-peer.sh [REQUESTS] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
@@ -72,6 +72,10 @@ venv="$out/venv"
 for i in $(seq "$runs"); do
     rm -f "$out/ingest.db" "$out/ingest.db-wal" "$out/ingest.db-shm" "$out/duck.db"
     timed ingest "$bin" ingest "$trace" --db "$out/ingest.db" >/dev/null
+    if [ -n "${BASELINE:-}" ]; then
+        rm -f "$out/ingest-baseline.db" "$out/ingest-baseline.db-wal" "$out/ingest-baseline.db-shm"
+        timed ingest-baseline "$BASELINE" ingest "$trace" --db "$out/ingest-baseline.db" >/dev/null
+    fi
     timed duckdb "$venv/bin/python" -c "import duckdb; c = duckdb.connect('$out/duck.db'); c.execute(\"create table t as select * from read_json('$trace', format='newline_delimited')\"); print(c.execute('select count(*) from t').fetchone()[0])" >/dev/null
 done
 fi

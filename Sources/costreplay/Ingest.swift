@@ -63,11 +63,12 @@ struct Ingest: ParsableCommand {
                 throw CommandFailure(message: "error: \(error)")
             }
         }
-        let opened: TraceStore
-        do { opened = try TraceStore(path: store.path) } catch { throw CommandFailure(message: "error: \(error)") }
-        let ingestor = try Ingestor(store: opened, options: options)
-        ingestor.progress = { done, total, path in Console.progress(done, total, path) }
-        let summary = try ingestor.ingest(paths: files)
+        let (opened, summary): (TraceStore, IngestSummary)
+        do {
+            (opened, summary) = try StoreIngest.ingest(files, into: store.path, options: options) { done, total, path in
+                Console.progress(done, total, path)
+            }
+        } catch { throw CommandFailure(message: "error: \(error)") }
         Console.clearProgress()
         try opened.createIndexes()
         if let rejects { try writeRejects(summary: summary, store: opened, to: rejects) }

@@ -118,29 +118,55 @@ import TestSupport
         let synth = try CLI.run(["synth", "--requests", "120000", "--no-text", "--seed", "3", "--out", trace])
         #expect(synth.status == 0)
         let db = dir.appendingPathComponent("k.db").path
+        // An existing store is appended to in committed chunks (a fresh one is bulk-loaded: see the next test).
+        #expect(try CLI.run(["ingest", Fixtures.trace("canonical.jsonl"), "--db", db]).status == 0)
+        let before = try TraceStore(existingPath: db).requestCount
         let process = try CLI.start(["ingest", trace, "--db", db])
         // Kill once some chunks have committed but well before the end.
         var waited = 0
         while waited < 30_000 {
             usleep(20_000)
             waited += 20
-            if let store = try? TraceStore(existingPath: db), store.requestCount >= 20_000 { break }
+            if let store = try? TraceStore(existingPath: db), store.requestCount >= before + 20_000 { break }
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let partial = try TraceStore(existingPath: db)
         let stored = partial.requestCount
         #expect(try partial.database.scalar("SELECT count(*) FROM requests WHERE id IS NULL") == 0)
-        #expect(stored < 120_000, "the ingest finished before it was killed; nothing was interrupted")
+        #expect(stored < before + 120_000, "the ingest finished before it was killed; nothing was interrupted")
         let rerun = try CLI.run(["ingest", trace, "--db", db, "--summary-format", "json"])
         #expect(rerun.status == 0)
         let final = try TraceStore(existingPath: db)
         // 120,000 model calls and the tool spans of the agent runs among them: one stored row per line.
         let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").count
         #expect(lines > 120_000)
-        #expect(final.requestCount == lines)
+        #expect(final.requestCount == before + Int64(lines))
         let check = try final.database.prepare("PRAGMA integrity_check")
         #expect(try check.step())
         #expect(check.string(0) == "ok")
+    }
+
+    @Test func aBulkLoadKilledHalfWayLeavesNoStoreAndARerunCompletes() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let trace = dir.appendingPathComponent("big.jsonl").path
+        #expect(try CLI.run(["synth", "--requests", "120000", "--no-text", "--seed", "3", "--out", trace]).status == 0)
+        let db = dir.appendingPathComponent("k.db").path
+        let loading = StoreIngest.loadingPath(for: db)
+        let process = try CLI.start(["ingest", trace, "--db", db])
+        var waited = 0
+        while waited < 30_000 {
+            usleep(20_000)
+            waited += 20
+            if let size = try? FileManager.default.attributesOfItem(atPath: loading)[.size] as? Int, size > 4 << 20 { break }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: db), "a killed bulk load must leave no store")
+        let rerun = try CLI.run(["ingest", trace, "--db", db])
+        #expect(rerun.status == 0)
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").count
+        #expect(try TraceStore(existingPath: db).requestCount == lines)
+        #expect(!FileManager.default.fileExists(atPath: loading))
     }
 }

@@ -55,8 +55,13 @@ public enum Fixtures {
         return url.path
     }
 
-    /// Ingests files into a fresh store and returns it with the summary.
+    /// Ingests files into a fresh store, as `costreplay ingest` does (a bulk load), and returns it with the summary.
     public static func ingest(_ paths: [String], options: IngestOptions = IngestOptions()) throws -> (TraceStore, IngestSummary) {
+        try StoreIngest.ingest(paths, into: temporaryDirectory().appendingPathComponent("test.db").path, options: options)
+    }
+
+    /// Ingests files into a fresh store record by record, as when appending to an existing store.
+    public static func ingestIncrementally(_ paths: [String], options: IngestOptions = IngestOptions()) throws -> (TraceStore, IngestSummary) {
         let store = try TraceStore(path: temporaryDirectory().appendingPathComponent("test.db").path)
         let summary = try Ingestor(store: store, options: options).ingest(paths: paths)
         return (store, summary)

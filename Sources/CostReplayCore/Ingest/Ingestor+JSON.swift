@@ -42,7 +42,8 @@ extension Ingestor {
             return
         }
         let queue = WriteQueue()
-        let box = UncheckedBox(self)
+        // Unowned: the writer thread's closure can outlive join() briefly, and must not keep the store open.
+        let box = UnownedIngestor(self)
         let writerThread = WriterThread {
             do {
                 while let batch = queue.pop() { try box.value.consume(batch) }
@@ -193,4 +194,10 @@ extension Ingestor {
         try writer.write(rejection)
         if summary.sampleRejections.count < options.sampleLimit { summary.sampleRejections.append(rejection) }
     }
+}
+
+/// The ingestor as the writer thread sees it; joined before ``Ingestor/ingestJSON(_:layout:decoder:)`` returns.
+final class UnownedIngestor: @unchecked Sendable {
+    unowned let value: Ingestor
+    init(_ value: Ingestor) { self.value = value }
 }

@@ -10,10 +10,15 @@ public final class RequestWriter {
     var pending = 0
     var inTransaction = false
     var selectStored: SQLiteStatement?
+    /// Ids stored so far when the store is a bulk load (which has no unique index until it ends).
+    var seenIDs: SeenIDs?
+    /// Makes a bulk load fail after this many stored records, as a full disk would (tests of interrupted loads).
+    var failAfterRecords: Int?
 
     public init(store: TraceStore, chunkSize: Int = 20_000) throws(StoreError) {
         self.store = store
         self.chunkSize = chunkSize
+        seenIDs = store.isBulkLoad ? try SeenIDs(database: store.database) : nil
         insert = try store.database.prepare(Schema.insertRequest)
         insertReject = try store.database.prepare(
             "INSERT OR REPLACE INTO rejects (source_file, line, item, field, reason, raw) VALUES (?,?,?,?,?,?)")
@@ -31,26 +36,36 @@ public final class RequestWriter {
     /// Stores one record, or says why not.
     public func write(_ record: TraceRecord, source: SourceLocation?) throws(StoreError) -> Outcome {
         try beginIfNeeded()
+        if seenIDs != nil { return try writeBulk(record, source: source) }
         RequestColumns.bind(record, source: source, to: insert)
         try insert.step()
         let stored = store.database.changes > 0
         insert.reset()
         try countAndMaybeCommit()
-        return stored ? .stored : try compareWithStored(record)
+        return stored ? .stored : try compareWithStored(record) ?? .duplicate
     }
 
-    /// The fields that decide a request's cost and place, compared with the row stored under the same id.
-    func compareWithStored(_ r: TraceRecord) throws(StoreError) -> Outcome {
+    /// Columns that decide a request's cost and place, as ``compare(_:with:)`` reads them.
+    static let comparedColumns = """
+        kind, start_us, provider, model, input_tokens, cache_read_tokens, cache_write_5m_tokens,
+        cache_write_1h_tokens, output_tokens, reasoning_tokens, billed_cost_usd, id
+        """
+
+    /// The outcome against the row stored under the same id, or nil when none is.
+    func compareWithStored(_ r: TraceRecord) throws(StoreError) -> Outcome? {
         if selectStored == nil {
-            selectStored = try store.database.prepare("""
-                SELECT kind, start_us, provider, model, input_tokens, cache_read_tokens, cache_write_5m_tokens,
-                       cache_write_1h_tokens, output_tokens, reasoning_tokens, billed_cost_usd FROM requests WHERE id = ?
-                """)
+            selectStored = try store.database.prepare("SELECT \(Self.comparedColumns) FROM requests WHERE id = ?")
         }
         let s = selectStored!
         defer { s.reset() }
         s.bind(1, r.id)
-        guard try s.step() else { return .duplicate }
+        guard try s.step() else { return nil }
+        return Self.compare(r, with: s)
+    }
+
+    /// The fields that decide a request's cost and place, compared with a stored row selected with
+    /// ``comparedColumns``.
+    static func compare(_ r: TraceRecord, with s: SQLiteStatement) -> Outcome {
         func text(_ value: String?) -> String { value ?? "null" }
         func number(_ value: Int64?) -> String { value.map(String.init) ?? "null" }
         let u = r.usage
@@ -124,7 +139,7 @@ public final class RequestWriter {
         }
     }
 
-    private func countAndMaybeCommit() throws(StoreError) {
+    func countAndMaybeCommit() throws(StoreError) {
         pending += 1
         if pending >= chunkSize { try flush() }
     }

@@ -69,6 +69,9 @@ public final class SQLiteDatabase {
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// The rowid of the last row inserted on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 
     /// The first column of the first row of a query, as an integer.

@@ -13,7 +13,7 @@ enum Schema {
         """
         CREATE TABLE IF NOT EXISTS requests (
             rowid INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
+            id TEXT NOT NULL,
             kind TEXT NOT NULL,
             format TEXT NOT NULL,
             source_file TEXT,
@@ -72,6 +72,11 @@ enum Schema {
         ) WITHOUT ROWID
         """,
     ]
+
+    /// What makes ids unique and re-ingest idempotent (`INSERT OR IGNORE`). A named index rather than a column
+    /// constraint so a bulk load into a fresh store can build it once, sorted, after the rows (stores made before
+    /// keep the constraint's automatic index, `sqlite_autoindex_requests_1`, which does the same).
+    static let uniqueID = "CREATE UNIQUE INDEX IF NOT EXISTS requests_id ON requests(id)"
 
     /// Indexes built after bulk loads; queries by time, trace and session use them.
     static let indexes = [

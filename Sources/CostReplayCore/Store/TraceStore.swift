@@ -5,15 +5,29 @@ import Glibc
 /// The embedded SQLite store of requests, rejects and ingested sources.
 public final class TraceStore {
     public let database: SQLiteDatabase
+    /// A fresh file being filled by ``BulkLoad``: no journal, no unique index until ``finishBulkLoad()``.
+    let isBulkLoad: Bool
 
     /// Opens or creates a store, applying the schema.
-    public init(path: String) throws(StoreError) {
+    public convenience init(path: String) throws(StoreError) {
+        try self.init(path: path, bulkLoad: false)
+    }
+
+    init(path: String, bulkLoad: Bool) throws(StoreError) {
         database = try SQLiteDatabase(path: path)
+        isBulkLoad = bulkLoad
         do {
             // Larger pages make the wide request rows cheaper to append; only effective on a new file.
             try database.execute("PRAGMA page_size=16384")
-            try database.execute("PRAGMA journal_mode=WAL")
-            try database.execute("PRAGMA synchronous=NORMAL")
+            if bulkLoad {
+                // Safe only because the file is a private temporary one, renamed into place once complete.
+                try database.execute("PRAGMA journal_mode=OFF")
+                try database.execute("PRAGMA synchronous=OFF")
+                try database.execute("PRAGMA locking_mode=EXCLUSIVE")
+            } else {
+                try database.execute("PRAGMA journal_mode=WAL")
+                try database.execute("PRAGMA synchronous=NORMAL")
+            }
             try database.execute("PRAGMA cache_size=-65536")
             try migrate()
         } catch {
@@ -35,6 +49,7 @@ public final class TraceStore {
             hasMeta = try? database.scalar("SELECT count(*) FROM sqlite_master WHERE name='meta'")
         }
         self.database = database
+        isBulkLoad = false
         guard hasMeta == 1 else { throw StoreError.notACostReplayDatabase(path: path) }
         let found = try database.scalar("SELECT CAST(value AS INTEGER) FROM meta WHERE key='schema_version'") ?? 0
         if found > Int64(Schema.version) {
@@ -55,6 +70,9 @@ public final class TraceStore {
         }
         try database.execute("BEGIN")
         for statement in Schema.statements { try database.execute(statement) }
+        let hasIDConstraint = try database.scalar(
+            "SELECT count(*) FROM sqlite_master WHERE name='sqlite_autoindex_requests_1'") ?? 0
+        if hasIDConstraint == 0 && !isBulkLoad { try database.execute(Schema.uniqueID) }
         try database.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '\(Schema.version)')")
         try database.execute("COMMIT")
@@ -62,6 +80,13 @@ public final class TraceStore {
 
     public func createIndexes() throws(StoreError) {
         for statement in Schema.indexes { try database.execute(statement) }
+    }
+
+    /// Builds every index of a bulk-loaded file once, sorted, and leaves it in WAL mode like any other store.
+    func finishBulkLoad() throws(StoreError) {
+        try database.execute(Schema.uniqueID)
+        try createIndexes()
+        try database.execute("PRAGMA journal_mode=WAL")
     }
 
     public var requestCount: Int64 { (try? database.scalar("SELECT count(*) FROM requests")) ?? 0 }

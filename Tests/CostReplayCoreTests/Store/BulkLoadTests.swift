@@ -1,0 +1,102 @@
+@testable import CostReplayCore
+import Foundation
+import Testing
+import TestSupport
+
+/// A fresh store is bulk-loaded (``StoreIngest``): it must hold exactly what a record-by-record ingest holds,
+/// count and reject duplicate ids the same way, and never leave half a store behind.
+@Suite struct BulkLoadTests {
+    static let fixtures = ["canonical.jsonl", "otlp-genai.jsonl", "litellm-spendlogs.json", "langfuse-observations.json",
+                           "openai-chat.jsonl", "mooncake-head.jsonl", "openai-batch-input.jsonl",
+                           "openai-batch-output.jsonl", "burstgpt.csv", "azure-conv-head.csv"].map(Fixtures.trace)
+
+    static func rejections(_ store: TraceStore) throws -> [String] { try store.rejections().map { "\($0) | \($0.raw ?? "")" } }
+
+    @Test func aBulkLoadStoresTheSameRecordsCountsAndRejectionsAsARecordByRecordIngest() throws {
+        let (bulk, bulkSummary) = try Fixtures.ingest(Self.fixtures)
+        let (incremental, incrementalSummary) = try Fixtures.ingestIncrementally(Self.fixtures)
+        #expect(bulk.isBulkLoad == false, "the returned store is the published file, opened normally")
+        #expect(bulkSummary.files.map(\.counts) == incrementalSummary.files.map(\.counts))
+        #expect(bulkSummary.totals.stored > 30)
+        #expect(try Fixtures.records(bulk) == Fixtures.records(incremental))
+        #expect(try Self.rejections(bulk) == Self.rejections(incremental))
+    }
+
+    @Test func duplicateIdsWithinOneLoadAreCountedAndConflictsRejectedAsBefore() throws {
+        let lines = [
+            #"{"id":"a","start":"2026-09-01T10:00:00Z","model":"gpt-4o","input_tokens":10,"output_tokens":2}"#,
+            #"{"id":"b","start":"2026-09-01T10:00:01Z","model":"gpt-4o","input_tokens":11,"output_tokens":2}"#,
+            #"{"id":"a","start":"2026-09-01T10:00:00Z","model":"gpt-4o","input_tokens":10,"output_tokens":2}"#,
+            #"{"id":"a","start":"2026-09-01T10:00:00Z","model":"gpt-4o","input_tokens":99,"output_tokens":2}"#,
+        ]
+        let path = Fixtures.write(lines.joined(separator: "\n") + "\n")
+        let (bulk, summary) = try Fixtures.ingest([path])
+        let (incremental, reference) = try Fixtures.ingestIncrementally([path])
+        #expect(summary.totals == IngestCounts(read: 4, stored: 2, duplicates: 1, rejected: 1))
+        #expect(summary.totals == reference.totals)
+        #expect(try bulk.rejections().map(\.description) == [
+            "\(path):4: field 'id': id 'a' is already stored with another input_tokens (stored 10, here 99); ids must be unique",
+        ])
+        #expect(try Self.rejections(bulk) == Self.rejections(incremental))
+        #expect(bulk.requestCount == 2)
+    }
+
+    @Test func aLoadThatFailsMidwayLeavesNoStoreAndNoLoadingFile() throws {
+        let target = Fixtures.temporaryDirectory().appendingPathComponent("s.db").path
+        #expect(throws: StoreError.self) {
+            _ = try StoreIngest.ingest([Fixtures.trace("canonical.jsonl")], into: target, options: IngestOptions(),
+                                       progress: nil, failAfterRecords: 3)
+        }
+        #expect(!FileManager.default.fileExists(atPath: target))
+        #expect(!FileManager.default.fileExists(atPath: StoreIngest.loadingPath(for: target)))
+        // The next run starts from nothing and completes.
+        let (store, summary) = try StoreIngest.ingest([Fixtures.trace("canonical.jsonl")], into: target, options: IngestOptions())
+        #expect(store.requestCount == Int64(summary.totals.stored))
+    }
+
+    @Test func aLoadThatFailsLeavesAnEmptyFileAsItWas() throws {
+        let target = Fixtures.write("", name: "empty.db")
+        #expect(throws: StoreError.self) {
+            _ = try StoreIngest.ingest([Fixtures.trace("canonical.jsonl")], into: target, options: IngestOptions(),
+                                       progress: nil, failAfterRecords: 1)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target)).isEmpty)
+        let (store, _) = try StoreIngest.ingest([Fixtures.trace("canonical.jsonl")], into: target, options: IngestOptions())
+        #expect(store.requestCount > 0)
+    }
+
+    @Test func reIngestingAfterABulkLoadStoresNothingNewAndAppendsTheRest() throws {
+        let target = Fixtures.temporaryDirectory().appendingPathComponent("s.db").path
+        let canonical = Fixtures.trace("canonical.jsonl")
+        let (first, summary) = try StoreIngest.ingest([canonical], into: target, options: IngestOptions())
+        let stored = first.requestCount
+        #expect(try first.database.scalar("SELECT count(*) FROM sqlite_master WHERE name='requests_id'") == 1)
+        let (again, repeated) = try StoreIngest.ingest([canonical], into: target, options: IngestOptions())
+        #expect(repeated.totals.stored == 0)
+        #expect(repeated.totals.duplicates == summary.totals.stored)
+        #expect(again.requestCount == stored)
+        let (appended, more) = try StoreIngest.ingest([Fixtures.trace("openai-chat.jsonl")], into: target, options: IngestOptions())
+        #expect(more.totals.stored > 0)
+        #expect(appended.requestCount == stored + Int64(more.totals.stored))
+        #expect(!FileManager.default.fileExists(atPath: StoreIngest.loadingPath(for: target)))
+    }
+
+    @Test func anIdWhoseHashPointsAtAnotherRowIsStillFoundByItsOwnId() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("s.db").path
+        let store = try TraceStore(path: path, bulkLoad: true)
+        let writer = try RequestWriter(store: store)
+        var a = TraceRecord(id: "a")
+        a.model = "gpt-4o"
+        var b = TraceRecord(id: "b")
+        b.model = "gpt-4o"
+        #expect(try writer.write(a, source: nil) == .stored)
+        // As if "b" hashed like "a": the match is checked against the stored id, not trusted.
+        writer.seenIDs!.rows[StableHash.hash("b")] = writer.seenIDs!.rows[StableHash.hash("a")]
+        #expect(try writer.write(b, source: nil) == .stored)
+        #expect(try writer.write(b, source: nil) == .duplicate)
+        b.model = "gpt-4o-mini"
+        #expect(try writer.write(b, source: nil) == .conflict(field: "model", stored: "gpt-4o", found: "gpt-4o-mini"))
+        try writer.flush()
+        #expect(store.requestCount == 2)
+    }
+}
