@@ -234,3 +234,28 @@ import TestSupport
         #expect(try ForecastScenario.from(result, path: "plan.json")[0].monthlyFixed == 0)
     }
 }
+
+/// A store whose span is absurd (one record dated in year 1) is forecast from its latest days, quickly, and
+/// the document says how much was left out (the held-out probe's odd store took over five minutes before).
+@Suite struct ForecastHistoryLimitTests {
+    @Test func aStrayAncientRecordLimitsTheHistoryAndIsNamed() throws {
+        var ancient = Replays.request("ancient", at: 0)
+        ancient.startMicros = Timestamp.parseISO("0001-01-01")!
+        ancient.endMicros = ancient.startMicros! + 1_000_000
+        let recent = (0..<60).map { Replays.request("r\($0)", at: Double($0) * 86_400) }
+        let trace = Fixtures.write(([ancient] + recent).map(CanonicalEncoder.line).joined(separator: "\n") + "\n")
+        let (store, _) = try Fixtures.ingest([trace])
+        let pricer = Pricer(catalog: sharedCatalog)
+        let whole = try DailySeries.from(store: store, pricer: pricer, window: TraceStore.TimeWindow())
+        #expect(Int64(whole.days.count) == DailySeries.maximumHistoryDays)
+        #expect(whole.droppedDays > 700_000)
+        // A shorter limit keeps the fit quick in a debug build; the rule is the same.
+        let series = try DailySeries.from(store: store, pricer: pricer, window: TraceStore.TimeWindow(), maximumDays: 42)
+        #expect(series.days.count == 42)
+        var forecaster = Forecaster()
+        forecaster.months = 3
+        forecaster.paths = 500
+        let document = try forecaster.forecast(series, scenarios: [], database: "t.db", resultPath: nil, driversPath: nil)
+        #expect(document.assumptions.contains { $0.hasPrefix("history limited to the latest 42 days; ") })
+    }
+}

@@ -86,7 +86,8 @@ public struct Forecaster {
                           priceChanges: priceChanges.map { "\(day($0.day)):\($0.change)" }),
             model: Self.summary(selection), history: zip(series.days, series.cost).map { .init(day: day($0), cost: $1) },
             months: rows, annual: annual, backtest: try RollingBacktest.run(series.cost, horizons: backtestHorizons, seed: seed),
-            assumptions: assumptions(fit, scenarios: scenarios, resultPath: resultPath) + effects.assumptions,
+            assumptions: assumptions(fit, scenarios: scenarios, resultPath: resultPath) + effects.assumptions
+                + (series.droppedDays > 0 ? ["history limited to the latest \(series.days.count) days; \(series.droppedDays) earlier days of the store's span are not used"] : []),
             warnings: warnings(fit))
     }
 
