@@ -25,6 +25,8 @@ public protocol ReplayStrategy {
     /// Checks what the parameter specs cannot express (rule contents, model names, value lists),
     /// when the scenario file loads, so a bad value is an error and never a silent default.
     static func validate(_ parameters: Parameters, context: ValidationContext) throws(ParameterProblem)
+    /// A rough cost of one `apply` relative to a cheap lever, used only to balance chains over workers (never a result).
+    static var relativeCost: Int { get }
 }
 
 extension ReplayStrategy {
@@ -32,6 +34,7 @@ extension ReplayStrategy {
     public mutating func prepare(_ batch: [ReplayRequest]) {}
     public mutating func finish() {}
     public var fixedCost: Money { .zero }
+    public static var relativeCost: Int { 1 }
 }
 
 /// What strategies may use besides the request.

@@ -8,6 +8,8 @@
 /// hit (docs/scenarios.md defines the measure); exact text repeats are counted apart.
 public struct SemanticCache: ReplayStrategy {
     public static let name = "semantic_cache"
+    /// A lookup scans a partition of cached vectors: far dearer than the other levers.
+    public static let relativeCost = 8
     public static let summary = "serve similar prompts from an embedding-similarity cache"
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("threshold", .number(min: 0, max: 1, integer: false), default: .number(0.9), "minimum cosine similarity for a hit"),

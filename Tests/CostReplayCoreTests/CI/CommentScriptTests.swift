@@ -97,7 +97,7 @@ import TestSupport
         try "scenarios: [{name: longer, strategies: [{prompt_change: {add_tokens: 300}}]}]".write(toFile: longer, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("out")
         let summary = dir.appendingPathComponent("summary.md")
-        FileManager.default.createFile(atPath: summary.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: summary.path, contents: nil)
         var env = environment
         env["COSTREPLAY"] = CLI.binary
         env["COSTREPLAY_OUT"] = out.path

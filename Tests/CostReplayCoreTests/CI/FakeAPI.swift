@@ -20,7 +20,7 @@ final class FakeAPI {
         let routesFile = folder.appendingPathComponent("routes.json")
         try JSONSerialization.data(withJSONObject: table).write(to: routesFile)
         log = folder.appendingPathComponent("requests.jsonl")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         server = try ScriptServer(script: "scripts/ci/fake_api.py", arguments: [routesFile.path, log.path], folder: folder)
     }
 

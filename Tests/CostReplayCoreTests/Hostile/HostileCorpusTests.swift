@@ -112,8 +112,8 @@ struct HostileCase: Decodable, CustomTestStringConvertible, Sendable {
     /// Runs the binary in `dir` with a time limit; a run past it is killed and reported.
     static func run(_ arguments: [String], in dir: URL, seconds: Double) throws -> Outcome {
         let out = dir.appendingPathComponent(".stdout"), err = dir.appendingPathComponent(".stderr")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = arguments
