@@ -64,7 +64,7 @@ public final class ReplayEngine {
         // Semantic caches at the root that differ only in threshold share one index.
         var hubOf: [Int: (SemanticHub, Int)] = [:]
         var bySignature: [String: [Int]] = [:]
-        for node in trie.roots where trie.steps[node].strategy == SemanticCache.name {
+        for node in trie.roots where trie.steps[node].type == SemanticCache.self {
             var values = trie.steps[node].parameters.values
             values["threshold"] = nil
             bySignature[Parameters(values).label, default: []].append(node)
@@ -84,7 +84,7 @@ public final class ReplayEngine {
             var context = base
             if let shared = hubOf[node] { context.semanticHub = shared }
             if let shared = sweepOf[node] { context.capacitySweep = shared }
-            return StrategyRegistry.named(trie.steps[node].strategy)!.init(parameters: trie.steps[node].parameters, context: context)
+            return trie.steps[node].type.init(parameters: trie.steps[node].parameters, context: context)
         }
         // Work units: a root with everything below it, and roots sharing an index or a recency stack together. Units go
         // to one worker per processor, heaviest first to the least loaded; units are independent, so the split never
@@ -101,7 +101,7 @@ public final class ReplayEngine {
             }
         }
         let weight = units.map { unit in
-            unit.flatMap(trie.subtree).reduce(0) { $0 + StrategyRegistry.named(trie.steps[$1].strategy)!.relativeCost }
+            unit.flatMap(trie.subtree).reduce(0) { $0 + trie.steps[$1].type.relativeCost }
         }
         let workers = max(1, min(max(1, units.count), options.workers ?? ProcessInfo.processInfo.activeProcessorCount))
         var assignment: [[Int]] = Array(repeating: [], count: workers)

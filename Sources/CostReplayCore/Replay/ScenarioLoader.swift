@@ -79,11 +79,11 @@ public enum ScenarioLoader {
                                 "scenario '\(name)' lists \(steps.count) strategies; at most \(maximumStrategies)")
         }
         // Each step: its type and, per parameter, the values to sweep over.
-        var stepOptions: [(String, [(String, [ParameterValue])])] = []
+        var stepOptions: [(any ReplayStrategy.Type, [(String, [ParameterValue])])] = []
         var stepLines: [ParameterLines] = []
         for step in steps {
-            let (strategyName, options, lines) = try readStep(step, path: path)
-            stepOptions.append((strategyName, options))
+            let (type, options, lines) = try readStep(step, path: path)
+            stepOptions.append((type, options))
             stepLines.append(lines)
         }
         // Counted from the parameters before anything is built: a 10^9-point grid must be refused, not expanded.
@@ -114,12 +114,12 @@ public enum ScenarioLoader {
             let label = swept.isEmpty ? name
                 : name + "[" + swept.map { "\($0.name)=\(point[$0.step][$0.name]!)" }.joined(separator: ",") + "]"
             return ScenarioPlan(scenario: name, label: label, steps: zip(stepOptions, point).map { option, values in
-                ScenarioPlan.Step(strategy: option.0, parameters: Parameters(values))
+                ScenarioPlan.Step(type: option.0, parameters: Parameters(values))
             })
         }
         for plan in plans {
             for (index, step) in plan.steps.enumerated() {
-                do { try StrategyRegistry.named(step.strategy)!.validate(step.parameters, context: context) } catch {
+                do { try step.type.validate(step.parameters, context: context) } catch {
                     let lines = stepLines[index]
                     let at = error.item.flatMap { lines.items[error.parameter]?[safe: $0] } ?? lines.parameters[error.parameter] ?? lines.step
                     let key = error.parameter + (error.item.map { "[\($0)]" } ?? "") + (error.key.map { ".\($0)" } ?? "")
@@ -137,7 +137,7 @@ public enum ScenarioLoader {
         var items: [String: [Int]] = [:]
     }
 
-    static func readStep(_ node: Node, path: String) throws(ScenarioError) -> (String, [(String, [ParameterValue])], ParameterLines) {
+    static func readStep(_ node: Node, path: String) throws(ScenarioError) -> (any ReplayStrategy.Type, [(String, [ParameterValue])], ParameterLines) {
         let name: String
         let body: Node?
         if let text = node.string {
@@ -180,7 +180,7 @@ public enum ScenarioLoader {
                 options.append((spec.name, [value]))
             }
         }
-        return (name, options, lines)
+        return (type, options, lines)
     }
 
     static func line(_ node: Node) -> Int { node.mark?.line ?? 0 }

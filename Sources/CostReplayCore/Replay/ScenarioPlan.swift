@@ -6,12 +6,20 @@ public struct ScenarioPlan: Sendable {
     public var steps: [Step]
 
     public struct Step: Sendable {
-        public var strategy: String
+        /// The strategy, resolved once when the scenario file is read.
+        public var type: any ReplayStrategy.Type
         public var parameters: Parameters
+        /// Its name in scenario files.
+        public var strategy: String { type.name }
+
+        public init(type: any ReplayStrategy.Type, parameters: Parameters) {
+            self.type = type
+            self.parameters = parameters
+        }
     }
 
     /// The strategy types in order.
-    var types: [any ReplayStrategy.Type] { steps.map { StrategyRegistry.named($0.strategy)! } }
+    var types: [any ReplayStrategy.Type] { steps.map(\.type) }
 }
 
 /// A parsed scenario file.

@@ -46,7 +46,7 @@ public enum LocalGPUValidation {
     public static func run(records: [TraceRecord], servers: [Int], pricer: Pricer, tensorParallel: Int = 2,
                            hardware: String = "h100-80gb", costs: HardwareCosts = HardwareCosts()) -> [Row] {
         let plans = servers.map { n in
-            ScenarioPlan(scenario: "local", label: "n=\(n)", steps: [.init(strategy: LocalGPU.name, parameters: Parameters([
+            ScenarioPlan(scenario: "local", label: "n=\(n)", steps: [.init(type: LocalGPU.self, parameters: Parameters([
                 "model": .text("llama2-70b"), "hardware": .text(hardware), "tensor_parallel": .number(Double(tensorParallel)),
                 "servers": .number(Double(n)), "max_batch": .number(64), "max_queue": .number(16), "tags": .list([]), "models": .list([]), "rules": .rules([]),
                 "purchase_per_gpu": .number(costs.purchasePerGPU), "rent_per_gpu_hour": .number(costs.rentPerGPUHour),

@@ -20,7 +20,7 @@ public enum SemanticBenchmark {
         let records: [TraceRecord] = (0..<count).map { index in record(index, vectors[index * dimension..<(index + 1) * dimension]) }
         let plans = thresholds.map { threshold in
             ScenarioPlan(scenario: "semantic", label: "t=\(threshold)", steps: [
-                .init(strategy: SemanticCache.name, parameters: parameters(threshold: threshold, search: search)),
+                .init(type: SemanticCache.self, parameters: parameters(threshold: threshold, search: search)),
             ])
         }
         var options = ReplayOptions()
