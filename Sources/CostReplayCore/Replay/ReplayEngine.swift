@@ -281,19 +281,19 @@ final class ChainGroup: @unchecked Sendable {
         let height = (nodes.map(\.depth).max() ?? -1) + 1
         // The request as it leaves each level of the current path, and (only for the explained request) its ledger.
         var states: [ReplayRequest] = []
-        var ledgers: [[LedgerEntry]] = Array(repeating: [], count: height)
+        var ledgers = Array(repeating: Ledger(recording: false), count: height)
         for (original, base) in batch {
             let explain = explainID == original.id
             if states.isEmpty { states = Array(repeating: original, count: height) }
-            for index in unchanged { account(original, base: base, final: original, ledger: [], explain: explain, chain: &chains[index]) }
+            for index in unchanged { account(original, base: base, final: original, ledger: Ledger(recording: explain), chain: &chains[index]) }
             for node in nodes.indices {
                 let depth = nodes[node].depth
                 states[depth] = depth == 0 ? original : states[depth - 1]
-                if explain { ledgers[depth] = depth == 0 ? [] : ledgers[depth - 1] }
+                ledgers[depth] = depth == 0 ? Ledger(recording: explain) : ledgers[depth - 1]
                 // A served request goes no further down the list.
-                if states[depth].served == nil { nodes[node].strategy.apply(&states[depth], explain: explain, ledger: &ledgers[depth]) }
+                if states[depth].served == nil { nodes[node].strategy.apply(&states[depth], ledger: &ledgers[depth]) }
                 for index in nodes[node].ends {
-                    account(original, base: base, final: states[depth], ledger: ledgers[depth], explain: explain, chain: &chains[index])
+                    account(original, base: base, final: states[depth], ledger: ledgers[depth], chain: &chains[index])
                 }
             }
         }
@@ -308,7 +308,7 @@ final class ChainGroup: @unchecked Sendable {
     }
 
     /// Adds one request, as the chain's last step left it, to the chain's sums.
-    func account(_ original: ReplayRequest, base: Money?, final request: ReplayRequest, ledger: [LedgerEntry], explain: Bool,
+    func account(_ original: ReplayRequest, base: Money?, final request: ReplayRequest, ledger: Ledger,
                  chain: inout ReplayEngine.Chain) {
         let isCall = original.kind == .llm
         let cost: Money?
@@ -350,8 +350,8 @@ final class ChainGroup: @unchecked Sendable {
                 chain.totals.latencySavedMs += Double(max(0, (original.latencyMicros ?? 0) - served.latencyMicros)) / 1000
             }
         }
-        if explain && chain.role == .full {
-            var entries = ledger
+        if ledger.isRecording && chain.role == .full {
+            var entries = ledger.entries
             let final = cost.map { MoneyFormat.plain($0, decimals: 9) } ?? "unpriced"
             let before = base.map { MoneyFormat.plain($0, decimals: 9) } ?? "unpriced"
             entries.append(LedgerEntry(strategy: "result", decision: request.served == nil ? "sent to provider" : "served",

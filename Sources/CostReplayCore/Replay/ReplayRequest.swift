@@ -171,6 +171,23 @@ extension RecordedRequest {
 }
 
 /// One decision of one strategy about one request: what `costreplay explain` lists.
+/// The levers' decisions about one request, kept only for the request `--explain` names: for every other request
+/// a note costs a branch, never a string.
+public struct Ledger: Sendable {
+    /// Whether this request's decisions are kept.
+    public let isRecording: Bool
+    public private(set) var entries: [LedgerEntry] = []
+
+    public init(recording: Bool) {
+        isRecording = recording
+    }
+
+    /// Notes one lever's decision; the texts are built only when recording.
+    public mutating func note(_ strategy: String, _ decision: @autoclosure () -> String, _ detail: @autoclosure () -> String) {
+        if isRecording { entries.append(LedgerEntry(strategy: strategy, decision: decision(), detail: detail())) }
+    }
+}
+
 public struct LedgerEntry: Sendable, Hashable, Codable {
     public var strategy: String
     public var decision: String

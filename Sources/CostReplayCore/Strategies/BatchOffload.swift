@@ -82,22 +82,20 @@ public struct BatchOffload: ReplayStrategy {
         return hours.contains { $0.contains(hour) }
     }
 
-    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+    public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, !request.isBatch else { return }
         guard eligible(request) else { return }
         counters.add("eligible")
         guard let model = request.model, pricer.catalog.find(model: model, provider: request.provider)?.hasBatchPrices == true else {
             counters.add("no_batch_rate")
-            if explain { ledger.append(.init(strategy: Self.name, decision: "pass", detail: "eligible but no batch rate is known for \(request.model ?? "its model")")) }
+            ledger.note(Self.name, "pass", "eligible but no batch rate is known for \(request.model ?? "its model")")
             return
         }
         request.isBatch = true
         counters.add("deferred")
         counters.add("expected_sla_misses", missProbability)
         counters.add("expected_delay_hours", meanDelaySeconds / 3600)
-        if explain {
-            ledger.append(.init(strategy: Self.name, decision: "deferred to batch",
-                                detail: "batch rate; P(miss deadline) = \(MoneyFormat.fixed(missProbability * 100, decimals: 2))%"))
-        }
+        ledger.note(Self.name, "deferred to batch",
+                    "batch rate; P(miss deadline) = \(MoneyFormat.fixed(missProbability * 100, decimals: 2))%")
     }
 }

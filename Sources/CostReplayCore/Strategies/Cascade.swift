@@ -52,7 +52,7 @@ public struct Cascade: ReplayStrategy {
 
     public var metrics: [String: Double] { counters.values }
 
-    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+    public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
         guard tags.isEmpty || request.tags.contains(where: tags.contains) else { return }
         let quality = request.recorded.original.quality
@@ -89,9 +89,7 @@ public struct Cascade: ReplayStrategy {
             counters.add("outcomes")
             counters.add("correct", outcome)
         }
-        if explain {
-            ledger.append(.init(strategy: Self.name, decision: escalate ? "escalated" : "answered by cheap model",
-                                detail: escalate ? "\(cheap) then \(strong); both paid" : "\(cheap) only"))
-        }
+        ledger.note(Self.name, escalate ? "escalated" : "answered by cheap model",
+                    escalate ? "\(cheap) then \(strong); both paid" : "\(cheap) only")
     }
 }

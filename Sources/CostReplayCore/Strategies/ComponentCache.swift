@@ -31,7 +31,7 @@ public struct ComponentCache: ReplayStrategy {
 
     public var metrics: [String: Double] { counters.values.merging(["evictions": Double(cache.evictions)]) { $1 } }
 
-    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+    public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, kinds.contains(request.kind.rawValue) else { return }
         guard let scopeKey = CacheParameters.scopeKey(scope, request), let input = request.promptHash ?? request.promptText.map(StableHash.hex) else {
             counters.add("no_key")
@@ -45,10 +45,10 @@ public struct ComponentCache: ReplayStrategy {
             counters.add("latency_saved_ms", Double(request.latencyMicros.map { max(0, $0 - hitLatency) } ?? 0) / 1000)
             if let cost = request.spanCost { counters.add("cost_saved_usd", cost.dollars) }
             request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
-            if explain { ledger.append(.init(strategy: Self.name, decision: "hit", detail: "\(request.name ?? "call") served from cache")) }
+            ledger.note(Self.name, "hit", "\(request.name ?? "call") served from cache")
             return
         }
         if cache.peek(key, at: now) == nil { cache.insert(key, request.endMicros ?? now, at: now, written: request.endMicros ?? now) }
-        if explain { ledger.append(.init(strategy: Self.name, decision: "miss", detail: "stored \(request.name ?? "call")")) }
+        ledger.note(Self.name, "miss", "stored \(request.name ?? "call")")
     }
 }

@@ -90,11 +90,11 @@ public struct ExactCache: ReplayStrategy {
         return nil
     }
 
-    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+    public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm else { return }
         guard let key = key(request) else {
             counters.noKey += 1
-            if explain { ledger.append(.init(strategy: Self.name, decision: "pass", detail: "no prompt text, hash or message hashes to key on")) }
+            ledger.note(Self.name, "pass", "no prompt text, hash or message hashes to key on")
             return
         }
         counters.lookups += 1
@@ -110,11 +110,11 @@ public struct ExactCache: ReplayStrategy {
                 if recorded != cachedResponse { counters.likelyFalseHits += 1 }
             }
             request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
-            if explain { ledger.append(.init(strategy: Self.name, decision: "hit", detail: "served from cache (key \(StableHash.hex(key)))")) }
+            ledger.note(Self.name, "hit", "served from cache (key \(StableHash.hex(key)))")
             return
         }
         counters.misses += 1
-        if explain { ledger.append(.init(strategy: Self.name, decision: "miss", detail: "stored under key \(StableHash.hex(key))")) }
+        ledger.note(Self.name, "miss", "stored under key \(StableHash.hex(key))")
     }
 }
 

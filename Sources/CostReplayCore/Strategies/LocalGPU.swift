@@ -95,7 +95,7 @@ public struct LocalGPU: ReplayStrategy {
     /// Server counts tried by `servers: auto`.
     public static let autoCandidates = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
 
-    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+    public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, let usage = request.usage, simulator != nil || !probes.isEmpty else { return }
         guard tags.isEmpty || request.tags.contains(where: tags.contains) else { return }
         guard models.isEmpty || request.model.map(models.contains) == true else { return }
@@ -112,12 +112,12 @@ public struct LocalGPU: ReplayStrategy {
         let local = simulator!.offer(at: Double(request.startMicros) / 1000, prompt: usage.input, output: usage.output)
         counters.add(local ? "local" : "spilled")
         guard local else {
-            if explain { ledger.append(.init(strategy: Self.name, decision: "spilled", detail: "every local queue was full")) }
+            ledger.note(Self.name, "spilled", "every local queue was full")
             return
         }
         apiCostAvoided += pricer.price(request.pricingInput).cost ?? .zero
         request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: request.latencyMicros ?? 0)
-        if explain { ledger.append(.init(strategy: Self.name, decision: "served locally", detail: "queued on the least-loaded server")) }
+        ledger.note(Self.name, "served locally", "queued on the least-loaded server")
     }
 
     /// Drains the servers and prices them over the replayed span.

@@ -152,7 +152,7 @@ public struct ModelRouter: ReplayStrategy {
         counters.add("correct", outcome)
     }
 
-    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+    public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
         defer { countOutcome(request) }
         let rule = rules.first { Self.matches($0, request) }
@@ -165,7 +165,7 @@ public struct ModelRouter: ReplayStrategy {
             counters.add("prior:\(tier):\(prior.tag ?? "*")")
         }
         guard tier != "keep", let target = tiers[tier] else {
-            if explain { ledger.append(.init(strategy: Self.name, decision: "keep", detail: "model \(request.model ?? "?") kept")) }
+            ledger.note(Self.name, "keep", "model \(request.model ?? "?") kept")
             return
         }
         guard target != request.model else { return }
@@ -182,9 +182,7 @@ public struct ModelRouter: ReplayStrategy {
         request.model = target
         request.provider = pricer.catalog.find(model: target, provider: nil)?.provider
         counters.add("routed")
-        if explain {
-            ledger.append(.init(strategy: Self.name, decision: "routed to \(tier)",
-                                detail: "\(from) → \(target)" + (rule == nil ? " (default tier)" : "")))
-        }
+        ledger.note(Self.name, "routed to \(tier)",
+                    "\(from) → \(target)" + (rule == nil ? " (default tier)" : ""))
     }
 }

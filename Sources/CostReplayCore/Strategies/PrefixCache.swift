@@ -67,14 +67,14 @@ public struct PrefixCache: ReplayStrategy {
         }
     }
 
-    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+    public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
         let blocks = blocks(request, input: usage.input)
         counters.add("requests")
         counters.add("input_tokens", Double(usage.input))
         guard !blocks.isEmpty else {
             counters.add("no_prefix_structure")
-            if explain { ledger.append(.init(strategy: Self.name, decision: "pass", detail: "no block hashes or message hashes")) }
+            ledger.note(Self.name, "pass", "no block hashes or message hashes")
             return
         }
         let now = request.startMicros
@@ -105,10 +105,8 @@ public struct PrefixCache: ReplayStrategy {
         }
         counters.add("cache_read_tokens", Double(read))
         request.usage = usage
-        if explain {
-            ledger.append(.init(strategy: Self.name, decision: read > 0 ? "prefix hit" : "prefix miss",
-                                detail: "\(read) of \(usage.input) input tokens read from cache, \(written) written"))
-        }
+        ledger.note(Self.name, read > 0 ? "prefix hit" : "prefix miss",
+                    "\(read) of \(usage.input) input tokens read from cache, \(written) written")
     }
 
     func chargesWrites(_ request: ReplayRequest) -> Bool {

@@ -25,7 +25,7 @@ public struct PromptChange: ReplayStrategy {
     public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool { true }
     public var metrics: [String: Double] { counters.values }
 
-    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+    public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
         guard tags.isEmpty || request.tags.contains(where: tags.contains) else { return }
         var delta = addTokens
@@ -44,6 +44,6 @@ public struct PromptChange: ReplayStrategy {
         request.usage = usage
         counters.add("changed")
         counters.add("input_tokens_added", Double(delta))
-        if explain { ledger.append(.init(strategy: Self.name, decision: "re-priced", detail: "input \(delta >= 0 ? "+" : "")\(delta) tokens")) }
+        ledger.note(Self.name, "re-priced", "input \(delta >= 0 ? "+" : "")\(delta) tokens")
     }
 }

@@ -9,8 +9,8 @@ public protocol ReplayStrategy {
     static var summary: String { get }
     static var parameters: [ParameterSpec] { get }
     init(parameters: Parameters, context: StrategyContext)
-    /// Sees one request. Append a ledger entry only when `explain` is true (it costs a string).
-    mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry])
+    /// Sees one request, noting its decision in `ledger` (kept only for the request `--explain` names).
+    mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger)
     /// Sees the next batch of requests before they are replayed one by one (for look-ahead work
     /// that must not change any decision).
     mutating func prepare(_ batch: [ReplayRequest])

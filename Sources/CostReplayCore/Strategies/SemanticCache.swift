@@ -134,11 +134,11 @@ public struct SemanticCache: ReplayStrategy {
         counters.values.merging(["evictions": Double(lifetimes.evictions), "expirations": Double(lifetimes.expirations)]) { $1 }
     }
 
-    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+    public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm else { return }
         guard let (partitionKey, query) = hub.resolve(request) else {
             counters.add("no_embedding")
-            if explain { ledger.append(.init(strategy: Self.name, decision: "pass", detail: "no embedding and no prompt text")) }
+            ledger.note(Self.name, "pass", "no embedding and no prompt text")
             return
         }
         counters.add("lookups")
@@ -168,19 +168,14 @@ public struct SemanticCache: ReplayStrategy {
             let saved = request.latencyMicros.map { max(0, $0 - hitLatency) } ?? 0
             counters.add("latency_saved_ms", Double(saved) / 1000)
             request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
-            if explain {
-                ledger.append(.init(strategy: Self.name, decision: "hit", detail: "similarity \(best.score) ≥ \(threshold)"))
-            }
+            ledger.note(Self.name, "hit", "similarity \(best.score) ≥ \(threshold)")
             return
         }
         counters.add("misses")
         // The look-ahead pass skips entries below the threshold, so the ledger asks for the exact nearest.
-        let shown = explain ? hub.exactNearest(member: member, partition: partitionKey, query: query, now: now) : nil
+        let shown = ledger.isRecording ? hub.exactNearest(member: member, partition: partitionKey, query: query, now: now) : nil
         store(request, partition: partitionKey, query: query)
-        if explain {
-            let detail = shown.map { "best similarity \($0.score) < \(threshold); stored" } ?? "nothing cached yet; stored"
-            ledger.append(.init(strategy: Self.name, decision: "miss", detail: detail))
-        }
+        ledger.note(Self.name, "miss", shown.map { "best similarity \($0.score) < \(threshold); stored" } ?? "nothing cached yet; stored")
     }
 
     /// Caches the request's response under its vector.

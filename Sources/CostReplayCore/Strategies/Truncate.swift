@@ -87,7 +87,7 @@ public struct Truncate: ReplayStrategy {
         }
     }
 
-    public mutating func apply(_ request: inout ReplayRequest, explain: Bool, ledger: inout [LedgerEntry]) {
+    public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage, !request.messages.isEmpty else { return }
         let messages = request.messages
         counters.add("requests")
@@ -128,9 +128,7 @@ public struct Truncate: ReplayStrategy {
         counters.add("truncated")
         counters.add("dropped_messages", Double(drop.count))
         counters.add("input_tokens_removed", Double(before - usage.input))
-        if explain {
-            ledger.append(.init(strategy: Self.name, decision: "truncated",
-                                detail: "\(drop.count) messages dropped, input \(before) → \(usage.input) tokens"))
-        }
+        ledger.note(Self.name, "truncated",
+                    "\(drop.count) messages dropped, input \(before) → \(usage.input) tokens")
     }
 }

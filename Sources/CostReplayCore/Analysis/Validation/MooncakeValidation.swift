@@ -45,10 +45,10 @@ public enum MooncakeValidation {
             var cache = PrefixCache(parameters: Parameters(["ttl": .number(ttl), "min_tokens": .number(minimum),
                                                             "capacity_blocks": .number(0), "write_premium": .text("never"),
                                                             "scope": .text("global")]), context: context)
-            var ledger: [LedgerEntry] = []
+            var ledger = Ledger(recording: false)
             for request in requests {
                 var copy = request
-                cache.apply(&copy, explain: false, ledger: &ledger)
+                cache.apply(&copy, ledger: &ledger)
             }
             let m = cache.metrics
             return Row(label: label, requests: requests.count, inputTokens: m["input_tokens"] ?? 0,

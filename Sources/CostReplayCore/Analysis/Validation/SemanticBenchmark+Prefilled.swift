@@ -32,12 +32,12 @@ public final class PrefilledSemanticCache {
     /// Looks up the next vectors in batches of the engine's size (each batch prepared first, as the engine does).
     public func lookUp(_ vectors: ArraySlice<Float>) -> Counts {
         let before = cache.metrics
-        var ledger: [LedgerEntry] = []
+        var ledger = Ledger(recording: false)
         let all = requests(vectors)
         for start in stride(from: 0, to: all.count, by: ReplayEngine.batchSize) {
             var batch = Array(all[start..<min(all.count, start + ReplayEngine.batchSize)])
             cache.prepare(batch)
-            for index in batch.indices { cache.apply(&batch[index], explain: false, ledger: &ledger) }
+            for index in batch.indices { cache.apply(&batch[index], ledger: &ledger) }
         }
         let after = cache.metrics
         func delta(_ name: String) -> Int { Int((after[name] ?? 0) - (before[name] ?? 0)) }
