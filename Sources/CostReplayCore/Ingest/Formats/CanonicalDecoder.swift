@@ -15,8 +15,9 @@ public struct CanonicalDecoder: JSONRecordDecoder {
         var quality, attributes: JSONValue?
 
         init(_ v: JSONValue) {
-            v.forEachMember { key, value in
-                guard let index = Self.index[key] else { return }
+            let keys = Self.keys
+            v.forEachMemberKey { key, value in
+                guard let index = keys.position(of: key) else { return }
                 switch index {
                 case 0: id = value
                 case 1: kind = value
@@ -61,11 +62,10 @@ public struct CanonicalDecoder: JSONRecordDecoder {
             }
         }
 
-        /// One hash lookup and a jump per member instead of a chain of string comparisons;
-        /// positions match the cases above.
-        static let index: [String: Int] = Dictionary(uniqueKeysWithValues: [
+        /// Positions match the cases above.
+        static let keys = KeyTable([
             "id", "kind", "format", "trace_id", "parent_id", "session_id", "user_id", "tenant_id", "name", "operation", "tags", "start", "end", "first_token", "provider", "model", "request_model", "service_tier", "batch", "cache_hit", "input_tokens", "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "billed_cost", "billed_cost_source", "prompt", "response", "prompt_hash", "response_hash", "messages", "prefix_hashes", "prefix_block_tokens", "embedding", "quality", "attributes",
-        ].enumerated().map { ($1, $0) })
+        ])
     }
 
     public mutating func decode(_ v: JSONValue, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
