@@ -120,13 +120,13 @@ extension Ingestor {
         guard case .decoded(var output, let location, let raw, let index) = item, !output.records.isEmpty else {
             return batch.entries.append(.item(item))
         }
-        for var record in output.records {
-            applyDefaults(&record)
-            do { try Normalise.validate(record) } catch {
+        for i in output.records.indices {  // in place: a copy of each record costs a retain and release per field
+            applyDefaults(&output.records[i])
+            do { try Normalise.validate(output.records[i]) } catch {
                 batch.entries.append(.item(.rejected(location, error, raw: raw, item: index)))
                 continue
             }
-            batch.entries.append(.row(batch.rows.append(record, source: location), location, raw: raw, item: index))
+            batch.entries.append(.row(batch.rows.append(output.records[i], source: location), location, raw: raw, item: index))
         }
         output.records = []
         if !output.isEmpty { batch.entries.append(.item(.decoded(output, location, raw: raw, item: index))) }

@@ -56,7 +56,7 @@ struct RequestRows {
         text(r.tenantID)
         text(r.name)
         text(r.operation)
-        text(r.tags.isEmpty ? nil : JSONText.array(r.tags))
+        jsonStrings(r.tags)
         integer(r.startMicros)
         integer(r.endMicros)
         integer(r.firstTokenMicros)
@@ -93,6 +93,26 @@ struct RequestRows {
         guard var value else { return cells.append(.null) }
         let start = bytes.count
         value.withUTF8 { bytes.append(contentsOf: $0) }
+        cells.append(.text(start: start, count: bytes.count - start))
+    }
+
+    /// A list of strings as JSON text, the bytes of ``JSONText/array(_:)``, written in place; an empty list is null.
+    private mutating func jsonStrings(_ items: [String]) {
+        guard !items.isEmpty else { return cells.append(.null) }
+        let start = bytes.count
+        bytes.append(UInt8(ascii: "["))
+        for (position, item) in items.enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            var item = item
+            if JSONText.needsEscaping(item) {  // rare: take the quoting path
+                bytes.append(contentsOf: JSONText.quote(item).utf8)
+            } else {
+                bytes.append(UInt8(ascii: "\""))
+                item.withUTF8 { bytes.append(contentsOf: $0) }
+                bytes.append(UInt8(ascii: "\""))
+            }
+        }
+        bytes.append(UInt8(ascii: "]"))
         cells.append(.text(start: start, count: bytes.count - start))
     }
 
