@@ -4,7 +4,7 @@ import CSQLite
 ///
 /// Every column of a record (tags, quality and messages as JSON text, vectors as blobs) is encoded where the record
 /// is decoded, into one byte buffer per batch; the writer binds each value in place (`SQLITE_STATIC`) with no
-/// per-row copy, allocation or free. Columns are in ``Schema/insertRequest`` order.
+/// per-row copy, allocation or free. Columns are in ``Schema/requestColumns`` order.
 struct RequestRows {
     /// One bound value; text and blobs are ranges of ``bytes``.
     enum Cell {
@@ -15,7 +15,7 @@ struct RequestRows {
         case blob(start: Int, count: Int)
     }
 
-    static let columnCount = 40
+    static let columnCount = Schema.requestColumns.count
     private(set) var cells: [Cell] = []
     private(set) var bytes: [UInt8] = []
     /// Each row's ``StableHash`` of its id, for a bulk load's ``SeenIDs``.
@@ -84,6 +84,7 @@ struct RequestRows {
         text(r.quality.isEmpty ? nil : RequestColumns.encodeQuality(r.quality))
         text(r.attributes.isEmpty ? nil : RequestColumns.encodeAttributes(r.attributes))
         integer(r.cacheHit ? 1 : 0)
+        assert(cells.count == count * Self.columnCount, "one cell per column of Schema.requestColumns")
         return count - 1
     }
 

@@ -37,4 +37,17 @@ import Testing
         #expect(rows.real(row: 0, column: 27) == 0.25)
         #expect(rows.idHashes == [StableHash.hash("a"), StableHash.hash("bb")])
     }
+
+    @Test func aRowHasOneCellPerColumnTheInsertBinds() throws {
+        var record = TraceRecord(id: "x")
+        record.tags = ["t"]
+        let rows = RequestRows(record, source: nil)
+        #expect(rows.cells.count == Schema.requestColumns.count)
+        #expect(Schema.insertRequest.filter { $0 == "?" }.count == Schema.requestColumns.count)
+        #expect(rows.string(row: 0, column: Schema.requestColumns.firstIndex(of: "tags")!) == #"["t"]"#)
+        for (field, column, _) in RequestWriter.comparedFields {
+            let name = Schema.requestColumns[column]
+            #expect(name.hasPrefix(field == "start" ? "start_us" : field), "compared field \(field) reads column \(name)")
+        }
+    }
 }
