@@ -22,7 +22,8 @@ echo "cores: $(nproc); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 trace="$out/synth-$n.jsonl"
 [ -f "$trace" ] || "$bin" synth --requests "$n" --compact --seed 7 --out "$trace"
-[ -f "$out/replay-$n.db" ] || "$bin" ingest "$trace" --db "$out/replay-$n.db" >/dev/null
+# (b) times its own ingests; only (a) reads this store
+if [[ $sections == *a* ]] && [ ! -f "$out/replay-$n.db" ]; then "$bin" ingest "$trace" --db "$out/replay-$n.db" >/dev/null; fi
 
 # time LABEL COMMAND...: appends "LABEL wall cpu peakKB" to $out/times.txt and prints it (on fd 3: the command's
 # own output may be redirected)

@@ -52,8 +52,7 @@ extension Ingestor {
                 throw error
             }
         }
-        var batch: [IngestItem] = []
-        batch.reserveCapacity(Self.batchSize)
+        var batch = IngestBatch(capacity: Self.batchSize)
         var sinceProgress = 0
         do {
             try reader.forEachLine { number, bytes, terminated in
@@ -66,11 +65,11 @@ extension Ingestor {
                 if Self.isBlank(bytes) { return }
                 // A byte-order mark may start any line (files concatenated from several exports).
                 let line = FormatSniffer.dropBOM(bytes)
-                batch.append(Self.decodeLine(line, number: number, terminated: terminated, path: path, parser: parser,
-                                             prefix: prefix, decoder: &decoder))
-                if batch.count >= Self.batchSize {
+                prepare(Self.decodeLine(line, number: number, terminated: terminated, path: path, parser: parser,
+                                        prefix: prefix, decoder: &decoder), into: &batch)
+                if batch.entries.count >= Self.batchSize || batch.rows.bytes.count >= Self.batchBytes {
                     queue.push(batch)
-                    batch.removeAll(keepingCapacity: true)
+                    batch = IngestBatch(capacity: Self.batchSize)
                 }
             }
         } catch is StopReading {
@@ -87,6 +86,8 @@ extension Ingestor {
     }
 
     static let batchSize = 2048
+    /// Encoded bytes after which a batch is handed over early (records with long texts), bounding memory.
+    static let batchBytes = 32 << 20
 
     /// Parses and decodes one line into a work item for the writer.
     static func decodeLine<D: JSONRecordDecoder>(
@@ -112,12 +113,34 @@ extension Ingestor {
         return .decoded(output, location, raw: raw, item: 0)
     }
 
+    /// Applies the defaults, validates and encodes the records of one decoded item on the decoding thread, so the
+    /// writer only binds; what the item holds besides records follows them, in the order ``store(_:location:raw:item:)``
+    /// keeps.
+    func prepare(_ item: IngestItem, into batch: inout IngestBatch) {
+        guard case .decoded(var output, let location, let raw, let index) = item, !output.records.isEmpty else {
+            return batch.entries.append(.item(item))
+        }
+        for i in output.records.indices {  // in place: a copy of each record costs a retain and release per field
+            applyDefaults(&output.records[i])
+            do { try Normalise.validate(output.records[i]) } catch {
+                batch.entries.append(.item(.rejected(location, error, raw: raw, item: index)))
+                continue
+            }
+            batch.entries.append(.row(batch.rows.append(output.records[i], source: location), location, raw: raw, item: index))
+        }
+        output.records = []
+        if !output.isEmpty { batch.entries.append(.item(.decoded(output, location, raw: raw, item: index))) }
+    }
+
     /// Writes one batch: the writer thread's side of the pipeline.
-    func consume(_ batch: [IngestItem]) throws(StoreError) {
-        for item in batch {
-            switch item {
-            case let .decoded(output, location, raw, index): try store(output, location: location, raw: raw, item: index)
-            case let .rejected(location, error, raw, index): try reject(location, error, raw: raw, item: index)
+    func consume(_ batch: IngestBatch) throws(StoreError) {
+        for entry in batch.entries {
+            switch entry {
+            case let .row(row, location, raw, index):
+                try tally(writer.write(row: row, of: batch.rows), at: location, raw: raw, item: index,
+                          id: batch.rows.string(row: row, column: 0) ?? "")
+            case let .item(.decoded(output, location, raw, index)): try store(output, location: location, raw: raw, item: index)
+            case let .item(.rejected(location, error, raw, index)): try reject(location, error, raw: raw, item: index)
             }
         }
     }
@@ -146,7 +169,7 @@ extension Ingestor {
                 countsByPath[location.file, default: IngestCounts()].read += 1
                 countsByPath[location.file]!.duplicates += 1
             case let .conflict(field, stored, found):
-                try reject(location, Self.conflict(record, field, stored, found), raw: raw, item: item)
+                try reject(location, Self.conflict(id: record.id, field, stored, found), raw: raw, item: item)
             }
         }
         for place in output.foldedLines {
@@ -162,29 +185,41 @@ extension Ingestor {
 
     func store(_ record: TraceRecord, at location: SourceLocation, raw: String?, item: Int) throws(StoreError) {
         var record = record
-        if record.kind == .llm {
-            if record.model == nil { record.model = options.defaultModel }
-            if record.provider == nil { record.provider = options.defaultProvider }
-        }
+        applyDefaults(&record)
         do { try Normalise.validate(record) } catch {
             try reject(location, error, raw: raw, item: item)
             return
         }
-        switch try writer.write(record, source: location) {
-        case .stored:
-            countsByPath[location.file, default: IngestCounts()].read += 1
-            countsByPath[location.file]!.stored += 1
-        case .duplicate:
-            countsByPath[location.file, default: IngestCounts()].read += 1
-            countsByPath[location.file]!.duplicates += 1
+        try tally(writer.write(record, source: location), at: location, raw: raw, item: item, id: record.id)
+    }
+
+    /// The model and provider the options give calls whose source names none.
+    func applyDefaults(_ record: inout TraceRecord) {
+        guard record.kind == .llm else { return }
+        if record.model == nil { record.model = options.defaultModel }
+        if record.provider == nil { record.provider = options.defaultProvider }
+    }
+
+    /// Counts what became of a record given to the writer; a conflict is rejected.
+    func tally(_ outcome: RequestWriter.Outcome, at location: SourceLocation, raw: String?, item: Int, id: @autoclosure () -> String) throws(StoreError) {
+        switch outcome {
+        case .stored: Self.counted(&countsByPath[location.file, default: IngestCounts()], stored: true)
+        case .duplicate: Self.counted(&countsByPath[location.file, default: IngestCounts()], stored: false)
         case let .conflict(field, stored, found):
-            try reject(location, Self.conflict(record, field, stored, found), raw: raw, item: item)
+            try reject(location, Self.conflict(id: id(), field, stored, found), raw: raw, item: item)
         }
     }
 
+    /// One record read and stored or found stored (one hash of the path per record: this runs once a row).
+    @inline(__always)
+    static func counted(_ counts: inout IngestCounts, stored: Bool) {
+        counts.read += 1
+        if stored { counts.stored += 1 } else { counts.duplicates += 1 }
+    }
+
     /// The same id stored before with other content: a rejection, never a silent duplicate.
-    static func conflict(_ record: TraceRecord, _ field: String, _ stored: String, _ found: String) -> RecordError {
-        RecordError(field: "id", "id '\(record.id.prefix(80))' is already stored with another \(field) (stored \(stored.prefix(40)), here \(found.prefix(40))); ids must be unique")
+    static func conflict(id: String, _ field: String, _ stored: String, _ found: String) -> RecordError {
+        RecordError(field: "id", "id '\(id.prefix(80))' is already stored with another \(field) (stored \(stored.prefix(40)), here \(found.prefix(40))); ids must be unique")
     }
 
     func reject(_ location: SourceLocation, _ error: RecordError, raw: String?, item: Int = 0) throws(StoreError) {

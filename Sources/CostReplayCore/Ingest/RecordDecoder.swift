@@ -14,6 +14,12 @@ public struct DecodeOutput {
     /// Reasons of rejections from earlier ingests that this input settles; they are removed.
     public var settledReasons: [String] = []
     public init() {}
+
+    /// True when the decoder produced nothing at all.
+    var isEmpty: Bool {
+        records.isEmpty && itemErrors.isEmpty && placedErrors.isEmpty && placedRecords.isEmpty && mergedRecords.isEmpty
+            && foldedLines.isEmpty && settledReasons.isEmpty
+    }
 }
 
 /// Decodes one JSON source record (a JSONL line or an element of a JSON array).

@@ -33,7 +33,9 @@ public enum StoreIngest {
             return (store, try ingestor.ingest(paths: paths))
         }
         let loading = loadingPath(for: path)
-        unlink(loading)
+        let claim = try LoadingFile.claim(loading, for: path)
+        // Closed last: the lock must outlive SQLite's connection and the unlink or link of the name.
+        defer { claim.release() }
         let summary: IngestSummary
         do {
             summary = try load(paths, into: loading, options: options, progress: progress, failAfterRecords: failAfterRecords)

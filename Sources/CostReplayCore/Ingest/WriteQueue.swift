@@ -6,6 +6,22 @@ enum IngestItem: @unchecked Sendable {
     case rejected(SourceLocation, RecordError, raw: String?, item: Int)
 }
 
+/// Work items in input order with the rows the decoding thread encoded for them, handed to the writing thread.
+struct IngestBatch: @unchecked Sendable {
+    enum Entry {
+        /// A record ready to store: row `row` of ``rows``.
+        case row(Int, SourceLocation, raw: String?, item: Int)
+        case item(IngestItem)
+    }
+    var entries: [Entry] = []
+    var rows = RequestRows()
+
+    init(capacity: Int) {
+        entries.reserveCapacity(capacity)
+        rows.reserve(rows: capacity)
+    }
+}
+
 /// A bounded FIFO of item batches between the decoding thread and the store-writing thread.
 ///
 /// Ingest is two-stage on purpose: parsing and decoding take about as long as SQLite's inserts,
@@ -13,7 +29,7 @@ enum IngestItem: @unchecked Sendable {
 /// the same as a single-threaded run.
 final class WriteQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private var batches: [[IngestItem]] = []
+    private var batches: [IngestBatch] = []
     private var closed = false
     private(set) var aborted = false
     let capacity: Int
@@ -22,7 +38,7 @@ final class WriteQueue: @unchecked Sendable {
 
     /// Blocks while the queue is full; returns false when the consumer gave up.
     @discardableResult
-    func push(_ batch: [IngestItem]) -> Bool {
+    func push(_ batch: IngestBatch) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while batches.count >= capacity && !aborted { condition.wait() }
@@ -33,7 +49,7 @@ final class WriteQueue: @unchecked Sendable {
     }
 
     /// The next batch, or nil once the producer closed the queue and it is empty.
-    func pop() -> [IngestItem]? {
+    func pop() -> IngestBatch? {
         condition.lock()
         defer { condition.unlock() }
         while batches.isEmpty && !closed { condition.wait() }

@@ -1,48 +1,6 @@
-/// The mapping between ``TraceRecord`` fields and the columns of `requests`.
+/// Reading ``TraceRecord`` fields back from the columns of `requests` (``RequestRows`` writes them), and the JSON
+/// text of the columns that hold lists and objects.
 enum RequestColumns {
-    static func bind(_ r: TraceRecord, source: SourceLocation?, to s: SQLiteStatement) {
-        s.bind(1, r.id)
-        s.bind(2, r.kind.rawValue)
-        s.bind(3, r.format)
-        s.bind(4, source?.file)
-        s.bind(5, source.map { Int64($0.line) })
-        s.bind(6, r.traceID)
-        s.bind(7, r.parentID)
-        s.bind(8, r.sessionID)
-        s.bind(9, r.userID)
-        s.bind(10, r.tenantID)
-        s.bind(11, r.name)
-        s.bind(12, r.operation)
-        s.bind(13, r.tags.isEmpty ? nil : JSONText.array(r.tags))
-        s.bind(14, r.startMicros)
-        s.bind(15, r.endMicros)
-        s.bind(16, r.firstTokenMicros)
-        s.bind(17, r.provider)
-        s.bind(18, r.model)
-        s.bind(19, r.requestModel)
-        s.bind(20, r.serviceTier)
-        s.bind(21, Int64(r.isBatch ? 1 : 0))
-        s.bind(22, r.usage?.input)
-        s.bind(23, r.usage?.cacheRead)
-        s.bind(24, r.usage?.cacheWrite5m)
-        s.bind(25, r.usage?.cacheWrite1h)
-        s.bind(26, r.usage?.output)
-        s.bind(27, r.usage?.reasoning)
-        s.bind(28, r.billedCost?.dollars)
-        s.bind(29, r.billedCostSource)
-        s.bind(30, r.promptText)
-        s.bind(31, r.responseText)
-        s.bind(32, r.promptHash)
-        s.bind(33, r.responseHash)
-        s.bind(34, r.messages.isEmpty ? nil : encodeMessages(r.messages))
-        s.bind(35, blob: r.prefixHashes.isEmpty ? nil : int64Blob(r.prefixHashes))
-        s.bind(36, r.prefixBlockTokens.map(Int64.init))
-        s.bind(37, blob: r.embedding.isEmpty ? nil : floatBlob(r.embedding))
-        s.bind(38, r.quality.isEmpty ? nil : encodeQuality(r.quality))
-        s.bind(39, r.attributes.isEmpty ? nil : encodeAttributes(r.attributes))
-        s.bind(40, Int64(r.cacheHit ? 1 : 0))
-    }
-
     /// Reads a row selected with ``Schema/selectColumns``.
     static func record(from s: SQLiteStatement, parser: JSONParser) -> (TraceRecord, SourceLocation?) {
         var r = TraceRecord(id: s.string(0) ?? "")

@@ -14,18 +14,17 @@ struct SeenIDs {
 }
 
 extension RequestWriter {
-    /// Stores one record into a bulk load, or says why not: the same outcomes as the unique index gives.
-    func writeBulk(_ record: TraceRecord, source: SourceLocation?) throws(StoreError) -> Outcome {
-        let hash = StableHash.hash(record.id)
-        if let row = seenIDs!.rows[hash] {
-            if let outcome = try outcome(record, storedAt: row) { return outcome }
+    /// Stores one row into a bulk load, or says why not: the same outcomes as the unique index gives.
+    func writeBulk(row: Int, of rows: RequestRows) throws(StoreError) -> Outcome {
+        let hash = rows.idHashes[row]
+        let seen = seenIDs!.rows[hash]
+        if let stored = seen {
+            if let outcome = try outcome(row: row, of: rows, storedAt: stored) { return outcome }
             // Another id with the same hash: this id may still be stored, found by a scan (no index yet).
-            if let outcome = try compareWithStored(record) { return outcome }
+            if let outcome = try compareWithStored(row: row, of: rows) { return outcome }
         }
-        RequestColumns.bind(record, source: source, to: insert)
-        try insert.step()
-        insert.reset()
-        if seenIDs!.rows[hash] == nil { seenIDs!.rows[hash] = store.database.lastInsertRowID }
+        try rows.insert(row: row, with: insert)
+        if seen == nil { seenIDs!.rows[hash] = store.database.lastInsertRowID }
         if let limit = failAfterRecords, seenIDs!.rows.count >= limit {
             throw StoreError.sql(path: store.database.path, reason: "failure injected after \(limit) records")
         }
@@ -34,11 +33,11 @@ extension RequestWriter {
     }
 
     /// The outcome against the row `rowid`, or nil when that row holds another id.
-    private func outcome(_ record: TraceRecord, storedAt rowid: Int64) throws(StoreError) -> Outcome? {
+    private func outcome(row: Int, of rows: RequestRows, storedAt rowid: Int64) throws(StoreError) -> Outcome? {
         let s = seenIDs!.byRow
         defer { s.reset() }
         s.bind(1, rowid)
-        guard try s.step(), s.string(11) == record.id else { return nil }
-        return Self.compare(record, with: s)
+        guard try s.step(), s.string(11) == rows.string(row: row, column: 0) else { return nil }
+        return Self.compare(row: row, of: rows, with: s)
     }
 }

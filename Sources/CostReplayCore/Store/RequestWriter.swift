@@ -35,59 +35,61 @@ public final class RequestWriter {
 
     /// Stores one record, or says why not.
     public func write(_ record: TraceRecord, source: SourceLocation?) throws(StoreError) -> Outcome {
-        try beginIfNeeded()
-        if seenIDs != nil { return try writeBulk(record, source: source) }
-        RequestColumns.bind(record, source: source, to: insert)
-        try insert.step()
-        let stored = store.database.changes > 0
-        insert.reset()
-        try countAndMaybeCommit()
-        return stored ? .stored : try compareWithStored(record) ?? .duplicate
+        try write(row: 0, of: RequestRows(record, source: source))
     }
 
-    /// Columns that decide a request's cost and place, as ``compare(_:with:)`` reads them.
+    /// Stores one encoded row, or says why not.
+    func write(row: Int, of rows: RequestRows) throws(StoreError) -> Outcome {
+        try beginIfNeeded()
+        if seenIDs != nil { return try writeBulk(row: row, of: rows) }
+        try rows.insert(row: row, with: insert)
+        let stored = store.database.changes > 0
+        try countAndMaybeCommit()
+        return stored ? .stored : try compareWithStored(row: row, of: rows) ?? .duplicate
+    }
+
+    /// Columns that decide a request's cost and place, as ``compare(row:of:with:)`` reads them.
     static let comparedColumns = """
         kind, start_us, provider, model, input_tokens, cache_read_tokens, cache_write_5m_tokens,
         cache_write_1h_tokens, output_tokens, reasoning_tokens, billed_cost_usd, id
         """
 
     /// The outcome against the row stored under the same id, or nil when none is.
-    func compareWithStored(_ r: TraceRecord) throws(StoreError) -> Outcome? {
+    func compareWithStored(row: Int, of rows: RequestRows) throws(StoreError) -> Outcome? {
         if selectStored == nil {
             selectStored = try store.database.prepare("SELECT \(Self.comparedColumns) FROM requests WHERE id = ?")
         }
         let s = selectStored!
         defer { s.reset() }
-        s.bind(1, r.id)
+        s.bind(1, rows.string(row: row, column: 0))
         guard try s.step() else { return nil }
-        return Self.compare(r, with: s)
+        return Self.compare(row: row, of: rows, with: s)
     }
 
     /// The fields that decide a request's cost and place, compared with a stored row selected with
-    /// ``comparedColumns``.
-    static func compare(_ r: TraceRecord, with s: SQLiteStatement) -> Outcome {
-        func text(_ value: String?) -> String { value ?? "null" }
-        func number(_ value: Int64?) -> String { value.map(String.init) ?? "null" }
-        let u = r.usage
-        let pairs: [(String, String, String)] = [
-            ("kind", text(s.string(0)), r.kind.rawValue),
-            ("start", number(s.optionalInt64(1)), number(r.startMicros)),
-            ("provider", text(s.string(2)), text(r.provider)),
-            ("model", text(s.string(3)), text(r.model)),
-            ("input_tokens", number(s.optionalInt64(4)), number(u?.input)),
-            ("cache_read_tokens", number(s.optionalInt64(5)), number(u.map(\.cacheRead))),
-            ("cache_write_5m_tokens", number(s.optionalInt64(6)), number(u.map(\.cacheWrite5m))),
-            ("cache_write_1h_tokens", number(s.optionalInt64(7)), number(u.map(\.cacheWrite1h))),
-            ("output_tokens", number(s.optionalInt64(8)), number(u?.output)),
-            ("reasoning_tokens", number(s.optionalInt64(9)), number(u.map(\.reasoning))),
-            ("billed_cost", s.optionalDouble(10).map { "\($0)" } ?? "null", r.billedCost.map { "\($0.dollars)" } ?? "null"),
-        ]
-        for (field, stored, found) in pairs where stored != found {
-            return .conflict(field: field, stored: field == "start" ? (s.optionalInt64(1).map(Timestamp.iso) ?? stored) : stored,
-                             found: field == "start" ? (r.startMicros.map(Timestamp.iso) ?? found) : found)
+    /// ``comparedColumns``; both sides are column values, so they compare as stored.
+    static func compare(row: Int, of rows: RequestRows, with s: SQLiteStatement) -> Outcome {
+        for (position, (field, column, isText)) in comparedFields.enumerated() {
+            let stored = Int32(position)
+            let (a, b) = isText
+                ? (s.string(stored) ?? "null", rows.string(row: row, column: column) ?? "null")
+                : (s.optionalInt64(stored).map(String.init) ?? "null", rows.integer(row: row, column: column).map(String.init) ?? "null")
+            guard a != b else { continue }
+            guard field == "start" else { return .conflict(field: field, stored: a, found: b) }
+            return .conflict(field: field, stored: s.optionalInt64(stored).map(Timestamp.iso) ?? a,
+                             found: rows.integer(row: row, column: column).map(Timestamp.iso) ?? b)
         }
-        return .duplicate
+        let stored = s.optionalDouble(10).map { "\($0)" } ?? "null"
+        let found = rows.real(row: row, column: 27).map { "\($0)" } ?? "null"
+        return stored == found ? .duplicate : .conflict(field: "billed_cost", stored: stored, found: found)
     }
+
+    /// The first ten of ``comparedColumns``: the name a conflict gives, the column in ``RequestRows``, text or not.
+    static let comparedFields: [(field: String, column: Int, isText: Bool)] = [
+        ("kind", 1, true), ("start", 13, false), ("provider", 16, true), ("model", 17, true), ("input_tokens", 21, false),
+        ("cache_read_tokens", 22, false), ("cache_write_5m_tokens", 23, false), ("cache_write_1h_tokens", 24, false),
+        ("output_tokens", 25, false), ("reasoning_tokens", 26, false),
+    ]
 
     public func write(_ rejection: Rejection) throws(StoreError) {
         try beginIfNeeded()

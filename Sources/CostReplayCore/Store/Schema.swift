@@ -84,23 +84,21 @@ enum Schema {
         "CREATE INDEX IF NOT EXISTS requests_trace ON requests(trace_id)",
     ]
 
-    /// The insert whose parameters ``RequestWriter`` binds, in this order.
-    static let insertRequest = """
-        INSERT OR IGNORE INTO requests (
-            id, kind, format, source_file, source_line, trace_id, parent_id, session_id, user_id, tenant_id,
-            name, operation, tags, start_us, end_us, first_token_us, provider, model, request_model, service_tier,
-            is_batch, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
-            output_tokens, reasoning_tokens, billed_cost_usd, billed_cost_source, prompt_text, response_text,
-            prompt_hash, response_hash, messages, prefix_hashes, prefix_block_tokens, embedding, quality, attributes, cache_hit
-        ) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-        """
+    /// The columns of `requests` a record fills, in the order ``RequestRows`` encodes them, ``RequestColumns`` reads
+    /// them and the insert binds them: written once here.
+    static let requestColumns = [
+        "id", "kind", "format", "source_file", "source_line", "trace_id", "parent_id", "session_id", "user_id", "tenant_id",
+        "name", "operation", "tags", "start_us", "end_us", "first_token_us", "provider", "model", "request_model",
+        "service_tier", "is_batch", "input_tokens", "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens",
+        "output_tokens", "reasoning_tokens", "billed_cost_usd", "billed_cost_source", "prompt_text", "response_text",
+        "prompt_hash", "response_hash", "messages", "prefix_hashes", "prefix_block_tokens", "embedding", "quality",
+        "attributes", "cache_hit",
+    ]
+
+    /// The insert ``RequestRows`` binds, one parameter per column of ``requestColumns``.
+    static let insertRequest = "INSERT OR IGNORE INTO requests (\(selectColumns)) VALUES ("
+        + Array(repeating: "?", count: requestColumns.count).joined(separator: ",") + ")"
 
     /// Columns read back into a full ``TraceRecord``, in ``RequestColumns`` order.
-    static let selectColumns = """
-        id, kind, format, source_file, source_line, trace_id, parent_id, session_id, user_id, tenant_id,
-        name, operation, tags, start_us, end_us, first_token_us, provider, model, request_model, service_tier,
-        is_batch, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
-        output_tokens, reasoning_tokens, billed_cost_usd, billed_cost_source, prompt_text, response_text,
-        prompt_hash, response_hash, messages, prefix_hashes, prefix_block_tokens, embedding, quality, attributes, cache_hit
-        """
+    static let selectColumns = requestColumns.joined(separator: ", ")
 }

@@ -3,7 +3,7 @@
 public enum JSONText {
     /// A JSON string literal with RFC 8259 escaping.
     public static func quote(_ text: String) -> String {
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+        if !needsEscaping(text) {
             return "\"" + text + "\""
         }
         var out = "\""
@@ -27,6 +27,13 @@ public enum JSONText {
             }
         }
         return out + "\""
+    }
+
+    /// Whether ``quote(_:)`` changes more than the surrounding quotes (controls, `"`, `\`, and the lead byte of
+    /// U+2028/U+2029, checked by scalar there).
+    @inline(__always)
+    static func needsEscaping(_ text: String) -> Bool {
+        text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 })
     }
 
     public static func array(_ items: [String]) -> String {

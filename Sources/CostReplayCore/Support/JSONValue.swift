@@ -92,6 +92,11 @@ public struct JSONValue {
 
     /// Calls `body` with each member of an object, without building an array.
     public func forEachMember(_ body: (String, JSONValue) throws -> Void) rethrows {
+        try forEachMemberKey { key, value in try body(String(decoding: key, as: UTF8.self), value) }
+    }
+
+    /// Calls `body` with the bytes of each member's key (valid during the call) and its value, making no strings.
+    public func forEachMemberKey(_ body: (UnsafeRawBufferPointer, JSONValue) throws -> Void) rethrows {
         guard type == .object else { return }
         var count = 0
         let first = csj_children(parser.handle, slot, &count)
@@ -101,8 +106,7 @@ public struct JSONValue {
             var bytes: UnsafePointer<CChar>?
             var length = 0
             _ = csj_key(parser.handle, child, &bytes, &length)
-            let key = bytes.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self) } ?? ""
-            try body(key, JSONValue(parser: parser, slot: child))
+            try body(UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : length), JSONValue(parser: parser, slot: child))
         }
     }
 

@@ -1,5 +1,8 @@
 @testable import CostReplayCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 
@@ -78,6 +81,54 @@ import TestSupport
         let (appended, more) = try StoreIngest.ingest([Fixtures.trace("openai-chat.jsonl")], into: target, options: IngestOptions())
         #expect(more.totals.stored > 0)
         #expect(appended.requestCount == stored + Int64(more.totals.stored))
+        #expect(!FileManager.default.fileExists(atPath: StoreIngest.loadingPath(for: target)))
+    }
+
+    @Test func aStaleLoadingFileLeftByAKilledLoadIsStartedAgainFromNothing() throws {
+        let target = Fixtures.temporaryDirectory().appendingPathComponent("s.db").path
+        let loading = StoreIngest.loadingPath(for: target)
+        // What a load killed while switching to WAL leaves: a partial file and a WAL beside it.
+        let (partial, _) = try StoreIngest.ingest([Fixtures.trace("openai-chat.jsonl")], into: loading + ".src", options: IngestOptions())
+        #expect(partial.requestCount > 0)
+        try FileManager.default.copyItem(atPath: loading + ".src", toPath: loading)
+        FileManager.default.createFile(atPath: loading + "-wal", contents: Data(repeating: 7, count: 4096))
+        let (store, summary) = try StoreIngest.ingest([Fixtures.trace("canonical.jsonl")], into: target, options: IngestOptions())
+        let (reference, _) = try Fixtures.ingestIncrementally([Fixtures.trace("canonical.jsonl")])
+        #expect(summary.totals.stored > 0)
+        #expect(try Fixtures.records(store) == Fixtures.records(reference))
+        for leftover in [loading, loading + "-wal", loading + "-journal"] {
+            #expect(!FileManager.default.fileExists(atPath: leftover), "\(leftover) is removed")
+        }
+    }
+
+    @Test func aSecondLoadOfTheSameStoreStopsWhileTheFirstHoldsTheLoadingFile() throws {
+        let target = Fixtures.temporaryDirectory().appendingPathComponent("s.db").path
+        let loading = StoreIngest.loadingPath(for: target)
+        let bytes = Data("being written".utf8)
+        FileManager.default.createFile(atPath: loading, contents: bytes)
+        let running = open(loading, O_RDWR)
+        #expect(flock(running, LOCK_EX | LOCK_NB) == 0)
+        defer { close(running) }
+        #expect(throws: StoreError.cannotOpen(
+            path: target, reason: "another costreplay ingest is loading it (\(loading) is locked); wait for that run to finish")) {
+            _ = try StoreIngest.ingest([Fixtures.trace("canonical.jsonl")], into: target, options: IngestOptions())
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: loading)) == bytes, "the running load's file is untouched")
+        #expect(!FileManager.default.fileExists(atPath: target))
+    }
+
+    @Test func anExistingStoreIsAppendedToInPlaceNotBulkLoaded() throws {
+        let target = Fixtures.temporaryDirectory().appendingPathComponent("s.db").path
+        let (first, _) = try StoreIngest.ingest([Fixtures.trace("openai-chat.jsonl")], into: target, options: IngestOptions())
+        let before = first.requestCount
+        let inode = try FileManager.default.attributesOfItem(atPath: target)[.systemFileNumber] as? Int
+        #expect(StoreIngest.freshness(of: target) == nil)
+        // The injected failure fires only in a bulk load: the append path must not see it.
+        let (appended, summary) = try StoreIngest.ingest([Fixtures.trace("canonical.jsonl")], into: target, options: IngestOptions(),
+                                                         progress: nil, failAfterRecords: 1)
+        #expect(summary.totals.stored > 1)
+        #expect(appended.requestCount == before + Int64(summary.totals.stored))
+        #expect(try FileManager.default.attributesOfItem(atPath: target)[.systemFileNumber] as? Int == inode, "the same file")
         #expect(!FileManager.default.fileExists(atPath: StoreIngest.loadingPath(for: target)))
     }
 

@@ -15,8 +15,9 @@ public struct CanonicalDecoder: JSONRecordDecoder {
         var quality, attributes: JSONValue?
 
         init(_ v: JSONValue) {
-            v.forEachMember { key, value in
-                guard let index = Self.index[key] else { return }
+            let keys = Self.keys
+            v.forEachMemberKey { key, value in
+                guard let index = keys.position(of: key) else { return }
                 switch index {
                 case 0: id = value
                 case 1: kind = value
@@ -61,11 +62,10 @@ public struct CanonicalDecoder: JSONRecordDecoder {
             }
         }
 
-        /// One hash lookup and a jump per member instead of a chain of string comparisons;
-        /// positions match the cases above.
-        static let index: [String: Int] = Dictionary(uniqueKeysWithValues: [
+        /// Positions match the cases above.
+        static let keys = KeyTable([
             "id", "kind", "format", "trace_id", "parent_id", "session_id", "user_id", "tenant_id", "name", "operation", "tags", "start", "end", "first_token", "provider", "model", "request_model", "service_tier", "batch", "cache_hit", "input_tokens", "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens", "output_tokens", "reasoning_tokens", "billed_cost", "billed_cost_source", "prompt", "response", "prompt_hash", "response_hash", "messages", "prefix_hashes", "prefix_block_tokens", "embedding", "quality", "attributes",
-        ].enumerated().map { ($1, $0) })
+        ])
     }
 
     public mutating func decode(_ v: JSONValue, fallbackID: () -> String, into output: inout DecodeOutput) throws(RecordError) {
@@ -88,13 +88,16 @@ public struct CanonicalDecoder: JSONRecordDecoder {
         r.name = try FieldReading.string(m.name, field: "name")
         r.operation = try FieldReading.string(m.operation, field: "operation")
         r.tags = try FieldReading.strings(m.tags, field: "tags")
-        // In CostReplay's own format a time is a timestamp or absent (null); empty text is neither.
-        for (value, field) in [(m.start, "start"), (m.end, "end"), (m.firstToken, "first_token")] where value?.string?.trimmingSpaces.isEmpty == true {
-            throw RecordError(field: field, "expected a timestamp or null, found \"\"")
+        let quick = (Self.quickInstant(m.start), Self.quickInstant(m.end), Self.quickInstant(m.firstToken))
+        if quick.0 == nil || quick.1 == nil || quick.2 == nil {
+            // In CostReplay's own format a time is a timestamp or absent (null); empty text is neither.
+            for (value, field) in [(m.start, "start"), (m.end, "end"), (m.firstToken, "first_token")] where value?.string?.trimmingSpaces.isEmpty == true {
+                throw RecordError(field: field, "expected a timestamp or null, found \"\"")
+            }
         }
-        r.startMicros = try FieldReading.instant(m.start, field: "start")
-        r.endMicros = try FieldReading.instant(m.end, field: "end")
-        r.firstTokenMicros = try FieldReading.instant(m.firstToken, field: "first_token")
+        r.startMicros = try Self.instant(quick.0, m.start, field: "start")
+        r.endMicros = try Self.instant(quick.1, m.end, field: "end")
+        r.firstTokenMicros = try Self.instant(quick.2, m.firstToken, field: "first_token")
         r.provider = try FieldReading.string(m.provider, field: "provider")
         r.model = try FieldReading.string(m.model, field: "model")
         r.requestModel = try FieldReading.string(m.requestModel, field: "request_model")
@@ -154,6 +157,19 @@ public struct CanonicalDecoder: JSONRecordDecoder {
         m.attributes?.forEachMember { key, value in r.attributes[key] = value.json }
         try Normalise.check(&r)
         output.records.append(r)
+    }
+
+    /// The time of a value that is absent, null or ISO 8601 text read in place (the common shapes, with no string
+    /// made); nil when the value needs ``FieldReading/instant(_:field:)`` and the empty-text check.
+    static func quickInstant(_ value: JSONValue?) -> Int64?? {
+        guard let value, !value.isNull else { return .some(nil) }
+        guard value.type == .string, let micros = value.withStringBytes({ Timestamp.parseISO(bytes: $0) }) ?? nil else { return nil }
+        return micros
+    }
+
+    static func instant(_ quick: Int64??, _ value: JSONValue?, field: String) throws(RecordError) -> Int64? {
+        if let quick { return quick }
+        return try FieldReading.instant(value, field: field)
     }
 
     /// Scores and outcomes by name: finite numbers; `correct:<model>` outcomes are 0 or 1.

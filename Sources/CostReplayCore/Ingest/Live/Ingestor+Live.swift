@@ -13,7 +13,9 @@ extension Ingestor {
                                                  decoder: inout D) throws(StoreError) {
         let item = Self.decodeLine(bytes, number: row, terminated: true, path: source, parser: parser,
                                    prefix: decoder.format.rawValue + ":", decoder: &decoder)
-        try consume([item])
+        var batch = IngestBatch(capacity: 1)
+        prepare(item, into: &batch)
+        try consume(batch)
     }
 
     /// Commits what the page stored together with the source's new position.

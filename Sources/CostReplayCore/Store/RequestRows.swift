@@ -1,0 +1,172 @@
+import CSQLite
+
+/// Rows of `requests` encoded as ready-to-bind values: the hand-off from the reading thread to the writer.
+///
+/// Every column of a record (tags, quality and messages as JSON text, vectors as blobs) is encoded where the record
+/// is decoded, into one byte buffer per batch; the writer binds each value in place (`SQLITE_STATIC`) with no
+/// per-row copy, allocation or free. Columns are in ``Schema/requestColumns`` order.
+struct RequestRows {
+    /// One bound value; text and blobs are ranges of ``bytes``.
+    enum Cell {
+        case null
+        case integer(Int64)
+        case real(Double)
+        case text(start: Int, count: Int)
+        case blob(start: Int, count: Int)
+    }
+
+    static let columnCount = Schema.requestColumns.count
+    private(set) var cells: [Cell] = []
+    private(set) var bytes: [UInt8] = []
+    /// Each row's ``StableHash`` of its id, for a bulk load's ``SeenIDs``.
+    private(set) var idHashes: [UInt64] = []
+
+    var count: Int { idHashes.count }
+
+    init() {}
+
+    init(_ record: TraceRecord, source: SourceLocation?) { append(record, source: source) }
+
+    mutating func reserve(rows: Int) {
+        cells.reserveCapacity(rows * Self.columnCount)
+        idHashes.reserveCapacity(rows)
+        bytes.reserveCapacity(rows * 256)
+    }
+
+    /// Forgets the rows and keeps the storage.
+    mutating func removeAll() {
+        cells.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        idHashes.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends one record's columns; returns its row number.
+    @discardableResult
+    mutating func append(_ r: TraceRecord, source: SourceLocation?) -> Int {
+        idHashes.append(StableHash.hash(r.id))
+        text(r.id)
+        text(r.kind.rawValue)
+        text(r.format)
+        text(source?.file)
+        integer(source.map { Int64($0.line) })
+        text(r.traceID)
+        text(r.parentID)
+        text(r.sessionID)
+        text(r.userID)
+        text(r.tenantID)
+        text(r.name)
+        text(r.operation)
+        jsonStrings(r.tags)
+        integer(r.startMicros)
+        integer(r.endMicros)
+        integer(r.firstTokenMicros)
+        text(r.provider)
+        text(r.model)
+        text(r.requestModel)
+        text(r.serviceTier)
+        integer(r.isBatch ? 1 : 0)
+        integer(r.usage?.input)
+        integer(r.usage?.cacheRead)
+        integer(r.usage?.cacheWrite5m)
+        integer(r.usage?.cacheWrite1h)
+        integer(r.usage?.output)
+        integer(r.usage?.reasoning)
+        cells.append(r.billedCost.map { Cell.real($0.dollars) } ?? .null)
+        text(r.billedCostSource)
+        text(r.promptText)
+        text(r.responseText)
+        text(r.promptHash)
+        text(r.responseHash)
+        text(r.messages.isEmpty ? nil : RequestColumns.encodeMessages(r.messages))
+        blob(r.prefixHashes)
+        integer(r.prefixBlockTokens.map(Int64.init))
+        blob(r.embedding)
+        text(r.quality.isEmpty ? nil : RequestColumns.encodeQuality(r.quality))
+        text(r.attributes.isEmpty ? nil : RequestColumns.encodeAttributes(r.attributes))
+        integer(r.cacheHit ? 1 : 0)
+        assert(cells.count == count * Self.columnCount, "one cell per column of Schema.requestColumns")
+        return count - 1
+    }
+
+    private mutating func integer(_ value: Int64?) { cells.append(value.map { .integer($0) } ?? .null) }
+
+    private mutating func text(_ value: String?) {
+        guard var value else { return cells.append(.null) }
+        let start = bytes.count
+        value.withUTF8 { bytes.append(contentsOf: $0) }
+        cells.append(.text(start: start, count: bytes.count - start))
+    }
+
+    /// A list of strings as JSON text, the bytes of ``JSONText/array(_:)``, written in place; an empty list is null.
+    private mutating func jsonStrings(_ items: [String]) {
+        guard !items.isEmpty else { return cells.append(.null) }
+        let start = bytes.count
+        bytes.append(UInt8(ascii: "["))
+        for (position, item) in items.enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            var item = item
+            if JSONText.needsEscaping(item) {  // rare: take the quoting path
+                bytes.append(contentsOf: JSONText.quote(item).utf8)
+            } else {
+                bytes.append(UInt8(ascii: "\""))
+                item.withUTF8 { bytes.append(contentsOf: $0) }
+                bytes.append(UInt8(ascii: "\""))
+            }
+        }
+        bytes.append(UInt8(ascii: "]"))
+        cells.append(.text(start: start, count: bytes.count - start))
+    }
+
+    private mutating func blob<T>(_ values: [T]) {
+        guard !values.isEmpty else { return cells.append(.null) }
+        let start = bytes.count
+        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        cells.append(.blob(start: start, count: bytes.count - start))
+    }
+
+    /// Binds row `row` to an insert in ``Schema/insertRequest`` order and runs it. The values are bound in place,
+    /// valid only during this call, and every parameter is bound again for the next row.
+    func insert(row: Int, with statement: SQLiteStatement) throws(StoreError) {
+        let base = row * Self.columnCount
+        let s = statement.statement
+        try bytes.withUnsafeBufferPointer { buffer throws(StoreError) in
+            let memory = UnsafeRawPointer(buffer.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
+            for column in 0..<Self.columnCount {
+                let index = Int32(column + 1)
+                let code: Int32
+                switch cells[base + column] {
+                case .null: code = sqlite3_bind_null(s, index)
+                case let .integer(value): code = sqlite3_bind_int64(s, index, value)
+                case let .real(value): code = sqlite3_bind_double(s, index, value)
+                case let .text(start, count):
+                    code = sqlite3_bind_text64(s, index, (memory + start).assumingMemoryBound(to: CChar.self),
+                                               sqlite3_uint64(count), nil, UInt8(SQLITE_UTF8))
+                case let .blob(start, count):
+                    code = sqlite3_bind_blob64(s, index, memory + start, sqlite3_uint64(count), nil)
+                }
+                // A value longer than SQLite takes (1e9 bytes by default) is a store failure, named as SQLite names it.
+                guard code == SQLITE_OK else {
+                    throw StoreError.sql(path: statement.database.path, reason: String(cString: sqlite3_errstr(code)))
+                }
+            }
+            defer { statement.reset() }
+            try statement.step()
+        }
+    }
+
+    /// Text of a text cell (for comparisons and messages; not on the hot path).
+    func string(row: Int, column: Int) -> String? {
+        guard case let .text(start, count) = cells[row * Self.columnCount + column] else { return nil }
+        return String(decoding: bytes[start..<start + count], as: UTF8.self)
+    }
+
+    func integer(row: Int, column: Int) -> Int64? {
+        guard case let .integer(value) = cells[row * Self.columnCount + column] else { return nil }
+        return value
+    }
+
+    func real(row: Int, column: Int) -> Double? {
+        guard case let .real(value) = cells[row * Self.columnCount + column] else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,53 @@
+@testable import CostReplayCore
+import Testing
+
+/// Rows encoded for the bulk insert must hold exactly the column values the store reads back.
+@Suite struct RequestRowsTests {
+    @Test func tagsAreWrittenAsTheSameJSONTextAsBefore() {
+        let lists = [["feature:chat"], ["a", "b"], ["say \"hi\"", "back\\slash", "tab\there", "line\u{2028}sep", "é – ü"], [""]]
+        for tags in lists {
+            var record = TraceRecord(id: "x")
+            record.tags = tags
+            let rows = RequestRows(record, source: nil)
+            #expect(rows.string(row: 0, column: 12) == JSONText.array(tags))
+        }
+        #expect(RequestRows(TraceRecord(id: "x"), source: nil).string(row: 0, column: 12) == nil, "no tags: null")
+    }
+
+    @Test func rowsOfOneBatchKeepTheirOwnValues() {
+        var rows = RequestRows()
+        var a = TraceRecord(id: "a")
+        a.model = "gpt-4o"
+        a.startMicros = 5
+        a.billedCost = Money(dollars: 0.25)
+        var b = TraceRecord(id: "bb")
+        b.promptText = "hello"
+        rows.append(a, source: SourceLocation(file: "f.jsonl", line: 3))
+        rows.append(b, source: nil)
+        #expect(rows.count == 2)
+        #expect(rows.string(row: 0, column: 0) == "a")
+        #expect(rows.string(row: 1, column: 0) == "bb")
+        #expect(rows.string(row: 0, column: 3) == "f.jsonl")
+        #expect(rows.integer(row: 0, column: 4) == 3)
+        #expect(rows.string(row: 0, column: 17) == "gpt-4o")
+        #expect(rows.string(row: 1, column: 17) == nil)
+        #expect(rows.integer(row: 0, column: 13) == 5)
+        #expect(rows.string(row: 1, column: 29) == "hello")
+        #expect(rows.string(row: 0, column: 29) == nil)
+        #expect(rows.real(row: 0, column: 27) == 0.25)
+        #expect(rows.idHashes == [StableHash.hash("a"), StableHash.hash("bb")])
+    }
+
+    @Test func aRowHasOneCellPerColumnTheInsertBinds() throws {
+        var record = TraceRecord(id: "x")
+        record.tags = ["t"]
+        let rows = RequestRows(record, source: nil)
+        #expect(rows.cells.count == Schema.requestColumns.count)
+        #expect(Schema.insertRequest.filter { $0 == "?" }.count == Schema.requestColumns.count)
+        #expect(rows.string(row: 0, column: Schema.requestColumns.firstIndex(of: "tags")!) == #"["t"]"#)
+        for (field, column, _) in RequestWriter.comparedFields {
+            let name = Schema.requestColumns[column]
+            #expect(name.hasPrefix(field == "start" ? "start_us" : field), "compared field \(field) reads column \(name)")
+        }
+    }
+}
