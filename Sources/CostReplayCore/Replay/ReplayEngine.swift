@@ -100,7 +100,7 @@ public final class ReplayEngine {
     }
 
     /// Every chain of every group, in creation order per group.
-    var chains: [Chain] { groups.flatMap(\.chains) }
+    var chains: [Chain] { groups.flatMap { $0.chains + $0.sweepGroups.flatMap(\.chains) } }
 
     /// Streams the store once and returns the result document.
     public func run(store: TraceStore, inputs: ReplayResult.Inputs) throws -> ReplayResult {
@@ -191,6 +191,8 @@ final class ChainGroup: @unchecked Sendable {
     let explainID: String?
     let bootstrapBySession: Bool
     var explained: [String: [LedgerEntry]] = [:]
+    /// Capacity sweeps replayed as one unit each (``CapacitySweepGroup``); their chains are not in `chains`.
+    var sweepGroups: [CapacitySweepGroup] = []
 
     init(chains: [ReplayEngine.Chain], pricer: Pricer, plans: [ScenarioPlan], models: ModelNames, explainID: String?,
          bootstrapBySession: Bool) {
@@ -200,10 +202,15 @@ final class ChainGroup: @unchecked Sendable {
         self.models = models
         self.explainID = explainID
         self.bootstrapBySession = bootstrapBySession
+        // An explained request needs every point's ledger, which only the per-chain path writes.
+        if explainID == nil {
+            sweepGroups = CapacitySweepGroup.take(from: &self.chains, pricer: pricer, bootstrapBySession: bootstrapBySession)
+        }
     }
 
     /// Lets every strategy settle, then adds its fixed costs to its chain.
     func finish() {
+        for index in sweepGroups.indices { sweepGroups[index].finish(models) }
         for index in chains.indices { finish(&chains[index]) }
     }
 
@@ -227,6 +234,10 @@ final class ChainGroup: @unchecked Sendable {
         var chains = self.chains
         self.chains = []
         defer { self.chains = chains }
+        var sweepGroups = self.sweepGroups
+        self.sweepGroups = []
+        defer { self.sweepGroups = sweepGroups }
+        for index in sweepGroups.indices { sweepGroups[index].process(batch) }
         for index in chains.indices {
             for step in chains[index].strategies.indices { chains[index].strategies[step].prepare(requests) }
         }
