@@ -80,7 +80,7 @@ struct CapacitySweepGroup {
     }
 
     mutating func process(_ batch: [(ReplayRequest, Money?)]) {
-        for (request, base) in batch { replay(request, base: base) }
+        for index in batch.indices { replay(batch[index].0, base: batch[index].1) }
     }
 
     /// ``ChainGroup/replay(_:base:explain:chain:)`` of one request at every member.
@@ -104,11 +104,12 @@ struct CapacitySweepGroup {
             return
         }
         lookups += 1
-        var missed = original
-        missed.extraCost += cache.lookupCost
-        let missCost = missed.pricesAsRecorded ? base : pricer.price(missed.pricingInput).cost.map { $0 + missed.extraCost }
+        // A miss leaves the request as recorded but for the lookup cost: priced as recorded when that is zero (as
+        // ``ReplayRequest/pricesAsRecorded`` finds), otherwise priced again with the lookup cost on top.
+        let lookupCost = cache.lookupCost
+        let missCost = lookupCost == .zero ? base : pricer.price(original.pricingInput).cost.map { $0 + lookupCost }
         let block = sums ? blockKey(original) : 0
-        shared.add(missed, base: base, cost: missCost, model: original.recorded.modelID, day: day, block: block, sums: sums)
+        shared.add(original, base: base, cost: missCost, model: original.recorded.modelID, day: day, block: block, sums: sums)
         let recorded = original.recorded.responseID
         let hits = sweep.advance(key: key, at: original.startMicros, response: recorded, availableAt: original.endMicros ?? original.startMicros)
         guard hits.served != 0 else { return }

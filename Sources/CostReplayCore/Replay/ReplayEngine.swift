@@ -228,7 +228,6 @@ final class ChainGroup: @unchecked Sendable {
     }
 
     func process(_ batch: [(ReplayRequest, Money?)]) {
-        let requests = batch.map(\.0)
         // The chains move to a local for the batch: a class's stored array would be checked for exclusive access
         // at every element access, which costs as much as a cache lookup.
         var chains = self.chains
@@ -238,6 +237,8 @@ final class ChainGroup: @unchecked Sendable {
         self.sweepGroups = []
         defer { self.sweepGroups = sweepGroups }
         for index in sweepGroups.indices { sweepGroups[index].process(batch) }
+        guard !chains.isEmpty else { return }
+        let requests = batch.map(\.0)
         for index in chains.indices {
             for step in chains[index].strategies.indices { chains[index].strategies[step].prepare(requests) }
         }
