@@ -45,6 +45,14 @@ struct ModelDaySums {
     }
 }
 
+extension ModelDaySums {
+    /// Sums already folded (``CapacitySweepGroup`` builds a member's from the group's and its own).
+    init(sums: [ModelDayKey: Money]) {
+        self.init()
+        self.sums = sums
+    }
+}
+
 /// Model names interned to small ids when requests are read (ids 0 and 1 are "(served)" and "(none)").
 ///
 /// Written by the reading thread and, for models a lever routes to, by the workers during a batch:

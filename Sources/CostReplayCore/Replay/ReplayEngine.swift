@@ -130,7 +130,7 @@ public final class ReplayEngine {
     }
 
     /// Every chain of every group, in creation order per group.
-    var chains: [Chain] { groups.flatMap(\.chains) }
+    var chains: [Chain] { groups.flatMap { $0.chains + $0.sweepGroups.flatMap(\.chains) } }
 
     /// Streams the store once and returns the result document.
     public func run(store: TraceStore, inputs: ReplayResult.Inputs) throws -> ReplayResult {
@@ -233,14 +233,26 @@ final class ChainGroup: @unchecked Sendable {
     /// Chains without steps: every request reaches them unchanged.
     private let unchanged: [Int]
     var explained: [String: [LedgerEntry]] = [:]
+    /// Capacity sweeps replayed as one unit each (``CapacitySweepGroup``); their chains are not in `chains`.
+    var sweepGroups: [CapacitySweepGroup] = []
 
     init(nodes: [Node], chains: [ReplayEngine.Chain], pricer: Pricer, plans: [ScenarioPlan], models: ModelNames, explainID: String?,
          bootstrapBySession: Bool) {
-        self.nodes = nodes
-        self.chains = chains
-        for (index, chain) in chains.enumerated() {
-            if let last = chain.path.last { self.nodes[last].ends.append(index) }
+        var chains = chains
+        // An explained request needs every point's ledger, which only the per-chain path writes.
+        if explainID == nil {
+            sweepGroups = CapacitySweepGroup.take(from: &chains, pricer: pricer, bootstrapBySession: bootstrapBySession)
         }
+        // The nodes of the chains a sweep group took (roots no other chain runs through) leave the trie.
+        let used = Set(chains.flatMap(\.path))
+        let kept = nodes.indices.filter(used.contains)
+        let renumbered = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+        self.nodes = kept.map { nodes[$0] }
+        for index in chains.indices {
+            chains[index].path = chains[index].path.map { renumbered[$0]! }
+            if let last = chains[index].path.last { self.nodes[last].ends.append(index) }
+        }
+        self.chains = chains
         self.unchanged = chains.indices.filter { chains[$0].path.isEmpty }
         self.pricer = pricer
         self.plans = plans
@@ -251,6 +263,7 @@ final class ChainGroup: @unchecked Sendable {
 
     /// Lets every strategy settle, then gives each chain its strategies as they ended and their fixed costs.
     func finish() {
+        for index in sweepGroups.indices { sweepGroups[index].finish(models) }
         for node in nodes.indices { nodes[node].strategy.finish() }
         for index in chains.indices {
             chains[index].blocks.flush()
@@ -267,7 +280,6 @@ final class ChainGroup: @unchecked Sendable {
     }
 
     func process(_ batch: [(ReplayRequest, Money?)]) {
-        let requests = batch.map(\.0)
         // Nodes and chains move to locals for the batch: a class's stored array would be checked for exclusive access
         // at every element access, which costs as much as a cache lookup.
         var nodes = self.nodes, chains = self.chains
@@ -277,6 +289,12 @@ final class ChainGroup: @unchecked Sendable {
             self.nodes = nodes
             self.chains = chains
         }
+        var sweepGroups = self.sweepGroups
+        self.sweepGroups = []
+        defer { self.sweepGroups = sweepGroups }
+        for index in sweepGroups.indices { sweepGroups[index].process(batch) }
+        guard !chains.isEmpty else { return }
+        let requests = batch.map(\.0)
         for node in nodes.indices { nodes[node].strategy.prepare(requests) }
         let height = (nodes.map(\.depth).max() ?? -1) + 1
         // The request as it leaves each level of the current path, and (only for the explained request) its ledger.

@@ -36,6 +36,19 @@ final class CapacitySweep: @unchecked Sendable {
     func lookup(member: Int, key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) -> Outcome {
         stack.answer(member: member, key: key, at: now, response: response, availableAt: availableAt)
     }
+
+    /// Which members hit, as bit masks: `served` the hits, `withResponse` those where both the cached and the
+    /// recorded response are known, `likelyFalse` those where the two differ.
+    struct Hits {
+        var served: UInt64 = 0, withResponse: UInt64 = 0, likelyFalse: UInt64 = 0
+    }
+
+    /// Looks `key` up at every member at once and stores `response` wherever it misses and the key is absent, as
+    /// the first ``lookup(member:key:at:response:availableAt:)`` of a request does. A sweep is driven either by this
+    /// call (``CapacitySweepGroup``) or by its members' lookups, never both.
+    func advance(key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) -> Hits {
+        stack.advance(key, at: now, response: response, availableAt: availableAt)
+    }
 }
 
 /// The state of a ``CapacitySweep``: one recency list, a cold end per capacity, per-capacity entry fields.
@@ -85,6 +98,22 @@ private struct RecencyStack {
         }
         precondition(asked[member] == processed && key == lastKey, "members of a capacity sweep saw different requests")
         return outcomes[member]
+    }
+
+    /// ``CapacitySweep/advance(key:at:response:availableAt:)``.
+    mutating func advance(_ key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) -> CapacitySweep.Hits {
+        step(key, at: now, response: response, availableAt: availableAt)
+        var hits = CapacitySweep.Hits()
+        for member in 0..<members {
+            guard let cached = outcomes[member] else { continue }
+            let bit: UInt64 = 1 << UInt64(member)
+            hits.served |= bit
+            if response != 0 && cached != 0 {
+                hits.withResponse |= bit
+                if response != cached { hits.likelyFalse |= bit }
+            }
+        }
+        return hits
     }
 
     mutating func step(_ key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) {

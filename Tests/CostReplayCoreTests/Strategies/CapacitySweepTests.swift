@@ -7,16 +7,25 @@ import TestSupport
 /// where that holds.
 @Suite struct CapacitySweepTests {
     /// The documents of `yaml` replayed over the store at `path`, one pass per capacity group and one cache per point.
-    static func bothDocuments(_ yaml: String, path: String) throws -> (onePass: String, perPoint: String) {
+    static func bothDocuments(_ yaml: String, path: String, options configure: (inout ReplayOptions) -> Void = { _ in })
+        throws -> (onePass: String, perPoint: String) {
+        let (onePass, perPoint) = try bothRuns(yaml, path: path, options: configure)
+        return (onePass.document, perPoint.document)
+    }
+
+    /// The encoded documents and explained ledgers of both paths.
+    static func bothRuns(_ yaml: String, path: String, options configure: (inout ReplayOptions) -> Void)
+        throws -> (onePass: (document: String, ledgers: [String: [LedgerEntry]]), perPoint: (document: String, ledgers: [String: [LedgerEntry]])) {
         let file = try ScenarioLoader.parse(text: yaml, path: "sweep.yaml")
-        func document(onePass: Bool) throws -> String {
+        func run(onePass: Bool) throws -> (document: String, ledgers: [String: [LedgerEntry]]) {
             var options = ReplayOptions()
+            configure(&options)
             options.onePassCapacitySweeps = onePass
-            let result = try Simulation(scenarioFile: file, pricer: Pricer(catalog: sharedCatalog), options: options)
-                .run(store: try TraceStore(existingPath: path), databasePath: "sweep.db").0
-            return String(decoding: try ResultFile.encode(result), as: UTF8.self)
+            let (result, ledgers) = try Simulation(scenarioFile: file, pricer: Pricer(catalog: sharedCatalog), options: options)
+                .run(store: try TraceStore(existingPath: path), databasePath: "sweep.db")
+            return (String(decoding: try ResultFile.encode(result), as: UTF8.self), ledgers)
         }
-        return (try document(onePass: true), try document(onePass: false))
+        return (try run(onePass: true), try run(onePass: false))
     }
 
     /// Requests over 25 prompts arriving 0–20 s apart and taking 0–30 s, so duplicates arrive while the first is in
