@@ -61,30 +61,16 @@ public final class ReplayEngine {
         // shared instance decides exactly as each chain's own copy would (a trie of steps; `levers.yaml` replays 24
         // strategy instances per request instead of 83, 2 semantic caches instead of 16).
         let trie = StepTrie(specs.map(\.steps), sharing: options.sharedChainPrefixes)
-        // Semantic caches at the root that differ only in threshold share one index.
-        var hubOf: [Int: (SemanticHub, Int)] = [:]
-        var bySignature: [String: [Int]] = [:]
-        for node in trie.roots where trie.steps[node].type == SemanticCache.self {
-            var values = trie.steps[node].parameters.values
-            values["threshold"] = nil
-            bySignature[Parameters(values).label, default: []].append(node)
+        // Instances at the root of several chains may share state (one semantic index for a threshold sweep, one
+        // recency stack for a capacity sweep): each strategy type decides for its own roots.
+        var contexts = Array(repeating: base, count: trie.steps.count)
+        for roots in Dictionary(grouping: trie.roots, by: { ObjectIdentifier(trie.steps[$0].type) }).values.sorted(by: { $0[0] < $1[0] }) {
+            var shared = roots.map { contexts[$0] }
+            trie.steps[roots[0]].type.share(&shared, roots: roots.map { trie.steps[$0].parameters }, options: options)
+            for (context, root) in zip(shared, roots) { contexts[root] = context }
         }
-        for members in bySignature.values.sorted(by: { $0[0] < $1[0] }) where members.count > 1 {
-            for chunk in stride(from: 0, to: members.count, by: 64).map({ Array(members[$0..<min($0 + 64, members.count)]) }) {
-                let lowest = chunk.map { Float(trie.steps[$0].parameters.number("threshold")) }.min()!
-                let hub = SemanticCache.makeHub(members: chunk.count, parameters: trie.steps[chunk[0]].parameters, context: base,
-                                                pruneBelow: lowest)
-                for (member, node) in chunk.enumerated() { hubOf[node] = (hub, member) }
-            }
-        }
-        // LRU exact caches at the root that differ only in capacity share one recency stack.
-        let sweepOf = options.onePassCapacitySweeps
-            ? ExactCache.capacitySweeps(firstSteps: trie.steps.indices.map { trie.parent[$0] < 0 ? trie.steps[$0] : nil }) : [:]
         let strategies: [any ReplayStrategy] = trie.steps.indices.map { node in
-            var context = base
-            if let shared = hubOf[node] { context.semanticHub = shared }
-            if let shared = sweepOf[node] { context.capacitySweep = shared }
-            return trie.steps[node].type.init(parameters: trie.steps[node].parameters, context: context)
+            trie.steps[node].type.init(parameters: trie.steps[node].parameters, context: contexts[node])
         }
         // Work units: a root with everything below it, and roots sharing an index or a recency stack together. Units go
         // to one worker per processor, heaviest first to the least loaded; units are independent, so the split never
@@ -92,7 +78,7 @@ public final class ReplayEngine {
         var sharedUnit: [ObjectIdentifier: Int] = [:]
         var units: [[Int]] = []
         for root in trie.roots {
-            let shared = hubOf[root].map { ObjectIdentifier($0.0) } ?? sweepOf[root].map { ObjectIdentifier($0.sweep) }
+            let shared = contexts[root].sharedState
             if let shared, let unit = sharedUnit[shared] {
                 units[unit].append(root)
             } else {

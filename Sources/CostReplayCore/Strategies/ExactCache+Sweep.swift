@@ -5,6 +5,14 @@ extension ExactCache {
     /// Only the first step qualifies, since nothing before it can change the requests it sees; LFU caches, and
     /// groups of one, keep a cache per point. The TTL, scope, normalisation, lookup cost and hit latency must be
     /// equal, so the key, the expiry and the counters follow the same rules at every member.
+    /// LRU exact caches at the root that differ only in capacity share one recency stack (``CapacitySweep``).
+    public static func share(_ contexts: inout [StrategyContext], roots: [Parameters], options: ReplayOptions) {
+        guard options.onePassCapacitySweeps else { return }
+        for (index, shared) in capacitySweeps(firstSteps: roots.map { ScenarioPlan.Step(type: Self.self, parameters: $0) }) {
+            contexts[index].capacitySweep = shared
+        }
+    }
+
     static func capacitySweeps(firstSteps: [ScenarioPlan.Step?]) -> [Int: (sweep: CapacitySweep, member: Int)] {
         var bySignature: [Parameters: [Int]] = [:]
         for (chain, step) in firstSteps.enumerated() {

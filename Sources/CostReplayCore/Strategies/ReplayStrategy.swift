@@ -25,6 +25,10 @@ public protocol ReplayStrategy {
     /// Checks what the parameter specs cannot express (rule contents, model names, value lists),
     /// when the scenario file loads, so a bad value is an error and never a silent default.
     static func validate(_ parameters: Parameters, context: ValidationContext) throws(ParameterProblem)
+    /// Lets the instances at the root of several chains share state where that changes no result (one semantic index for
+    /// a threshold sweep, one recency stack for a capacity sweep): `contexts[i]` is the context of the root whose
+    /// parameters are `roots[i]`. By default nothing is shared.
+    static func share(_ contexts: inout [StrategyContext], roots: [Parameters], options: ReplayOptions)
     /// A rough cost of one `apply` relative to a cheap lever, used only to balance chains over workers (never a result).
     static var relativeCost: Int { get }
 }
@@ -35,6 +39,7 @@ extension ReplayStrategy {
     public mutating func finish() {}
     public var fixedCost: Money { .zero }
     public static var relativeCost: Int { 1 }
+    public static func share(_ contexts: inout [StrategyContext], roots: [Parameters], options: ReplayOptions) {}
 }
 
 /// What strategies may use besides the request.
@@ -45,6 +50,10 @@ public struct StrategyContext {
     var semanticHub: (hub: SemanticHub, member: Int)?
     /// Set by the engine for LRU exact caches that share one recency stack with the other capacities of a sweep.
     var capacitySweep: (sweep: CapacitySweep, member: Int)?
+    /// The shared state this context carries, if any: instances sharing it must run on one worker.
+    var sharedState: ObjectIdentifier? {
+        semanticHub.map { ObjectIdentifier($0.hub) } ?? capacitySweep.map { ObjectIdentifier($0.sweep) }
+    }
     /// Stored embedding sets by name, for semantic caches whose `embedding` names one.
     public var embeddings: [String: StoredEmbeddings] = [:]
 

@@ -69,6 +69,23 @@ public struct SemanticCache: ReplayStrategy {
         }
     }
 
+    /// Semantic caches at the root that differ only in threshold share one index (at most 64 per index).
+    public static func share(_ contexts: inout [StrategyContext], roots: [Parameters], options: ReplayOptions) {
+        var bySignature: [String: [Int]] = [:]
+        for (index, parameters) in roots.enumerated() {
+            var values = parameters.values
+            values["threshold"] = nil
+            bySignature[Parameters(values).label, default: []].append(index)
+        }
+        for members in bySignature.values.sorted(by: { $0[0] < $1[0] }) where members.count > 1 {
+            for chunk in stride(from: 0, to: members.count, by: 64).map({ Array(members[$0..<min($0 + 64, members.count)]) }) {
+                let lowest = chunk.map { Float(roots[$0].number("threshold")) }.min()!
+                let hub = makeHub(members: chunk.count, parameters: roots[chunk[0]], context: contexts[chunk[0]], pruneBelow: lowest)
+                for (member, index) in chunk.enumerated() { contexts[index].semanticHub = (hub, member) }
+            }
+        }
+    }
+
     /// A hub whose partition key and query follow these parameters (scope, embeddings, embedding).
     static func makeHub(members: Int, parameters p: Parameters, context: StrategyContext, pruneBelow: Float) -> SemanticHub {
         let scope = p.text("scope"), embeddings = p.text("embeddings")
