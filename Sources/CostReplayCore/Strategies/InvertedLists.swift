@@ -24,7 +24,9 @@ struct InvertedLists: Sendable {
     let settings: Settings
     private(set) var centroids: [Float] = []
     private(set) var listCount = 0
-    private var members: [[Int32]] = []
+    private var members: [InvertedList] = []
+    /// The index's pruning prefix (0: no pruning), fixed at training.
+    private var prefix = 0
     /// Per slot: its list (-1 when unassigned) and position in that list, for O(1) removal.
     private var listOf: [Int32] = []
     private var position: [Int32] = []
@@ -46,8 +48,8 @@ struct InvertedLists: Sendable {
             if index.count >= settings.trainAt { train(index) }
             return
         }
-        let list = nearestLists(vector, count: 1)[0]
-        assign(slot, to: list)
+        let list = nearestList(vector)
+        assign(slot, vector: vector, to: list, index: index)
         if members[list].count > Self.longestList(live: index.count) { split(list, index: index) }
     }
 
@@ -58,50 +60,80 @@ struct InvertedLists: Sendable {
     mutating func removed(slot: Int) {
         guard slot < listOf.count, listOf[slot] >= 0 else { return }
         let list = Int(listOf[slot]), at = Int(position[slot])
-        let last = members[list].removeLast()
-        if Int(last) != slot {
-            members[list][at] = last
-            position[Int(last)] = Int32(at)
-        }
+        if let moved = members[list].remove(at: at, prefix: prefix) { position[moved] = Int32(at) }
         listOf[slot] = -1
         position[slot] = -1
     }
 
-    /// Calls `body` for every slot in the `probes` lists nearest `query`.
-    func candidates(_ query: [Float], _ body: (Int) -> Void) {
-        for list in nearestLists(query, count: settings.probes) {
-            for slot in members[list] { body(Int(slot)) }
+    /// The best slot `accept` takes in the `probes` lists nearest `query`, ties to the lower slot; entries whose prefix
+    /// bound (``VectorIndex``) is below `cut` are skipped unscored. `queryTail` is the index's `tailNorm` of the query.
+    ///
+    /// Each list keeps its members' prefixes and tail norms contiguous, so the bound for 16 members is one pass over
+    /// memory the list owns; only survivors read their full vector from the index.
+    func nearest(_ query: [Float], queryTail: Float, cut: Float, index: VectorIndex,
+                 accept: (Int) -> Bool) -> (slot: Int, score: Float)? {
+        var best: (slot: Int, score: Float)?
+        func consider(_ slot: Int) {
+            guard accept(slot) else { return }
+            let score = index.score(query, slot: slot)
+            if best == nil || score > best!.score || (score == best!.score && slot < best!.slot) { best = (slot, score) }
         }
+        for list in nearestLists(query, count: settings.probes) {
+            if prefix == 0 {
+                for slot in members[list].slots { consider(Int(slot)) }
+            } else {
+                members[list].survivors(query, prefix: prefix, queryTail: queryTail, cut: cut, consider)
+            }
+        }
+        return best
     }
 
-    /// The `count` lists whose centroids score highest, ties to the lower list.
-    func nearestLists(_ query: [Float], count: Int) -> [Int] {
-        let dimension = query.count
-        var scored: [(Float, Int)] = []
-        scored.reserveCapacity(listCount)
+    /// The list whose centroid scores highest, ties to the lower list.
+    func nearestList(_ query: [Float]) -> Int {
+        var best = 0, bestScore = -Float.infinity
         centroids.withUnsafeBufferPointer { c in
             query.withUnsafeBufferPointer { q in
                 for list in 0..<listCount {
-                    scored.append((VectorIndex.dot(q.baseAddress!, c.baseAddress! + list * dimension, dimension), list))
+                    let score = VectorIndex.dot(q.baseAddress!, c.baseAddress! + list * query.count, query.count)
+                    if score > bestScore { (best, bestScore) = (list, score) }
                 }
             }
         }
-        if count == 1 { return [scored.max { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 > $1.1) }!.1] }
-        scored.sort { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-        return scored.prefix(count).map(\.1)
+        return best
     }
 
-    private mutating func assign(_ slot: Int, to list: Int) {
+    /// The `count` lists whose centroids score highest, best first, ties to the lower list.
+    func nearestLists(_ query: [Float], count: Int) -> [Int] {
+        let dimension = query.count
+        // A running top `count`, sorted best first: most centroids fall below its last entry and cost one comparison.
+        var top: [(score: Float, list: Int)] = []
+        top.reserveCapacity(count + 1)
+        centroids.withUnsafeBufferPointer { c in
+            query.withUnsafeBufferPointer { q in
+                for list in 0..<listCount {
+                    let score = VectorIndex.dot(q.baseAddress!, c.baseAddress! + list * dimension, dimension)
+                    if top.count == count, score <= top[count - 1].score { continue }
+                    var at = top.count
+                    while at > 0, top[at - 1].score < score { at -= 1 }
+                    top.insert((score, list), at: at)
+                    if top.count > count { top.removeLast() }
+                }
+            }
+        }
+        return top.map(\.list)
+    }
+
+    private mutating func assign(_ slot: Int, vector: [Float], to list: Int, index: VectorIndex) {
         listOf[slot] = Int32(list)
         position[slot] = Int32(members[list].count)
-        members[list].append(Int32(slot))
+        members[list].append(slot, vector: vector, tail: prefix > 0 ? index.tailNorm(slot: slot) : 0, prefix: prefix)
     }
 
     /// Splits a list by spherical 2-means of its members, from its member farthest from the centroid and the member
     /// farthest from that one; the list keeps one half, a new list takes the other.
     private mutating func split(_ list: Int, index: VectorIndex) {
         let dimension = index.dimension
-        let slots = members[list].map(Int.init)
+        let slots = members[list].slots.map(Int.init)
         let vectors = slots.map { index.vector(slot: $0) }
         let centroid = Array(centroids[list * dimension..<(list + 1) * dimension])
         let first = vectors.indices.min { VectorIndex.dot(vectors[$0], centroid) < VectorIndex.dot(vectors[$1], centroid) }!
@@ -125,11 +157,11 @@ struct InvertedLists: Sendable {
         guard side.contains(true), side.contains(false) else { return }
         centroids.replaceSubrange(list * dimension..<(list + 1) * dimension, with: pair[0])
         centroids.append(contentsOf: pair[1])
-        members[list] = []
-        members.append([])
+        members[list] = InvertedList()
+        members.append(InvertedList())
         listCount += 1
         splits += 1
-        for (k, slot) in slots.enumerated() { assign(slot, to: side[k] ? listCount - 1 : list) }
+        for (k, slot) in slots.enumerated() { assign(slot, vector: vectors[k], to: side[k] ? listCount - 1 : list, index: index) }
     }
 
     /// Spherical k-means on a strided sample of the live vectors, then every live slot assigned to its nearest centroid.
@@ -141,10 +173,11 @@ struct InvertedLists: Sendable {
         let dimension = index.dimension
         centroids = (0..<k).flatMap { sample[$0 * sample.count / k] }
         listCount = k
+        prefix = index.prefix
         for _ in 0..<8 {
             var sums = [Float](repeating: 0, count: k * dimension)
             for vector in sample {
-                let list = nearestLists(vector, count: 1)[0]
+                let list = nearestList(vector)
                 for i in 0..<dimension { sums[list * dimension + i] += vector[i] }
             }
             for list in 0..<k {
@@ -156,7 +189,10 @@ struct InvertedLists: Sendable {
                 for i in 0..<dimension { centroids[list * dimension + i] = sums[list * dimension + i] * scale }
             }
         }
-        members = Array(repeating: [], count: k)
-        for slot in live { assign(slot, to: nearestLists(index.vector(slot: slot), count: 1)[0]) }
+        members = Array(repeating: InvertedList(), count: k)
+        for slot in live {
+            let vector = index.vector(slot: slot)
+            assign(slot, vector: vector, to: nearestList(vector), index: index)
+        }
     }
 }

@@ -91,14 +91,9 @@ final class SemanticHub: @unchecked Sendable {
         let bit: UInt64 = 1 << UInt64(member)
         if let lists = partition.lists, lists.isTrained {
             // Entries the prefix bound puts below every member's threshold are skipped: no member could hit them.
-            var best: (slot: Int, score: Float)?
-            let queryTail = partition.index.tailNorm(query)
-            lists.candidates(query) { slot in
-                guard partition.masks[slot] & bit != 0, partition.available[slot] <= now,
-                      let score = partition.index.score(query, slot: slot, ifAtLeast: pruneBelow, queryTail: queryTail) else { return }
-                if best == nil || score > best!.score || (score == best!.score && slot < best!.slot) { best = (slot, score) }
+            return lists.nearest(query, queryTail: partition.index.tailNorm(query), cut: pruneBelow - 1e-4, index: partition.index) { slot in
+                partition.masks[slot] & bit != 0 && partition.available[slot] <= now
             }
-            return best
         }
         if let ready = prepared[ObjectIdentifier(request.recorded)], ready.partition == name {
             var best: (slot: Int, score: Float)?

@@ -161,18 +161,6 @@ public struct VectorIndex: Sendable {
         }
     }
 
-    /// The score of one slot, or nil when the prefix bound shows it is below `cut` (`queryTail` is ``tailNorm(_:)`` of
-    /// the query). A returned score is the same as ``score(_:slot:)``.
-    public func score(_ query: [Float], slot: Int, ifAtLeast cut: Float, queryTail: Float) -> Float? {
-        storage.withUnsafeBufferPointer { rows in
-            query.withUnsafeBufferPointer { q in
-                let row = rows.baseAddress! + slot * dimension
-                if prefix > 0, Self.dot(q.baseAddress!, row, prefix) + queryTail * tails[slot] < cut - 1e-4 { return nil }
-                return Self.dot(q.baseAddress!, row, dimension)
-            }
-        }
-    }
-
     /// The stored vector of a slot.
     public func vector(slot: Int) -> [Float] { Array(storage[slot * dimension..<(slot + 1) * dimension]) }
 
