@@ -95,4 +95,26 @@ import TestSupport
         #expect(nodes.count { $0.strategy is ExactCache && $0.depth == 0 } == 2)
         #expect(try Self.replay(yaml, sharing: true).0 == Self.replay(yaml, sharing: false).0)
     }
+
+    /// A point without levers has no node in the trie; it still sees every request, unchanged, on any worker count.
+    @Test func aPointWithoutLeversCostsTheBaseline() throws {
+        let yaml = """
+            scenarios:
+              - name: none
+                strategies: []
+              - name: exact
+                strategies:
+                  - exact_cache: {ttl: 1h}
+            """
+        for workers in [1, 2] {
+            let (document, _) = try Self.replay(yaml, sharing: true, workers: workers)
+            let result = try JSONDecoder().decode(ReplayResult.self, from: Data(document.utf8))
+            #expect(result.scenarios[0].totals.cost == result.baseline.cost)
+            #expect(result.scenarios[0].totals.requests == result.baseline.requests)
+            #expect(result.scenarios[1].totals.cost < result.baseline.cost)
+        }
+        let alone = try Self.replay("scenarios: [{name: none, strategies: []}]", sharing: true).0
+        let result = try JSONDecoder().decode(ReplayResult.self, from: Data(alone.utf8))
+        #expect(result.scenarios.map(\.totals.cost) == [result.baseline.cost])
+    }
 }
