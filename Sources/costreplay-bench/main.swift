@@ -46,7 +46,7 @@ let mode = approximate ? "approximate" : "exact"
 
 if command == "semantic-prefilled" {
     let threshold = Double(args[3])!, fill = Int(args[4])!
-    let cache = PrefilledSemanticCache(dimension: dimension, threshold: threshold, pricer: pricer, search: search)
+    let cache = try PrefilledSemanticCache(dimension: dimension, threshold: threshold, pricer: pricer, search: search)
     let (_, fillWall, fillCPU) = measured { cache.fill(vectors[0..<fill * dimension]) }
     let (counts, wall, cpu) = measured { cache.lookUp(vectors[(fill * dimension)...]) }
     let recall = approximate ? String(format: "; recall of hits %d/%d", counts.recallFoundHits, counts.recallExactHits) : ""
@@ -57,7 +57,10 @@ if command == "semantic-prefilled" {
 
 let thresholds = args.count > 3 ? args[3].split(separator: ",").compactMap { Double($0) } : [0.70, 0.75, 0.80, 0.85, 0.90, 0.95]
 for subset in thresholds.count == 1 ? [thresholds] : [[thresholds[0]], thresholds] {
-    let (rows, seconds, _) = measured { SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: subset, pricer: pricer, search: search) }
+    let (outcome, seconds, _) = measured { Result { () throws(ParameterProblem) in
+        try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: subset, pricer: pricer, search: search)
+    } }
+    let rows = try outcome.get()
     let recall = approximate ? "; recall of hits " + rows.map { "\($0.recallFoundHits)/\($0.recallExactHits)" }.joined(separator: ", ") : ""
     print("costreplay semantic cache (\(mode)), \(vectors.count / dimension) queries × \(dimension) dims, \(subset.count) threshold(s): \(String(format: "%.1f", seconds)) s; hits " + rows.map { "\($0.threshold): \($0.hits)" }.joined(separator: ", ") + recall)
 }

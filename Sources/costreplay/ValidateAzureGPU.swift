@@ -23,14 +23,14 @@ extension Validate {
             let records = try LocalGPUValidation.load(path: trace)
             let pricer = Pricer(catalog: try prices.catalog())
             if gpus == "auto" {
-                guard let row = LocalGPUValidation.smallest(records: records, pricer: pricer, p95TargetMs: p95) else {
+                guard let row = try LocalGPUValidation.smallest(records: records, pricer: pricer, p95TargetMs: p95) else {
                     throw CommandFailure(message: "error: no server count up to 64 meets p95 \(Int(p95)) ms with ≤1% spilled", code: 1)
                 }
                 Console.out(LocalGPUValidation.table([row], requests: records.count))
                 return
             }
             let counts = servers.split(separator: ",").compactMap { Int($0) }
-            Console.out(LocalGPUValidation.table(LocalGPUValidation.run(records: records, servers: counts, pricer: pricer), requests: records.count))
+            Console.out(LocalGPUValidation.table(try LocalGPUValidation.run(records: records, servers: counts, pricer: pricer), requests: records.count))
         }
     }
 }

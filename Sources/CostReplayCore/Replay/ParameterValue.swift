@@ -57,54 +57,82 @@ public struct ParameterSpec: Sendable {
     }
 }
 
-/// The parameters of one strategy instance, checked against its specs.
+/// The parameters of one strategy instance, checked against its specs: what a scenario file says, kept for labels,
+/// documents and for telling identical steps apart. Strategies read them once, into their typed
+/// ``ReplayStrategy/Configuration``, through the throwing accessors below: a missing or mistyped value is an error
+/// naming the parameter, never a silent 0, "" or false.
 public struct Parameters: Sendable, Hashable {
     public var values: [String: ParameterValue]
 
     public init(_ values: [String: ParameterValue] = [:]) { self.values = values }
 
-    public func number(_ name: String) -> Double {
-        if case .number(let value)? = values[name] { return value }
-        return 0
+    func value(_ name: String, _ expected: String) throws(ParameterProblem) -> ParameterValue {
+        guard let value = values[name] else { throw ParameterProblem(name, "has no value (expected \(expected))") }
+        return value
     }
 
-    public func optionalNumber(_ name: String) -> Double? {
-        if case .number(let value)? = values[name] { return value }
-        return nil
+    func mismatch(_ name: String, _ expected: String, _ found: ParameterValue) -> ParameterProblem {
+        ParameterProblem(name, "expected \(expected), found '\(found.description.prefix(40))'")
     }
 
-    public func int(_ name: String) -> Int { Int(number(name)) }
-
-    public func text(_ name: String) -> String {
-        if case .text(let value)? = values[name] { return value }
-        return ""
+    public func number(_ name: String) throws(ParameterProblem) -> Double {
+        let found = try value(name, "a number")
+        guard case .number(let value) = found else { throw mismatch(name, "a number", found) }
+        return value
     }
 
-    public func optionalText(_ name: String) -> String? {
-        if case .text(let value)? = values[name] { return value }
-        return nil
+    /// A whole number within `Int`'s range (the spec bounds it; this refuses what no spec should let through).
+    public func int(_ name: String) throws(ParameterProblem) -> Int {
+        let value = try number(name)
+        guard value.rounded() == value, abs(value) < 9e15 else { throw ParameterProblem(name, "expected a whole number, found \(value)") }
+        return Int(value)
     }
 
-    public func flag(_ name: String) -> Bool {
-        if case .flag(let value)? = values[name] { return value }
-        return false
+    public func text(_ name: String) throws(ParameterProblem) -> String {
+        let found = try value(name, "a text")
+        guard case .text(let value) = found else { throw mismatch(name, "a text", found) }
+        return value
     }
 
-    public func list(_ name: String) -> [String] {
-        if case .list(let value)? = values[name] { return value }
-        return []
+    /// One of the cases of `choice`, by its name in scenario files.
+    public func choice<Choice: RawRepresentable<String>>(_ name: String, as choice: Choice.Type) throws(ParameterProblem) -> Choice {
+        let text = try text(name)
+        guard let value = Choice(rawValue: text) else { throw ParameterProblem(name, "'\(text.prefix(40))' is not a known choice") }
+        return value
     }
 
-    public func table(_ name: String) -> [String: String] {
-        if case .table(let value)? = values[name] { return value }
-        return [:]
+    public func flag(_ name: String) throws(ParameterProblem) -> Bool {
+        let found = try value(name, "true or false")
+        guard case .flag(let value) = found else { throw mismatch(name, "true or false", found) }
+        return value
     }
 
-    public func rules(_ name: String) -> [[String: String]] {
-        if case .rules(let value)? = values[name] { return value }
-        return []
+    public func list(_ name: String) throws(ParameterProblem) -> [String] {
+        let found = try value(name, "a list")
+        guard case .list(let value) = found else { throw mismatch(name, "a list", found) }
+        return value
+    }
+
+    public func table(_ name: String) throws(ParameterProblem) -> [String: String] {
+        let found = try value(name, "a mapping")
+        guard case .table(let value) = found else { throw mismatch(name, "a mapping", found) }
+        return value
+    }
+
+    public func rules(_ name: String) throws(ParameterProblem) -> [[String: String]] {
+        let found = try value(name, "a list of rules")
+        guard case .rules(let value) = found else { throw mismatch(name, "a list of rules", found) }
+        return value
     }
 
     /// `name=value` pairs in name order, for labels.
     public var label: String { values.keys.sorted().map { "\($0)=\(values[$0]!)" }.joined(separator: ",") }
+}
+
+/// A parameter whose value is one of a fixed set of names: the spec's choices come from the cases, so the file's
+/// checks and the strategy's cases cannot drift apart.
+public protocol ParameterChoice: RawRepresentable<String>, CaseIterable, Sendable, Hashable {}
+
+extension ParameterChoice {
+    static var names: [String] { allCases.map(\.rawValue) }
 }

@@ -33,7 +33,7 @@ extension ReplayEngine {
                 }
             }
             let exact = options.shard.map { shard in
-                plan.steps.allSatisfy { $0.type.exactWhenSharded(by: shard.key, parameters: $0.parameters) }
+                plan.steps.allSatisfy { $0.configured.exactWhenSharded(by: shard.key) }
             } ?? true
             var fixedShare = full.blocks
             // Fixed costs (local servers) are spread over the days pro rata to their requests.

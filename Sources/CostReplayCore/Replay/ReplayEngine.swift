@@ -66,11 +66,11 @@ public final class ReplayEngine {
         var contexts = Array(repeating: base, count: trie.steps.count)
         for roots in Dictionary(grouping: trie.roots, by: { ObjectIdentifier(trie.steps[$0].type) }).values.sorted(by: { $0[0] < $1[0] }) {
             var shared = roots.map { contexts[$0] }
-            trie.steps[roots[0]].type.share(&shared, roots: roots.map { trie.steps[$0].parameters }, options: options)
+            trie.steps[roots[0]].configured.share(&shared, roots: roots.map { trie.steps[$0].configured }, options: options)
             for (context, root) in zip(shared, roots) { contexts[root] = context }
         }
         let strategies: [any ReplayStrategy] = trie.steps.indices.map { node in
-            trie.steps[node].type.init(parameters: trie.steps[node].parameters, context: contexts[node])
+            trie.steps[node].configured.make(contexts[node])
         }
         // Work units: a root with everything below it, and roots sharing an index or a recency stack together. Units go
         // to one worker per processor, heaviest first to the least loaded; units are independent, so the split never

@@ -110,22 +110,23 @@ public enum ScenarioLoader {
                 } }
             }
         }
-        let plans = grid.map { point in
+        // Each point's steps are configured (typed and checked by their strategy) here, once; a refusal names the
+        // file and the line of the parameter, or of the rule inside it.
+        var plans: [ScenarioPlan] = []
+        plans.reserveCapacity(grid.count)
+        for point in grid {
             let label = swept.isEmpty ? name
                 : name + "[" + swept.map { "\($0.name)=\(point[$0.step][$0.name]!)" }.joined(separator: ",") + "]"
-            return ScenarioPlan(scenario: name, label: label, steps: zip(stepOptions, point).map { option, values in
-                ScenarioPlan.Step(type: option.0, parameters: Parameters(values))
-            })
-        }
-        for plan in plans {
-            for (index, step) in plan.steps.enumerated() {
-                do { try step.type.validate(step.parameters, context: context) } catch {
+            var planSteps: [ScenarioPlan.Step] = []
+            for (index, (option, values)) in zip(stepOptions, point).enumerated() {
+                do { planSteps.append(try ScenarioPlan.Step(type: option.0, parameters: Parameters(values), context: context)) } catch {
                     let lines = stepLines[index]
                     let at = error.item.flatMap { lines.items[error.parameter]?[safe: $0] } ?? lines.parameters[error.parameter] ?? lines.step
                     let key = error.parameter + (error.item.map { "[\($0)]" } ?? "") + (error.key.map { ".\($0)" } ?? "")
                     throw ScenarioError(file: path, line: at, key: key, error.message)
                 }
             }
+            plans.append(ScenarioPlan(scenario: name, label: label, steps: planSteps))
         }
         return plans
     }

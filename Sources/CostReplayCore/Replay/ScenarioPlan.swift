@@ -7,14 +7,26 @@ public struct ScenarioPlan: Sendable {
 
     public struct Step: Sendable {
         /// The strategy, resolved once when the scenario file is read.
-        public var type: any ReplayStrategy.Type
-        public var parameters: Parameters
+        public let type: any ReplayStrategy.Type
+        /// The parameters as the file gives them (defaults filled in): labels, documents and step identity.
+        public private(set) var parameters: Parameters
+        /// The typed configuration built from `parameters` by the strategy.
+        let configured: any ConfiguredStrategy
         /// Its name in scenario files.
         public var strategy: String { type.name }
 
-        public init(type: any ReplayStrategy.Type, parameters: Parameters) {
+        /// Configures the step, refusing parameters its strategy does not accept.
+        public init(type: any ReplayStrategy.Type, parameters: Parameters, context: ValidationContext) throws(ParameterProblem) {
             self.type = type
             self.parameters = parameters
+            configured = try type.configured(parameters, context: context)
+        }
+
+        /// The same step with one parameter replaced (e.g. `servers: auto` once chosen), configured again.
+        public func setting(_ name: String, to value: ParameterValue, context: ValidationContext) throws(ParameterProblem) -> Step {
+            var values = parameters.values
+            values[name] = value
+            return try Step(type: type, parameters: Parameters(values), context: context)
         }
     }
 

@@ -80,7 +80,8 @@ public struct Simulation {
         for auto in autos {
             let counters = result.scenarios[probed.firstIndex(of: auto.plan)!].metrics["\(auto.step + 1):\(LocalGPU.name)"] ?? [:]
             let servers = Int(counters["auto_servers"] ?? 0)
-            plans[auto.plan].steps[auto.step].parameters.values["servers"] = .number(Double(servers))
+            plans[auto.plan].steps[auto.step] = try plans[auto.plan].steps[auto.step].setting("servers", to: .number(Double(servers)),
+                                                                                                context: ValidationContext(catalog: pricer.catalog))
             let nets = LocalGPU.autoCandidates.compactMap { count in counters["auto_net_usd:\(count)"].map { (count, $0) } }
                 .prefix { $0.0 <= max(servers, 1) * 2 }
                 .map { "\($0.0): \(MoneyFormat.human(Money(dollars: $0.1)))" }.joined(separator: ", ")

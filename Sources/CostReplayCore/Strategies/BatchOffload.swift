@@ -28,27 +28,45 @@ public struct BatchOffload: ReplayStrategy {
         ParameterSpec("sigma", .number(min: 0.01, max: 5, integer: false), default: .number(1), "log-scale spread of completion time"),
     ]
 
-    let tags: Set<String>
-    let operations: Set<String>
-    let excluded: Set<String>
-    let hours: [ClosedRange<Int>]
+    /// The step's typed parameters.
+    let settings: Configuration
     let missProbability: Double
     let meanDelaySeconds: Double
     let pricer: Pricer
     var counters = CacheCounters()
 
-    public init(parameters p: Parameters, context: StrategyContext) {
-        tags = Set(p.list("tags"))
-        operations = Set(p.list("operations"))
-        excluded = Set(p.list("exclude_tags"))
-        hours = (try? Self.parseHours(p.text("hours"))) ?? []
-        let limit = min(p.number("deadline"), p.number("completion_window"))
-        missProbability = Distributions.lognormalUpperTail(limit, median: p.number("median_completion"), sigma: p.number("sigma"))
-        meanDelaySeconds = Distributions.lognormalMean(median: p.number("median_completion"), sigma: p.number("sigma"))
+    /// What a scenario step sets.
+    public struct Configuration: Sendable {
+        var tags: Set<String>
+        var operations: Set<String>
+        var excluded: Set<String>
+        /// Allowed UTC start hours; empty: any.
+        var hours: [ClosedRange<Int>]
+        /// Seconds: the earlier of the deadline and the provider's completion window.
+        var limit: Double
+        var medianCompletion: Double
+        var sigma: Double
+    }
+
+    public static func configure(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) -> Configuration {
+        let hours = try parseHours(try p.text("hours"))
+        let tags = try p.list("tags"), operations = try p.list("operations")
+        guard !tags.isEmpty || !operations.isEmpty else {
+            throw ParameterProblem("tags", "no tags and no operations: nothing would be eligible; name the async traffic's tags or operations")
+        }
+        return Configuration(tags: Set(tags), operations: Set(operations), excluded: Set(try p.list("exclude_tags")), hours: hours,
+                             limit: min(try p.number("deadline"), try p.number("completion_window")),
+                             medianCompletion: try p.number("median_completion"), sigma: try p.number("sigma"))
+    }
+
+    public init(_ c: Configuration, context: StrategyContext) {
+        settings = c
+        missProbability = Distributions.lognormalUpperTail(c.limit, median: c.medianCompletion, sigma: c.sigma)
+        meanDelaySeconds = Distributions.lognormalMean(median: c.medianCompletion, sigma: c.sigma)
         pricer = context.pricer
     }
 
-    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool { true }
+    public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool { true }
 
     public var metrics: [String: Double] {
         counters.values.merging(["miss_probability": missProbability]) { $1 }
@@ -67,19 +85,12 @@ public struct BatchOffload: ReplayStrategy {
         return ranges
     }
 
-    public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
-        _ = try parseHours(p.text("hours"))
-        guard !p.list("tags").isEmpty || !p.list("operations").isEmpty else {
-            throw ParameterProblem("tags", "no tags and no operations: nothing would be eligible; name the async traffic's tags or operations")
-        }
-    }
-
     func eligible(_ request: ReplayRequest) -> Bool {
-        let tagged = request.tags.contains { tags.contains($0) } || request.recorded.operation.map(operations.contains) == true
-        guard tagged, !request.tags.contains(where: { excluded.contains($0) }) else { return false }
-        if hours.isEmpty { return true }
+        let tagged = request.tags.contains { settings.tags.contains($0) } || request.recorded.operation.map(settings.operations.contains) == true
+        guard tagged, !request.tags.contains(where: { settings.excluded.contains($0) }) else { return false }
+        if settings.hours.isEmpty { return true }
         let hour = Int((Timestamp.floorDiv(request.startMicros, 3_600_000_000) % 24 + 24) % 24)
-        return hours.contains { $0.contains(hour) }
+        return settings.hours.contains { $0.contains(hour) }
     }
 
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {

@@ -5,7 +5,6 @@
 /// deletion. Ties in LFU go to the least recently used entry, so eviction order is deterministic.
 struct BoundedCache<Index: SlotIndex, Value> {
     typealias Key = Index.Key
-    enum Policy: String { case lru, lfu }
 
     struct Entry {
         var key: Key
@@ -20,7 +19,7 @@ struct BoundedCache<Index: SlotIndex, Value> {
 
     let capacity: Int?
     let ttlMicros: Int64?
-    let policy: Policy
+    let policy: Eviction
     private var slots: [Entry] = []
     private var free: [Int] = []
     private var index = Index()
@@ -33,7 +32,7 @@ struct BoundedCache<Index: SlotIndex, Value> {
     var removed: [Key] = []
     var tracksRemovals = false
 
-    init(capacity: Int?, ttlSeconds: Double?, policy: Policy) {
+    init(capacity: Int?, ttlSeconds: Double?, policy: Eviction) {
         self.capacity = capacity.flatMap { $0 > 0 ? $0 : nil }
         self.ttlMicros = ttlSeconds.flatMap { $0 > 0 ? Int64($0 * 1e6) : nil }
         self.policy = policy

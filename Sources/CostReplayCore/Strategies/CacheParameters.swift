@@ -4,37 +4,52 @@ enum CacheParameters {
                                    "time to live; 0 keeps entries until evicted")
     static let capacity = ParameterSpec("capacity", .number(min: 0, max: 1e9, integer: true), default: .number(0),
                                         "maximum entries; 0 is unbounded")
-    static let eviction = ParameterSpec("eviction", .choice(["lru", "lfu"]), default: .text("lru"), "eviction policy when full")
-    static let scope = ParameterSpec("scope", .choice(["global", "tenant", "user", "session"]), default: .text("global"),
+    static let eviction = ParameterSpec("eviction", .choice(Eviction.names), default: .text(Eviction.lru.rawValue), "eviction policy when full")
+    static let scope = ParameterSpec("scope", .choice(CacheScope.names), default: .text(CacheScope.global.rawValue),
                                      "who shares a cache entry")
     static let lookupCost = ParameterSpec("lookup_cost", .number(min: 0, max: 1, integer: false), default: .number(0),
                                           "USD per lookup, paid on hits and misses")
     static let hitLatency = ParameterSpec("hit_latency_ms", .number(min: 0, max: 60_000, integer: false), default: .number(5),
                                           "latency of a cache hit")
 
-    /// The cache partition a request belongs to; requests without the scope's key share one
-    /// partition of their own.
-    static func scopeKey(_ scope: String, _ request: ReplayRequest) -> String? {
-        switch scope {
-        case "tenant": return "t:" + (request.tenantID ?? "\u{0}")
-        case "user": return "u:" + (request.userID ?? "\u{0}")
-        case "session": return "s:" + (request.sessionID ?? "\u{0}")
-        default: return ""
+    /// The settings every bounded cache lever reads the same way.
+    struct Settings: Sendable, Hashable {
+        var ttlSeconds: Double
+        /// Maximum entries; 0 is unbounded.
+        var capacity: Int
+        var eviction: Eviction
+        var scope: CacheScope
+
+        init(ttlSeconds: Double, capacity: Int, eviction: Eviction, scope: CacheScope) {
+            self.ttlSeconds = ttlSeconds
+            self.capacity = capacity
+            self.eviction = eviction
+            self.scope = scope
+        }
+
+        init(_ p: Parameters) throws(ParameterProblem) {
+            self.init(ttlSeconds: try p.number("ttl"), capacity: try p.int("capacity"), eviction: try p.choice("eviction", as: Eviction.self),
+                      scope: try p.choice("scope", as: CacheScope.self))
+        }
+
+        /// Per-tenant, per-user and per-session caches shard exactly by that key, as long as no
+        /// capacity is shared across partitions (a capacity bounds the whole cache).
+        func exactWhenSharded(by key: ShardKey) -> Bool { capacity == 0 && scope.exactWhenSharded(by: key) }
+
+        func cache<I: SlotIndex, V>() -> BoundedCache<I, V> {
+            BoundedCache(capacity: capacity, ttlSeconds: ttlSeconds, policy: eviction)
         }
     }
 
-    /// The partition as a 64-bit hash, memoised on the request.
-    static func scopeHash(_ scope: String, _ request: ReplayRequest) -> UInt64 {
-        request.recorded.scopeKeys[scopeSlot(scope)]
-    }
+    /// Lookup cost and hit latency, as the caches that serve responses bill them.
+    struct Serving: Sendable, Hashable {
+        var lookupCost: Money
+        /// Microseconds.
+        var hitLatency: Int64
 
-    /// Index of a scope's hash in ``RecordedRequest/scopeKeys``.
-    static func scopeSlot(_ scope: String) -> Int {
-        switch scope {
-        case "tenant": return 1
-        case "user": return 2
-        case "session": return 3
-        default: return 0
+        init(_ p: Parameters) throws(ParameterProblem) {
+            lookupCost = Money(dollars: try p.number("lookup_cost"))
+            hitLatency = Int64(try p.number("hit_latency_ms") * 1000)
         }
     }
 
@@ -49,22 +64,44 @@ enum CacheParameters {
         for part in parts { h = StableHash.finalise(h ^ part &* 0xbf58_476d_1ce4_e5b9) }
         return h
     }
+}
 
-    /// Per-tenant, per-user and per-session caches shard exactly by that key, as long as no
-    /// capacity is shared across partitions (a capacity bounds the whole cache).
-    static func exactWhenSharded(_ parameters: Parameters, by key: ShardKey) -> Bool {
-        (parameters.optionalNumber("capacity") ?? 0) == 0 && exactWhenSharded(scope: parameters.text("scope"), by: key)
-    }
+/// Eviction policy of a bounded cache when it is full.
+enum Eviction: String, ParameterChoice { case lru, lfu }
 
-    static func exactWhenSharded(scope: String, by key: ShardKey) -> Bool {
-        switch (scope, key) {
-        case ("tenant", .tenant), ("user", .user), ("session", .session): return true
-        default: return false
+/// Who shares a cache entry.
+enum CacheScope: String, ParameterChoice {
+    case global, tenant, user, session
+
+    /// The cache partition a request belongs to; requests without the scope's key share one
+    /// partition of their own.
+    func key(_ request: ReplayRequest) -> String {
+        switch self {
+        case .tenant: return "t:" + (request.tenantID ?? "\u{0}")
+        case .user: return "u:" + (request.userID ?? "\u{0}")
+        case .session: return "s:" + (request.sessionID ?? "\u{0}")
+        case .global: return ""
         }
     }
 
-    static func cache<I: SlotIndex, V>(_ p: Parameters) -> BoundedCache<I, V> {
-        BoundedCache(capacity: p.int("capacity"), ttlSeconds: p.number("ttl"),
-                     policy: BoundedCache<I, V>.Policy(rawValue: p.text("eviction")) ?? .lru)
+    /// The partition as a 64-bit hash, memoised on the request.
+    func hash(_ request: ReplayRequest) -> UInt64 { request.recorded.scopeKeys[slot] }
+
+    /// Index of the scope's hash in ``RecordedRequest/scopeKeys``.
+    var slot: Int {
+        switch self {
+        case .global: return 0
+        case .tenant: return 1
+        case .user: return 2
+        case .session: return 3
+        }
+    }
+
+    /// Whether sharding by `key` keeps every partition of this scope on one shard.
+    func exactWhenSharded(by key: ShardKey) -> Bool {
+        switch (self, key) {
+        case (.tenant, .tenant), (.user, .user), (.session, .session): return true
+        default: return false
+        }
     }
 }

@@ -14,73 +14,87 @@ public struct Cascade: ReplayStrategy {
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("cheap", .text, default: .text("gpt-4o-mini"), "the model tried first"),
         ParameterSpec("strong", .text, default: .text("gpt-4o"), "the model escalated to"),
-        ParameterSpec("escalate_on", .choice(["score", "outcome", "probability"]), default: .text("score"), "what triggers escalation"),
+        ParameterSpec("escalate_on", .choice(Escalation.names), default: .text(Escalation.score.rawValue), "what triggers escalation"),
         ParameterSpec("threshold", .number(min: -1e9, max: 1e9, integer: false), default: .number(0.5), "escalate when the score is below this"),
         ParameterSpec("probability", .number(min: 0, max: 1, integer: false), default: .number(0.2), "escalation probability"),
         ParameterSpec("tags", .texts, default: .list([]), "only requests with one of these tags; empty: all"),
     ]
 
-    let cheap: String
-    let strong: String
-    let mode: String
-    let threshold: Double
-    let probability: Double
-    let tags: Set<String>
+    /// What sends a request on to the strong model.
+    enum Escalation: String, ParameterChoice {
+        /// A recorded score of the cheap model below the threshold.
+        case score
+        /// The cheap model's recorded outcome was wrong (a perfect verifier).
+        case outcome
+        /// A seeded coin with the given probability.
+        case probability
+    }
+
+    /// What a scenario step sets.
+    public struct Configuration: Sendable {
+        var cheap: String
+        var strong: String
+        var escalation: Escalation
+        var threshold: Double
+        var probability: Double
+        var tags: Set<String>
+    }
+
+    public static func configure(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) -> Configuration {
+        let cheap = try p.text("cheap"), strong = try p.text("strong")
+        try context.requireModel(cheap, parameter: "cheap")
+        try context.requireModel(strong, parameter: "strong")
+        return Configuration(cheap: cheap, strong: strong, escalation: try p.choice("escalate_on", as: Escalation.self),
+                             threshold: try p.number("threshold"), probability: try p.number("probability"), tags: Set(try p.list("tags")))
+    }
+
     let pricer: Pricer
     let random: RandomSource
     var counters = CacheCounters()
+    /// The step's typed parameters.
+    let settings: Configuration
 
-    public init(parameters p: Parameters, context: StrategyContext) {
-        cheap = p.text("cheap")
-        strong = p.text("strong")
-        mode = p.text("escalate_on")
-        threshold = p.number("threshold")
-        probability = p.number("probability")
-        tags = Set(p.list("tags"))
+    public init(_ c: Configuration, context: StrategyContext) {
+        settings = c
         pricer = context.pricer
         random = RandomSource(seed: context.seed)
     }
 
-    public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
-        try context.requireModel(p.text("cheap"), parameter: "cheap")
-        try context.requireModel(p.text("strong"), parameter: "strong")
-    }
-
-    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
-        parameters.text("escalate_on") != "probability"
+    public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool {
+        configuration.escalation != .probability
     }
 
     public var metrics: [String: Double] { counters.values }
 
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
-        guard tags.isEmpty || request.tags.contains(where: tags.contains) else { return }
+        guard settings.tags.isEmpty || request.tags.contains(where: settings.tags.contains) else { return }
         let quality = request.recorded.original.quality
         let escalate: Bool
-        switch mode {
-        case "outcome":
-            guard let outcome = quality["correct:" + cheap] else { counters.add("no_outcome"); return }
+        switch settings.escalation {
+        case .outcome:
+            guard let outcome = quality["correct:" + settings.cheap] else { counters.add("no_outcome"); return }
             escalate = outcome < 0.5
-        case "probability":
-            escalate = random.bernoulli(probability)
-        default:
-            guard let score = quality["score:" + cheap] else { counters.add("no_score"); return }
-            escalate = score < threshold
+        case .probability:
+            escalate = random.bernoulli(settings.probability)
+        case .score:
+            guard let score = quality["score:" + settings.cheap] else { counters.add("no_score"); return }
+            escalate = score < settings.threshold
         }
         counters.add("requests")
         usage.cacheRead = 0
         usage.cacheWrite5m = 0
         usage.cacheWrite1h = 0
         var first = request
-        first.model = cheap
-        first.provider = pricer.catalog.find(model: cheap, provider: nil)?.provider
+        first.model = settings.cheap
+        first.provider = pricer.catalog.find(model: settings.cheap, provider: nil)?.provider
         first.usage = usage
         if escalate {
             counters.add("escalated")
             // The cheap attempt is paid for on top of the strong call.
             request.extraCost += pricer.price(first.pricingInput).cost ?? .zero
-            request.model = strong
-            request.provider = pricer.catalog.find(model: strong, provider: nil)?.provider
+            request.model = settings.strong
+            request.provider = pricer.catalog.find(model: settings.strong, provider: nil)?.provider
             request.usage = usage
         } else {
             request = first
@@ -90,6 +104,6 @@ public struct Cascade: ReplayStrategy {
             counters.add("correct", outcome)
         }
         ledger.note(Self.name, escalate ? "escalated" : "answered by cheap model",
-                    escalate ? "\(cheap) then \(strong); both paid" : "\(cheap) only")
+                    escalate ? "\(settings.cheap) then \(settings.strong); both paid" : "\(settings.cheap) only")
     }
 }

@@ -12,28 +12,42 @@ public struct ComponentCache: ReplayStrategy {
         CacheParameters.hitLatency,
     ]
 
+    /// What a scenario step sets.
+    public struct Configuration: Sendable {
+        var cache: CacheParameters.Settings
+        /// Span kinds cached (`tool`, `retrieval`).
+        var kinds: Set<String>
+        /// Microseconds.
+        var hitLatency: Int64
+    }
+
+    public static func configure(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) -> Configuration {
+        Configuration(cache: try CacheParameters.Settings(p), kinds: Set(try p.list("kinds")), hitLatency: Int64(try p.number("hit_latency_ms") * 1000))
+    }
+
     var cache: KeyedCache<String, Int64>
     let kinds: Set<String>
-    let scope: String
+    let scope: CacheScope
     let hitLatency: Int64
     var counters = CacheCounters()
 
-    public init(parameters p: Parameters, context: StrategyContext) {
-        cache = CacheParameters.cache(p)
-        kinds = Set(p.list("kinds"))
-        scope = p.text("scope")
-        hitLatency = Int64(p.number("hit_latency_ms") * 1000)
+    public init(_ c: Configuration, context: StrategyContext) {
+        cache = c.cache.cache()
+        kinds = c.kinds
+        scope = c.cache.scope
+        hitLatency = c.hitLatency
     }
 
-    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
-        CacheParameters.exactWhenSharded(parameters, by: key)
+    public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool {
+        configuration.cache.exactWhenSharded(by: key)
     }
 
     public var metrics: [String: Double] { counters.values.merging(["evictions": Double(cache.evictions)]) { $1 } }
 
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, kinds.contains(request.kind.rawValue) else { return }
-        guard let scopeKey = CacheParameters.scopeKey(scope, request), let input = request.promptHash ?? request.promptText.map(StableHash.hex) else {
+        let scopeKey = scope.key(request)
+        guard let input = request.promptHash ?? request.promptText.map(StableHash.hex) else {
             counters.add("no_key")
             return
         }

@@ -18,10 +18,23 @@ public struct ExactCache: ReplayStrategy {
     /// `response` is the 64-bit hash of the recorded response hash (0 when none was recorded).
     struct Cached { var response: UInt64; var available: Int64 }
 
+    /// What a scenario step sets.
+    public struct Configuration: Sendable, Hashable {
+        var cache: CacheParameters.Settings
+        var normaliseWhitespace: Bool
+        var normaliseCase: Bool
+        var serving: CacheParameters.Serving
+    }
+
+    public static func configure(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) -> Configuration {
+        let normalise = try p.list("normalise")
+        return Configuration(cache: try CacheParameters.Settings(p), normaliseWhitespace: normalise.contains("whitespace"),
+                             normaliseCase: normalise.contains("case"), serving: try CacheParameters.Serving(p))
+    }
+
     /// Keyed by a 64-bit hash of (scope, model, prompt); a collision between two different prompts
     /// has probability about n²/2⁶⁵ (10⁻⁸ for a million distinct prompts).
     var cache: HashedCache<Cached>
-    let scope: String
     /// Index of the scope in ``RecordedRequest/scopeKeys``.
     let scopeSlot: Int
     let normaliseWhitespace: Bool
@@ -32,19 +45,18 @@ public struct ExactCache: ReplayStrategy {
     /// The recency stack shared with the other capacities of a sweep, when the engine gave one; then `cache` is unused.
     let sweep: (sweep: CapacitySweep, member: Int)?
 
-    public init(parameters p: Parameters, context: StrategyContext) {
-        cache = CacheParameters.cache(p)
-        scope = p.text("scope")
-        scopeSlot = CacheParameters.scopeSlot(scope)
-        normaliseWhitespace = p.list("normalise").contains("whitespace")
-        normaliseCase = p.list("normalise").contains("case")
-        lookupCost = Money(dollars: p.number("lookup_cost"))
-        hitLatency = Int64(p.number("hit_latency_ms") * 1000)
+    public init(_ c: Configuration, context: StrategyContext) {
+        cache = c.cache.cache()
+        scopeSlot = c.cache.scope.slot
+        normaliseWhitespace = c.normaliseWhitespace
+        normaliseCase = c.normaliseCase
+        lookupCost = c.serving.lookupCost
+        hitLatency = c.serving.hitLatency
         sweep = context.capacitySweep
     }
 
-    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
-        CacheParameters.exactWhenSharded(parameters, by: key)
+    public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool {
+        configuration.cache.exactWhenSharded(by: key)
     }
 
     /// What the cache counted; a counter appears in ``metrics`` once it has counted something.

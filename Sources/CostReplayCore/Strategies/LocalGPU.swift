@@ -48,47 +48,71 @@ public struct LocalGPU: ReplayStrategy {
     public private(set) var fixedCost = Money.zero
     let pricer: Pricer
 
-    public init(parameters p: Parameters, context: StrategyContext) {
-        tensorParallel = p.int("tensor_parallel")
-        let profile = (try? PerformanceModel.bundled())?.first {
-            $0.model == p.text("model") && $0.hardware == p.text("hardware") && $0.tensorParallel == p.int("tensor_parallel")
+    /// How many servers a step runs.
+    enum Servers: Sendable {
+        case count(Int)
+        /// Every candidate count is tried on the traffic first (``Simulation``), then the best replaces this.
+        case auto
+    }
+
+    /// What a scenario step sets, with the measured profile it names.
+    public struct Configuration: Sendable {
+        var profile: PerformanceModel
+        var servers: Servers
+        var maxBatch: Int
+        var maxQueue: Int
+        var costs: HardwareCosts
+        var tags: Set<String>
+        var models: Set<String>
+        var rules: [ModelRouter.Rule]
+    }
+
+    public static func configure(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) -> Configuration {
+        let rules = try ModelRouter.parseRules(try p.rules("rules"))
+        let model = try p.text("model"), hardware = try p.text("hardware"), tensorParallel = try p.int("tensor_parallel")
+        let profiles: [PerformanceModel]
+        do { profiles = try PerformanceModel.bundled() } catch {
+            throw ParameterProblem("model", "the bundled serving profiles cannot be read: \(error)")
         }
-        if p.values["servers"] == .text("auto") {
-            probes = profile.map { profile in
-                Self.autoCandidates.map { (ServingSimulator(model: profile, servers: $0, maxBatch: p.int("max_batch"), maxQueue: p.int("max_queue")), Money.zero) }
-            } ?? []
-        } else if p.int("servers") > 0 {
-            simulator = profile.map { ServingSimulator(model: $0, servers: p.int("servers"), maxBatch: p.int("max_batch"), maxQueue: p.int("max_queue")) }
+        guard let profile = profiles.first(where: { $0.model == model && $0.hardware == hardware && $0.tensorParallel == tensorParallel }) else {
+            let known = Set(profiles.map { "\($0.model) on \($0.hardware) ×\($0.tensorParallel)" }).sorted()
+            // Blame the key that no measured profile has, hardware first (a model is measured on several).
+            let key = !profiles.contains(where: { $0.hardware == hardware }) ? "hardware"
+                : !profiles.contains(where: { $0.model == model }) ? "model" : "tensor_parallel"
+            throw ParameterProblem(key, "no measured profile for \(model) on \(hardware) with tensor_parallel \(tensorParallel); measured: \(known.joined(separator: ", "))")
         }
         var costs = HardwareCosts()
-        costs.purchasePerGPU = p.number("purchase_per_gpu")
-        costs.rentPerGPUHour = p.number("rent_per_gpu_hour")
-        costs.lifetimeMonths = p.number("lifetime_months")
-        costs.tdpWatts = p.number("tdp_watts")
-        costs.idlePowerFraction = p.number("idle_power")
-        costs.electricityPerKWh = p.number("electricity_usd_kwh")
-        costs.pue = p.number("pue")
-        costs.operationsPerServerMonth = p.number("ops_usd_month")
-        self.costs = costs
-        tags = Set(p.list("tags"))
-        models = Set(p.list("models"))
-        rules = (try? ModelRouter.parseRules(p.rules("rules"))) ?? []
+        costs.purchasePerGPU = try p.number("purchase_per_gpu")
+        costs.rentPerGPUHour = try p.number("rent_per_gpu_hour")
+        costs.lifetimeMonths = try p.number("lifetime_months")
+        costs.tdpWatts = try p.number("tdp_watts")
+        costs.idlePowerFraction = try p.number("idle_power")
+        costs.electricityPerKWh = try p.number("electricity_usd_kwh")
+        costs.pue = try p.number("pue")
+        costs.operationsPerServerMonth = try p.number("ops_usd_month")
+        let servers: Servers = p.values["servers"] == .text("auto") ? .auto : .count(try p.int("servers"))
+        return Configuration(profile: profile, servers: servers, maxBatch: try p.int("max_batch"), maxQueue: try p.int("max_queue"),
+                             costs: costs, tags: Set(try p.list("tags")), models: Set(try p.list("models")), rules: rules)
+    }
+
+    public init(_ c: Configuration, context: StrategyContext) {
+        tensorParallel = c.profile.tensorParallel
+        switch c.servers {
+        case .auto:
+            probes = Self.autoCandidates.map { (ServingSimulator(model: c.profile, servers: $0, maxBatch: c.maxBatch, maxQueue: c.maxQueue), Money.zero) }
+        case .count(let servers) where servers > 0:
+            simulator = ServingSimulator(model: c.profile, servers: servers, maxBatch: c.maxBatch, maxQueue: c.maxQueue)
+        case .count:
+            break
+        }
+        costs = c.costs
+        tags = c.tags
+        models = c.models
+        rules = c.rules
         pricer = context.pricer
     }
 
-    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool { false }
-
-    public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
-        _ = try ModelRouter.parseRules(p.rules("rules"))
-        let profiles = (try? PerformanceModel.bundled()) ?? []
-        guard profiles.contains(where: { $0.model == p.text("model") && $0.hardware == p.text("hardware") && $0.tensorParallel == p.int("tensor_parallel") }) else {
-            let known = Set(profiles.map { "\($0.model) on \($0.hardware) ×\($0.tensorParallel)" }).sorted()
-            // Blame the key that no measured profile has, hardware first (a model is measured on several).
-            let key = !profiles.contains(where: { $0.hardware == p.text("hardware") }) ? "hardware"
-                : !profiles.contains(where: { $0.model == p.text("model") }) ? "model" : "tensor_parallel"
-            throw ParameterProblem(key, "no measured profile for \(p.text("model")) on \(p.text("hardware")) with tensor_parallel \(p.int("tensor_parallel")); measured: \(known.joined(separator: ", "))")
-        }
-    }
+    public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool { false }
 
     public var metrics: [String: Double] { counters.values }
 

@@ -23,7 +23,7 @@ public struct ModelRouter: ReplayStrategy {
     ]
 
     /// A routing condition set; also used by other levers to choose eligible traffic.
-    struct Rule {
+    struct Rule: Sendable {
         var tier: String
         var tag, operation, user, tenant, model, keyword: String?
         var minTokens, maxTokens: Int64?
@@ -31,11 +31,8 @@ public struct ModelRouter: ReplayStrategy {
         var hasCode: Bool?
     }
 
-    let tiers: [String: String]
-    let rules: [Rule]
-    let defaultTier: String
-    let verbosity: [String: Double]
-    let priors: [(tier: String, tag: String?, alpha: Double, beta: Double)]
+    /// The step's typed parameters.
+    let settings: Configuration
     let pricer: Pricer
     var counters = CacheCounters()
 
@@ -85,39 +82,50 @@ public struct ModelRouter: ReplayStrategy {
         return priors
     }
 
-    public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
-        let tiers = p.table("tiers")
+    /// What a scenario step sets: tiers, parsed rules and priors, each tier they name known, each model priced.
+    public struct Configuration: Sendable {
+        var tiers: [String: String]
+        var rules: [Rule]
+        /// A tier name, or `keep`.
+        var defaultTier: String
+        /// Model → output length factor.
+        var verbosity: [String: Double]
+        var priors: [(tier: String, tag: String?, alpha: Double, beta: Double)]
+    }
+
+    public static func configure(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) -> Configuration {
+        let tiers = try p.table("tiers")
         for (tier, model) in tiers.sorted(by: { $0.key < $1.key }) { try context.requireModel(model, parameter: "tiers", key: tier) }
-        for (item, rule) in p.rules("rules").enumerated() where rule["tier"] == nil {
+        let ruleTables = try p.rules("rules")
+        for (item, rule) in ruleTables.enumerated() where rule["tier"] == nil {
             throw ParameterProblem("rules", item: item, key: "tier", "every routing rule names its tier (or keep)")
         }
-        for (item, rule) in try parseRules(p.rules("rules")).enumerated() where rule.tier != "keep" && tiers[rule.tier] == nil {
+        let rules = try parseRules(ruleTables)
+        for (item, rule) in rules.enumerated() where rule.tier != "keep" && tiers[rule.tier] == nil {
             throw ParameterProblem("rules", item: item, key: "tier", "unknown tier '\(rule.tier)'; tiers: \((tiers.keys.sorted() + ["keep"]).joined(separator: ", "))")
         }
-        let fallback = p.text("default_tier")
+        let fallback = try p.text("default_tier")
         if fallback != "keep" && tiers[fallback] == nil {
             throw ParameterProblem("default_tier", "unknown tier '\(fallback)'; tiers: \((tiers.keys.sorted() + ["keep"]).joined(separator: ", "))")
         }
-        for (model, factor) in p.table("verbosity").sorted(by: { $0.key < $1.key }) {
+        var verbosity: [String: Double] = [:]
+        for (model, factor) in try p.table("verbosity").sorted(by: { $0.key < $1.key }) {
             try context.requireModel(model, parameter: "verbosity", key: model)
-            _ = try context.number(factor, parameter: "verbosity", key: model, in: 0.01...100)
+            verbosity[model] = try context.number(factor, parameter: "verbosity", key: model, in: 0.01...100)
         }
-        for (item, prior) in try parsePriors(p.rules("quality_priors")).enumerated() where tiers[prior.tier] == nil && prior.tier != "keep" {
+        let priors = try parsePriors(try p.rules("quality_priors"))
+        for (item, prior) in priors.enumerated() where tiers[prior.tier] == nil && prior.tier != "keep" {
             throw ParameterProblem("quality_priors", item: item, key: "tier", "unknown tier '\(prior.tier)'")
         }
+        return Configuration(tiers: tiers, rules: rules, defaultTier: fallback, verbosity: verbosity, priors: priors)
     }
 
-    public init(parameters p: Parameters, context: StrategyContext) {
-        // Loaded scenarios were validated (``validate(_:context:)``); nothing invalid reaches here.
-        tiers = p.table("tiers")
-        defaultTier = p.text("default_tier")
-        verbosity = p.table("verbosity").compactMapValues { Double($0).flatMap { $0.isFinite && $0 > 0 ? $0 : nil } }
-        priors = (try? Self.parsePriors(p.rules("quality_priors"))) ?? []
+    public init(_ c: Configuration, context: StrategyContext) {
+        settings = c
         pricer = context.pricer
-        rules = (try? Self.parseRules(p.rules("rules"))) ?? []
     }
 
-    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool { true }
+    public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool { true }
 
     public var metrics: [String: Double] { counters.values }
 
@@ -155,22 +163,22 @@ public struct ModelRouter: ReplayStrategy {
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
         defer { countOutcome(request) }
-        let rule = rules.first { Self.matches($0, request) }
-        let tier = rule?.tier ?? defaultTier
+        let rule = settings.rules.first { Self.matches($0, request) }
+        let tier = rule?.tier ?? settings.defaultTier
         counters.add("tier:" + tier)
         // Expected quality from the priors: the Beta mean of the tier's success rate on this task.
-        if let prior = priors.first(where: { $0.tier == tier && ($0.tag == nil || request.tags.contains($0.tag!)) }) {
+        if let prior = settings.priors.first(where: { $0.tier == tier && ($0.tag == nil || request.tags.contains($0.tag!)) }) {
             counters.add("prior_requests")
             counters.add("expected_correct", prior.alpha / (prior.alpha + prior.beta))
             counters.add("prior:\(tier):\(prior.tag ?? "*")")
         }
-        guard tier != "keep", let target = tiers[tier] else {
+        guard tier != "keep", let target = settings.tiers[tier] else {
             ledger.note(Self.name, "keep", "model \(request.model ?? "?") kept")
             return
         }
         guard target != request.model else { return }
         let from = request.model ?? ""
-        let scale = (verbosity[target] ?? 1) / (verbosity[from] ?? 1)
+        let scale = (settings.verbosity[target] ?? 1) / (settings.verbosity[from] ?? 1)
         if scale != 1 {
             usage.output = Int64((Double(usage.output) * scale).rounded())
             usage.reasoning = min(usage.reasoning, usage.output)

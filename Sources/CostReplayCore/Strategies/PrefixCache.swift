@@ -16,30 +16,48 @@ public struct PrefixCache: ReplayStrategy {
         ParameterSpec("ttl", .duration(min: 1, max: 86_400), default: .number(300), "cache lifetime, refreshed on a hit (300 or 3600 at the providers)"),
         ParameterSpec("min_tokens", .number(min: 0, max: 1e6, integer: true), default: .number(1024), "shortest cacheable prefix"),
         ParameterSpec("capacity_blocks", .number(min: 0, max: 1e10, integer: true), default: .number(0), "cached blocks per model; 0 is unbounded"),
-        ParameterSpec("write_premium", .choice(["auto", "always", "never"]), default: .text("auto"), "bill cache writes at the write rate"),
-        ParameterSpec("scope", .choice(["global", "tenant", "user", "session"]), default: .text("tenant"),
+        ParameterSpec("write_premium", .choice(WritePremium.names), default: .text(WritePremium.auto.rawValue), "bill cache writes at the write rate"),
+        ParameterSpec("scope", .choice(CacheScope.names), default: .text(CacheScope.tenant.rawValue),
                       "who shares the cache (providers cache per organisation)"),
     ]
 
+    /// Whether cache writes are billed at the catalog's write rate.
+    enum WritePremium: String, ParameterChoice {
+        /// When the model has a write rate (Anthropic), not otherwise (OpenAI's automatic caching).
+        case auto
+        case always
+        case never
+    }
+
+    /// What a scenario step sets.
+    public struct Configuration: Sendable {
+        var ttlSeconds: Double
+        var minTokens: Int64
+        /// Cached blocks per model; 0 is unbounded.
+        var capacityBlocks: Int
+        var writePremium: WritePremium
+        var scope: CacheScope
+    }
+
+    public static func configure(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) -> Configuration {
+        Configuration(ttlSeconds: try p.number("ttl"), minTokens: Int64(try p.int("min_tokens")), capacityBlocks: try p.int("capacity_blocks"),
+                      writePremium: try p.choice("write_premium", as: WritePremium.self), scope: try p.choice("scope", as: CacheScope.self))
+    }
+
     var cache: KeyedCache<String, Bool>
-    let ttlSeconds: Double
-    let minTokens: Int64
-    let writePremium: String
-    let scope: String
     let pricer: Pricer
     var counters = CacheCounters()
+    /// The step's typed parameters.
+    let settings: Configuration
 
-    public init(parameters p: Parameters, context: StrategyContext) {
-        ttlSeconds = p.number("ttl")
-        cache = BoundedCache(capacity: p.int("capacity_blocks"), ttlSeconds: ttlSeconds, policy: .lru)
-        minTokens = Int64(p.int("min_tokens"))
-        writePremium = p.text("write_premium")
-        scope = p.text("scope")
+    public init(_ c: Configuration, context: StrategyContext) {
+        settings = c
+        cache = BoundedCache(capacity: c.capacityBlocks, ttlSeconds: c.ttlSeconds, policy: .lru)
         pricer = context.pricer
     }
 
-    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
-        (parameters.optionalNumber("capacity_blocks") ?? 0) == 0 && CacheParameters.exactWhenSharded(scope: parameters.text("scope"), by: key)
+    public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool {
+        configuration.capacityBlocks == 0 && configuration.scope.exactWhenSharded(by: key)
     }
 
     public var metrics: [String: Double] {
@@ -48,7 +66,7 @@ public struct PrefixCache: ReplayStrategy {
 
     /// (block key, tokens in the block) for each leading block of the prompt.
     func blocks(_ request: ReplayRequest, input: Int64) -> [(String, Int64)] {
-        guard let scopeKey = CacheParameters.scopeKey(scope, request) else { return [] }
+        let scopeKey = settings.scope.key(request)
         let prefix = scopeKey + "|" + (request.model ?? "") + "|"
         if !request.prefixHashes.isEmpty {
             let size = Int64(request.prefixBlockTokens ?? 512)
@@ -86,13 +104,13 @@ public struct PrefixCache: ReplayStrategy {
             matchedBlocks += 1
         }
         let total = min(usage.input, blocks.reduce(0) { $0 + $1.1 })
-        let read = matched >= minTokens ? min(matched, usage.input) : 0
+        let read = matched >= settings.minTokens ? min(matched, usage.input) : 0
         if read > 0 {
             for (key, _) in blocks.prefix(matchedBlocks) { _ = cache.lookup(key, at: now, refreshTTL: true) }
             counters.add("hits")
         }
         var written: Int64 = 0
-        if total >= minTokens {
+        if total >= settings.minTokens {
             for (key, _) in blocks.dropFirst(read > 0 ? matchedBlocks : 0) { cache.insert(key, true, at: now) }
             written = total - read
         }
@@ -100,7 +118,7 @@ public struct PrefixCache: ReplayStrategy {
         usage.cacheWrite5m = 0
         usage.cacheWrite1h = 0
         if written > 0 && chargesWrites(request) {
-            if ttlSeconds > 300 { usage.cacheWrite1h = written } else { usage.cacheWrite5m = written }
+            if settings.ttlSeconds > 300 { usage.cacheWrite1h = written } else { usage.cacheWrite5m = written }
             counters.add("cache_write_tokens", Double(written))
         }
         counters.add("cache_read_tokens", Double(read))
@@ -110,10 +128,10 @@ public struct PrefixCache: ReplayStrategy {
     }
 
     func chargesWrites(_ request: ReplayRequest) -> Bool {
-        switch writePremium {
-        case "always": return true
-        case "never": return false
-        default:
+        switch settings.writePremium {
+        case .always: return true
+        case .never: return false
+        case .auto:
             guard let model = request.model, let pricing = pricer.catalog.find(model: model, provider: request.provider) else { return false }
             return pricing.prices(at: request.startMicros).0.cacheWrite5m != nil
         }

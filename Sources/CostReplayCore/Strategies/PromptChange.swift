@@ -11,27 +11,36 @@ public struct PromptChange: ReplayStrategy {
         ParameterSpec("tags", .texts, default: .list([]), "only requests with one of these tags; empty: all"),
     ]
 
-    let systemTokens: Int64
-    let addTokens: Int64
-    let tags: Set<String>
-    var counters = CacheCounters()
-
-    public init(parameters p: Parameters, context: StrategyContext) {
-        systemTokens = Int64(p.int("system_tokens"))
-        addTokens = Int64(p.int("add_tokens"))
-        tags = Set(p.list("tags"))
+    /// What a scenario step sets.
+    public struct Configuration: Sendable {
+        /// The new system prompt's tokens; -1 keeps the recorded system messages.
+        var systemTokens: Int64
+        var addTokens: Int64
+        var tags: Set<String>
     }
 
-    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool { true }
+    public static func configure(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) -> Configuration {
+        Configuration(systemTokens: Int64(try p.int("system_tokens")), addTokens: Int64(try p.int("add_tokens")), tags: Set(try p.list("tags")))
+    }
+
+    var counters = CacheCounters()
+    /// The step's typed parameters.
+    let settings: Configuration
+
+    public init(_ c: Configuration, context: StrategyContext) {
+        settings = c
+    }
+
+    public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool { true }
     public var metrics: [String: Double] { counters.values }
 
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
-        guard tags.isEmpty || request.tags.contains(where: tags.contains) else { return }
-        var delta = addTokens
-        if systemTokens >= 0 {
+        guard settings.tags.isEmpty || request.tags.contains(where: settings.tags.contains) else { return }
+        var delta = settings.addTokens
+        if settings.systemTokens >= 0 {
             let recorded = request.messages.filter { $0.role == "system" }.reduce(Int64(0)) { $0 + $1.tokens }
-            if recorded > 0 || !request.messages.isEmpty { delta += systemTokens - recorded }
+            if recorded > 0 || !request.messages.isEmpty { delta += settings.systemTokens - recorded }
         }
         guard delta != 0 else { return }
         usage.input = max(0, usage.input + delta)

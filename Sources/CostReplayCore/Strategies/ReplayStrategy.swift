@@ -4,11 +4,18 @@
 /// contents) never leaks between points. A strategy must be a pure function of the requests it
 /// has seen and its parameters (and the seeded random source it is given).
 public protocol ReplayStrategy {
+    /// The strategy's parameters as typed values (enums for choices, parsed rules, resolved profiles), built and
+    /// checked once by the scenario loader (``configure(_:context:)``), so a strategy never reads a parameter by name.
+    associatedtype Configuration: Sendable
     /// The name used in scenario files.
     static var name: String { get }
     static var summary: String { get }
     static var parameters: [ParameterSpec] { get }
-    init(parameters: Parameters, context: StrategyContext)
+    /// Builds the configuration from parameters the loader has read and checked against ``parameters`` (every one
+    /// present, defaults filled in), refusing what the specs cannot express (rule contents, model names the catalog
+    /// does not know, value combinations), so a bad value is an error when the file loads and never a silent default.
+    static func configure(_ parameters: Parameters, context: ValidationContext) throws(ParameterProblem) -> Configuration
+    init(_ configuration: Configuration, context: StrategyContext)
     /// Sees one request, noting its decision in `ledger` (kept only for the request `--explain` names).
     mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger)
     /// Sees the next batch of requests before they are replayed one by one (for look-ahead work
@@ -21,25 +28,52 @@ public protocol ReplayStrategy {
     /// Counters for the result document (hits, lookups, tokens, …); summed across shards.
     var metrics: [String: Double] { get }
     /// Whether sharding by `key` gives the unsharded result exactly.
-    static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool
-    /// Checks what the parameter specs cannot express (rule contents, model names, value lists),
-    /// when the scenario file loads, so a bad value is an error and never a silent default.
-    static func validate(_ parameters: Parameters, context: ValidationContext) throws(ParameterProblem)
+    static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool
     /// Lets the instances at the root of several chains share state where that changes no result (one semantic index for
-    /// a threshold sweep, one recency stack for a capacity sweep): `contexts[i]` is the context of the root whose
-    /// parameters are `roots[i]`. By default nothing is shared.
-    static func share(_ contexts: inout [StrategyContext], roots: [Parameters], options: ReplayOptions)
+    /// a threshold sweep, one recency stack for a capacity sweep): `contexts[i]` is the context of the root configured
+    /// by `roots[i]`. By default nothing is shared.
+    static func share(_ contexts: inout [StrategyContext], roots: [Configuration], options: ReplayOptions)
     /// A rough cost of one `apply` relative to a cheap lever, used only to balance chains over workers (never a result).
     static var relativeCost: Int { get }
 }
 
 extension ReplayStrategy {
-    public static func validate(_ parameters: Parameters, context: ValidationContext) throws(ParameterProblem) {}
     public mutating func prepare(_ batch: [ReplayRequest]) {}
     public mutating func finish() {}
     public var fixedCost: Money { .zero }
     public static var relativeCost: Int { 1 }
-    public static func share(_ contexts: inout [StrategyContext], roots: [Parameters], options: ReplayOptions) {}
+    public static func share(_ contexts: inout [StrategyContext], roots: [Configuration], options: ReplayOptions) {}
+}
+
+/// One step's configuration with its strategy type, so the engine can build, shard-check and share steps without
+/// knowing any strategy (the existential box around ``ReplayStrategy/Configuration``).
+protocol ConfiguredStrategy: Sendable {
+    func make(_ context: StrategyContext) -> any ReplayStrategy
+    func exactWhenSharded(by key: ShardKey) -> Bool
+    /// ``ReplayStrategy/share(_:roots:options:)`` over roots of this step's strategy type.
+    func share(_ contexts: inout [StrategyContext], roots: [any ConfiguredStrategy], options: ReplayOptions)
+}
+
+struct Configured<Strategy: ReplayStrategy>: ConfiguredStrategy {
+    let configuration: Strategy.Configuration
+
+    func make(_ context: StrategyContext) -> any ReplayStrategy { Strategy(configuration, context: context) }
+
+    func exactWhenSharded(by key: ShardKey) -> Bool { Strategy.exactWhenSharded(by: key, configuration: configuration) }
+
+    func share(_ contexts: inout [StrategyContext], roots: [any ConfiguredStrategy], options: ReplayOptions) {
+        let configurations = roots.compactMap { ($0 as? Configured<Strategy>)?.configuration }
+        // Roots are grouped by strategy type, so every one is of this type; sharing is never needed for a result.
+        guard configurations.count == roots.count, configurations.count == contexts.count else { return }
+        Strategy.share(&contexts, roots: configurations, options: options)
+    }
+}
+
+extension ReplayStrategy {
+    /// Configures a step of this type (opened from an `any ReplayStrategy.Type`).
+    static func configured(_ parameters: Parameters, context: ValidationContext) throws(ParameterProblem) -> any ConfiguredStrategy {
+        Configured<Self>(configuration: try configure(parameters, context: context))
+    }
 }
 
 /// What strategies may use besides the request.

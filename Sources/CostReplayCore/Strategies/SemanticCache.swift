@@ -14,12 +14,12 @@ public struct SemanticCache: ReplayStrategy {
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("threshold", .number(min: 0, max: 1, integer: false), default: .number(0.9), "minimum cosine similarity for a hit"),
         CacheParameters.ttl, CacheParameters.capacity, CacheParameters.eviction, CacheParameters.scope,
-        ParameterSpec("embeddings", .choice(["auto", "trace", "builtin"]), default: .text("auto"),
+        ParameterSpec("embeddings", .choice(EmbeddingSource.names), default: .text(EmbeddingSource.auto.rawValue),
                       "trace embeddings when present (auto), only trace, or always the built-in embedder"),
         ParameterSpec("embedding", .text, default: .text(""),
                       "a stored embedding set (`costreplay embed --model NAME`) whose vectors this cache uses; empty: see embeddings"),
         CacheParameters.lookupCost, CacheParameters.hitLatency,
-        ParameterSpec("search", .choice(["exact", "approximate"]), default: .text("exact"),
+        ParameterSpec("search", .choice(Search.names), default: .text(Search.exact.rawValue),
                       "exact flat search (recall 1), or an inverted-file index for caches of millions of entries"),
         ParameterSpec("lists", .number(min: 0, max: 65_536, integer: true), default: .number(0),
                       "approximate: lists of the inverted file at its training; 0 chooses √n; long lists split as the cache grows"),
@@ -31,9 +31,43 @@ public struct SemanticCache: ReplayStrategy {
                       "approximate: share of approximate lookups also answered exactly, to measure recall of hits"),
     ]
 
+    /// Where a lookup's vector comes from when no stored set is named.
+    enum EmbeddingSource: String, ParameterChoice {
+        /// The trace's embedding when the request has one, else the built-in embedder over the prompt.
+        case auto
+        case trace
+        case builtin
+    }
+
+    enum Search: String, ParameterChoice { case exact, approximate }
+
+    /// What a scenario step sets.
+    public struct Configuration: Sendable, Hashable {
+        var threshold: Double
+        var cache: CacheParameters.Settings
+        var embeddings: EmbeddingSource
+        /// A stored embedding set's name; nil: see `embeddings`.
+        var embedding: String?
+        var serving: CacheParameters.Serving
+        /// The inverted file's settings in approximate mode; nil: exact search.
+        var approximate: InvertedLists.Settings?
+        /// Share of approximate lookups also answered exactly (0 in exact mode).
+        var recallSample: Double
+    }
+
+    public static func configure(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) -> Configuration {
+        let lists = try p.int("lists"), probes = try p.int("probes")
+        if lists > 0, probes > lists { throw ParameterProblem("probes", "must be at most lists (\(lists))") }
+        let approximate = try p.choice("search", as: Search.self) == .approximate
+        let embedding = try p.text("embedding")
+        return Configuration(threshold: try p.number("threshold"), cache: try CacheParameters.Settings(p),
+                             embeddings: try p.choice("embeddings", as: EmbeddingSource.self), embedding: embedding.isEmpty ? nil : embedding,
+                             serving: try CacheParameters.Serving(p),
+                             approximate: approximate ? InvertedLists.Settings(lists: lists, probes: probes, trainAt: try p.int("train_at")) : nil,
+                             recallSample: approximate ? try p.number("recall_sample") : 0)
+    }
+
     let threshold: Float
-    let scope: String
-    let embeddings: String
     let lookupCost: Money
     let hitLatency: Int64
     /// Approximate mode: a lookup whose id hashes below this (of 2⁶⁴, seeded) is also answered exactly.
@@ -49,53 +83,49 @@ public struct SemanticCache: ReplayStrategy {
     let hub: SemanticHub
     let member: Int
 
-    public init(parameters p: Parameters, context: StrategyContext) {
-        threshold = Float(p.number("threshold"))
-        scope = p.text("scope")
-        embeddings = p.text("embeddings")
-        lookupCost = Money(dollars: p.number("lookup_cost"))
-        hitLatency = Int64(p.number("hit_latency_ms") * 1000)
-        recallCut = p.text("search") == "approximate" ? Self.cut(p.number("recall_sample")) : 0
+    public init(_ c: Configuration, context: StrategyContext) {
+        threshold = Float(c.threshold)
+        lookupCost = c.serving.lookupCost
+        hitLatency = c.serving.hitLatency
+        recallCut = c.approximate == nil ? 0 : Self.cut(c.recallSample)
         seed = context.seed
-        lifetimes = CacheParameters.cache(p)
+        lifetimes = c.cache.cache()
         lifetimes.tracksRemovals = true
-        stored = p.text("embedding").isEmpty ? nil : context.embeddings[p.text("embedding")]
+        stored = c.embedding.flatMap { context.embeddings[$0] }
         pricer = context.pricer
         if let shared = context.semanticHub {
             (hub, member) = shared
         } else {
-            hub = Self.makeHub(members: 1, parameters: p, context: context, pruneBelow: threshold)
+            hub = Self.makeHub(members: 1, configuration: c, context: context, pruneBelow: threshold)
             member = 0
         }
     }
 
     /// Semantic caches at the root that differ only in threshold share one index (at most 64 per index).
-    public static func share(_ contexts: inout [StrategyContext], roots: [Parameters], options: ReplayOptions) {
-        var bySignature: [String: [Int]] = [:]
-        for (index, parameters) in roots.enumerated() {
-            var values = parameters.values
-            values["threshold"] = nil
-            bySignature[Parameters(values).label, default: []].append(index)
+    public static func share(_ contexts: inout [StrategyContext], roots: [Configuration], options: ReplayOptions) {
+        var bySignature: [Configuration: [Int]] = [:]
+        for (index, root) in roots.enumerated() {
+            var signature = root
+            signature.threshold = 0
+            bySignature[signature, default: []].append(index)
         }
         for members in bySignature.values.sorted(by: { $0[0] < $1[0] }) where members.count > 1 {
             for chunk in stride(from: 0, to: members.count, by: 64).map({ Array(members[$0..<min($0 + 64, members.count)]) }) {
-                let lowest = chunk.map { Float(roots[$0].number("threshold")) }.min()!
-                let hub = makeHub(members: chunk.count, parameters: roots[chunk[0]], context: contexts[chunk[0]], pruneBelow: lowest)
+                let lowest = chunk.map { Float(roots[$0].threshold) }.min()!
+                let hub = makeHub(members: chunk.count, configuration: roots[chunk[0]], context: contexts[chunk[0]], pruneBelow: lowest)
                 for (member, index) in chunk.enumerated() { contexts[index].semanticHub = (hub, member) }
             }
         }
     }
 
-    /// A hub whose partition key and query follow these parameters (scope, embeddings, embedding).
-    static func makeHub(members: Int, parameters p: Parameters, context: StrategyContext, pruneBelow: Float) -> SemanticHub {
-        let scope = p.text("scope"), embeddings = p.text("embeddings")
+    /// A hub whose partition key and query follow this configuration (scope, embeddings, embedding).
+    static func makeHub(members: Int, configuration c: Configuration, context: StrategyContext, pruneBelow: Float) -> SemanticHub {
+        let scope = c.cache.scope, embeddings = c.embeddings
         let embedder = HashingEmbedder()
-        let stored = p.text("embedding").isEmpty ? nil : context.embeddings[p.text("embedding")]
-        let approximate = p.text("search") == "approximate"
-            ? InvertedLists.Settings(lists: p.int("lists"), probes: p.int("probes"), trainAt: p.int("train_at")) : nil
-        return SemanticHub(members: members, pruneBelow: pruneBelow, approximate: approximate, partitionKey: { request in
-            guard request.kind == .llm, let scopeKey = CacheParameters.scopeKey(scope, request) else { return nil }
-            return scopeKey + "|" + (request.model ?? "")
+        let stored = c.embedding.flatMap { context.embeddings[$0] }
+        return SemanticHub(members: members, pruneBelow: pruneBelow, approximate: c.approximate, partitionKey: { request in
+            guard request.kind == .llm else { return nil }
+            return scope.key(request) + "|" + (request.model ?? "")
         }, queryVector: { request in
             guard request.kind == .llm else { return nil }
             if let stored { return stored.embedding(of: request.id)?.vector }
@@ -103,15 +133,9 @@ public struct SemanticCache: ReplayStrategy {
         })
     }
 
-    public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
-        if p.int("lists") > 0, p.int("probes") > p.int("lists") {
-            throw ParameterProblem("probes", "must be at most lists (\(p.int("lists")))")
-        }
-    }
-
     /// Validation: a named set must be loaded (``Simulation`` loads every set a scenario names).
     public static func storedSetNames(_ plans: [ScenarioPlan]) -> Set<String> {
-        Set(plans.flatMap(\.steps).filter { $0.strategy == name }.map { $0.parameters.text("embedding") }.filter { !$0.isEmpty })
+        Set(plans.flatMap(\.steps).compactMap { ($0.configured as? Configured<SemanticCache>)?.configuration.embedding })
     }
 
     /// Embedding the lookup's prompt with the stored set's model, priced at the catalog's input rate that day.
@@ -133,9 +157,9 @@ public struct SemanticCache: ReplayStrategy {
         counters.add("embedding_cost_usd", cost.dollars)
     }
 
-    static func vector(_ request: ReplayRequest, embeddings: String, embedder: HashingEmbedder) -> [Float]? {
-        if embeddings != "builtin", !request.embedding.isEmpty { return HashingEmbedder.normalised(request.embedding) }
-        if embeddings != "trace", let text = request.promptText, !text.isEmpty { return request.recorded.embedding(of: text, by: embedder) }
+    static func vector(_ request: ReplayRequest, embeddings: EmbeddingSource, embedder: HashingEmbedder) -> [Float]? {
+        if embeddings != .builtin, !request.embedding.isEmpty { return HashingEmbedder.normalised(request.embedding) }
+        if embeddings != .trace, let text = request.promptText, !text.isEmpty { return request.recorded.embedding(of: text, by: embedder) }
         return nil
     }
 
@@ -143,8 +167,8 @@ public struct SemanticCache: ReplayStrategy {
         if member == 0 { hub.prepare(batch) }
     }
 
-    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
-        CacheParameters.exactWhenSharded(parameters, by: key)
+    public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool {
+        configuration.cache.exactWhenSharded(by: key)
     }
 
     public var metrics: [String: Double] {

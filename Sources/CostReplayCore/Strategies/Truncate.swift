@@ -13,7 +13,7 @@ public struct Truncate: ReplayStrategy {
     public static let name = "truncate"
     public static let summary = "shorten multi-turn context: sliding window, summaries, system-prompt compression"
     public static let parameters: [ParameterSpec] = [
-        ParameterSpec("mode", .choice(["window_turns", "window_tokens", "summarise", "none"]), default: .text("window_turns"), "how history is cut"),
+        ParameterSpec("mode", .choice(Mode.names), default: .text(Mode.windowTurns.rawValue), "how history is cut"),
         ParameterSpec("keep_turns", .number(min: 1, max: 1000, integer: true), default: .number(6), "messages kept (window_turns, summarise)"),
         ParameterSpec("token_budget", .number(min: 1, max: 1e7, integer: true), default: .number(4000), "history tokens kept (window_tokens)"),
         ParameterSpec("summary_tokens", .number(min: 1, max: 1e5, integer: true), default: .number(300), "size of a summary"),
@@ -23,37 +23,52 @@ public struct Truncate: ReplayStrategy {
         ParameterSpec("rag_min_score", .number(min: -1e9, max: 1e9, integer: false), default: .number(-1e9), "drop retrieved chunks scored below this"),
     ]
 
-    let mode: String
-    let keepTurns: Int
-    let tokenBudget: Int64
-    let summaryTokens: Int64
-    let summariser: String
-    let systemRatio: Double
-    let ragTopK: Int
-    let ragMinScore: Double
+    /// How history is cut.
+    enum Mode: String, ParameterChoice {
+        /// Keep the last `keep_turns` messages.
+        case windowTurns = "window_turns"
+        /// Keep the newest messages that fit in `token_budget`.
+        case windowTokens = "window_tokens"
+        /// Keep the last `keep_turns` and replace what falls out with a paid-for summary.
+        case summarise
+        /// Keep history (RAG cuts and system-prompt compression still apply).
+        case none
+    }
+
+    /// What a scenario step sets.
+    public struct Configuration: Sendable {
+        var mode: Mode
+        var keepTurns: Int
+        var tokenBudget: Int64
+        var summaryTokens: Int64
+        var summariser: String
+        var systemRatio: Double
+        var ragTopK: Int
+        var ragMinScore: Double
+    }
+
+    public static func configure(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) -> Configuration {
+        let summariser = try p.text("summariser")
+        try context.requireModel(summariser, parameter: "summariser")
+        return Configuration(mode: try p.choice("mode", as: Mode.self), keepTurns: try p.int("keep_turns"), tokenBudget: Int64(try p.int("token_budget")),
+                             summaryTokens: Int64(try p.int("summary_tokens")), summariser: summariser, systemRatio: try p.number("system_ratio"),
+                             ragTopK: try p.int("rag_top_k"), ragMinScore: try p.number("rag_min_score"))
+    }
+
     let pricer: Pricer
     /// Per session: messages already summarised.
     var summarised: [String: Int] = [:]
     var counters = CacheCounters()
+    /// The step's typed parameters.
+    let settings: Configuration
 
-    public init(parameters p: Parameters, context: StrategyContext) {
-        mode = p.text("mode")
-        keepTurns = p.int("keep_turns")
-        tokenBudget = Int64(p.int("token_budget"))
-        summaryTokens = Int64(p.int("summary_tokens"))
-        summariser = p.text("summariser")
-        systemRatio = p.number("system_ratio")
-        ragTopK = p.int("rag_top_k")
-        ragMinScore = p.number("rag_min_score")
+    public init(_ c: Configuration, context: StrategyContext) {
+        settings = c
         pricer = context.pricer
     }
 
-    public static func validate(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) {
-        if p.text("mode") == "summarise" || p.values["summariser"] != nil { try context.requireModel(p.text("summariser"), parameter: "summariser") }
-    }
-
-    public static func exactWhenSharded(by key: ShardKey, parameters: Parameters) -> Bool {
-        parameters.text("mode") != "summarise" || key == .session
+    public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool {
+        configuration.mode != .summarise || key == .session
     }
 
     public var metrics: [String: Double] { counters.values }
@@ -62,28 +77,28 @@ public struct Truncate: ReplayStrategy {
     func droppedChunks(_ messages: [MessageInfo]) -> [Int] {
         let chunks = messages.indices.filter { messages[$0].role == "context" }
         return chunks.enumerated().filter { rank, index in
-            (ragTopK > 0 && rank >= ragTopK) || (messages[index].score.map { $0 < ragMinScore } ?? false)
+            (settings.ragTopK > 0 && rank >= settings.ragTopK) || (messages[index].score.map { $0 < settings.ragMinScore } ?? false)
         }.map(\.element)
     }
 
     /// Indices of conversation messages the window drops (the oldest ones).
     func dropped(_ messages: [MessageInfo]) -> [Int] {
         let history = messages.indices.filter { messages[$0].role != "system" && messages[$0].role != "context" }
-        switch mode {
-        case "window_tokens":
+        switch settings.mode {
+        case .windowTokens:
             var kept: Int64 = 0
             var keepFrom = history.count
             for position in history.indices.reversed() {
                 let tokens = messages[history[position]].tokens
-                if kept + tokens > tokenBudget && position < history.count - 1 { break }
+                if kept + tokens > settings.tokenBudget && position < history.count - 1 { break }
                 kept += tokens
                 keepFrom = position
             }
             return Array(history.prefix(keepFrom))
-        case "none":
+        case .none:
             return []
-        default:
-            return Array(history.dropLast(keepTurns))
+        case .windowTurns, .summarise:
+            return Array(history.dropLast(settings.keepTurns))
         }
     }
 
@@ -96,20 +111,20 @@ public struct Truncate: ReplayStrategy {
         var removed = (drop + chunks).reduce(Int64(0)) { $0 + messages[$1].tokens }
         if !chunks.isEmpty { counters.add("dropped_chunks", Double(chunks.count)) }
         let system = messages.filter { $0.role == "system" }.reduce(Int64(0)) { $0 + $1.tokens }
-        removed += Int64((Double(system) * (1 - systemRatio)).rounded())
+        removed += Int64((Double(system) * (1 - settings.systemRatio)).rounded())
         var added: Int64 = 0
-        if mode == "summarise" && !drop.isEmpty {
-            added = summaryTokens
+        if settings.mode == .summarise && !drop.isEmpty {
+            added = settings.summaryTokens
             let session = request.sessionID ?? request.id
             let done = summarised[session] ?? 0
             if drop.count > done {
                 let fresh = drop[done...].reduce(Int64(0)) { $0 + messages[$1].tokens }
                 var call = request
-                call.model = summariser
-                call.provider = pricer.catalog.find(model: summariser, provider: nil)?.provider
+                call.model = settings.summariser
+                call.provider = pricer.catalog.find(model: settings.summariser, provider: nil)?.provider
                 call.isBatch = false
                 call.serviceTier = nil
-                call.usage = TokenUsage(input: fresh + (done > 0 ? summaryTokens : 0), output: summaryTokens)
+                call.usage = TokenUsage(input: fresh + (done > 0 ? settings.summaryTokens : 0), output: settings.summaryTokens)
                 if let cost = pricer.price(call.pricingInput).cost {
                     request.extraCost += cost
                     counters.add("summariser_cost_usd", cost.dollars)

@@ -66,7 +66,7 @@ import TestSupport
     @Test(.enabled(if: Fixtures.hasSharedData, Fixtures.sharedDataMissing)) func theAzureTraceNeedsMoreServersToStopSpilling() throws {
         let records = try LocalGPUValidation.load(path: Fixtures.shared("azure-llm-inference-2023/AzureLLMInferenceTrace_conv.csv"))
         #expect(records.count == 19_366)
-        let rows = LocalGPUValidation.run(records: records, servers: [1, 4], pricer: Pricer(catalog: sharedCatalog))
+        let rows = try LocalGPUValidation.run(records: records, servers: [1, 4], pricer: Pricer(catalog: sharedCatalog))
         #expect(rows[0].spilledShare > rows[1].spilledShare)
         #expect(rows[0].p95TimeToFirstTokenMs > rows[1].p95TimeToFirstTokenMs)
         #expect(rows[1].utilisation < rows[0].utilisation)

@@ -88,7 +88,11 @@ import TestSupport
 
     static func groups(_ yaml: String) throws -> [[Int]] {
         let plans = try ScenarioLoader.parse(text: yaml, path: "groups.yaml").plans
-        let shared = ExactCache.capacitySweeps(firstSteps: plans.map(\.steps.first))
+        // The plans whose first step is an exact cache, as the engine hands its roots to `share`.
+        let roots = plans.indices.compactMap { plan in
+            (plans[plan].steps.first?.configured as? Configured<ExactCache>).map { (plan: plan, configuration: $0.configuration) }
+        }
+        let shared = Dictionary(uniqueKeysWithValues: ExactCache.capacitySweeps(roots.map(\.configuration)).map { (roots[$0.key].plan, $0.value) })
         let bySweep = Dictionary(grouping: shared.keys.sorted()) { ObjectIdentifier(shared[$0]!.sweep) }
         for (chain, entry) in shared { #expect(entry.member == bySweep[ObjectIdentifier(entry.sweep)]!.firstIndex(of: chain)) }
         return bySweep.values.map { $0.sorted() }.sorted { $0[0] < $1[0] }

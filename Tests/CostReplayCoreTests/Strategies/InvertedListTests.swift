@@ -31,15 +31,15 @@ import TestSupport
         }
     }
 
-    @Test func approximateLookupsOnPrunedDimensionsFindTheExactHits() {
+    @Test func approximateLookupsOnPrunedDimensionsFindTheExactHits() throws {
         // 128 components: the index prunes with a 16-component prefix, so lists scan through their own prefix copies.
         let dimension = 128
         let vectors = SemanticApproximateTests.vectorsWithNearDuplicates(count: 4_000, dimension: dimension, seed: 9)
         let pricer = Pricer(catalog: sharedCatalog)
-        let exact = PrefilledSemanticCache(dimension: dimension, threshold: 0.9, pricer: pricer)
+        let exact = try PrefilledSemanticCache(dimension: dimension, threshold: 0.9, pricer: pricer)
         exact.fill(vectors[0..<3_000 * dimension])
         let exactCounts = exact.lookUp(vectors[(3_000 * dimension)...])
-        let approximate = PrefilledSemanticCache(dimension: dimension, threshold: 0.9, pricer: pricer, search: SemanticApproximateTests.approximate)
+        let approximate = try PrefilledSemanticCache(dimension: dimension, threshold: 0.9, pricer: pricer, search: SemanticApproximateTests.approximate)
         approximate.fill(vectors[0..<3_000 * dimension])
         let counts = approximate.lookUp(vectors[(3_000 * dimension)...])
         #expect(exactCounts.hits > 250)

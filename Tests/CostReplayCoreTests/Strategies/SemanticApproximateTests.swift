@@ -37,8 +37,8 @@ import TestSupport
         let dimension = 64
         let vectors = Self.vectorsWithNearDuplicates(count: 4_000, dimension: dimension, seed: 3)
         let pricer = Pricer(catalog: sharedCatalog)
-        let exact = SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.9], pricer: pricer)[0]
-        let row = SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.9], pricer: pricer, search: Self.approximate)[0]
+        let exact = try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.9], pricer: pricer)[0]
+        let row = try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.9], pricer: pricer, search: Self.approximate)[0]
         #expect(exact.hits > 1_000 && exact.hits < 1_500, "about a third of the vectors are near-duplicates")
         #expect(exact.recallExactHits == 0, "exact search samples nothing")
         // Every lookup after training is sampled: the sample holds most of the hits.
@@ -53,7 +53,7 @@ import TestSupport
         var settings = Self.approximate
         settings["probes"] = .number(1)
         settings["lists"] = .number(200)
-        let row = SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.9], pricer: Pricer(catalog: sharedCatalog),
+        let row = try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.9], pricer: Pricer(catalog: sharedCatalog),
                                         search: settings)[0]
         // Unrelated 64-d vectors have no cluster structure, so a single list of 200 misses many duplicates: recall is
         // measured, not assumed.
@@ -67,11 +67,11 @@ import TestSupport
         let pricer = Pricer(catalog: sharedCatalog)
         var sampled = Self.approximate
         sampled["recall_sample"] = .number(0.3)
-        let first = SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.85, 0.9, 0.95], pricer: pricer,
+        let first = try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.85, 0.9, 0.95], pricer: pricer,
                                           search: sampled, workers: 1)
         #expect(first.allSatisfy { $0.recallExactHits > 50 && $0.recallExactHits < 1_000 }, "a seeded share is sampled")
         for workers in [2, 3] {
-            let again = SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.85, 0.9, 0.95], pricer: pricer,
+            let again = try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.85, 0.9, 0.95], pricer: pricer,
                                               search: sampled, workers: workers)
             #expect(again.map(\.hits) == first.map(\.hits), "workers: \(workers)")
             #expect(again.map(\.recallExactHits) == first.map(\.recallExactHits), "workers: \(workers)")
@@ -103,7 +103,7 @@ import TestSupport
     @Test func theRecallOfHitsIsReportedAsARateWithItsExactInterval() throws {
         let dimension = 64
         let vectors = Self.vectorsWithNearDuplicates(count: 2_000, dimension: dimension, seed: 6)
-        let row = SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.9], pricer: Pricer(catalog: sharedCatalog),
+        let row = try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.9], pricer: Pricer(catalog: sharedCatalog),
                                         search: Self.approximate)[0]
         let recall = try #require(row.recall)
         #expect(recall.trials == row.recallExactHits && recall.events == row.recallFoundHits && recall.trials > 300)
@@ -117,10 +117,10 @@ import TestSupport
         let dimension = 64
         let vectors = SemanticApproximateTests.vectorsWithNearDuplicates(count: 6_000, dimension: dimension, seed: 8)
         let pricer = Pricer(catalog: sharedCatalog)
-        let exact = PrefilledSemanticCache(dimension: dimension, threshold: 0.9, pricer: pricer)
+        let exact = try PrefilledSemanticCache(dimension: dimension, threshold: 0.9, pricer: pricer)
         exact.fill(vectors[0..<5_000 * dimension])
         let exactCounts = exact.lookUp(vectors[(5_000 * dimension)...])
-        let approximate = PrefilledSemanticCache(dimension: dimension, threshold: 0.9, pricer: pricer, search: SemanticApproximateTests.approximate)
+        let approximate = try PrefilledSemanticCache(dimension: dimension, threshold: 0.9, pricer: pricer, search: SemanticApproximateTests.approximate)
         approximate.fill(vectors[0..<5_000 * dimension])
         let counts = approximate.lookUp(vectors[(5_000 * dimension)...])
         // Trained at 500 entries with √500 ≈ 22 lists; 5,000 entries need more, so lists must have split.

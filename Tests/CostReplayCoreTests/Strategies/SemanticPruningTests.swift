@@ -42,12 +42,12 @@ import TestSupport
         let vectors = Self.vectors(count: 2_600, dimension: dimension, seed: 11)
         let thresholds = [0.8, 0.9, 0.95]
         let pricer = Pricer(catalog: sharedCatalog)
-        let sweep = SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: thresholds, pricer: pricer)
+        let sweep = try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: thresholds, pricer: pricer)
         for (index, threshold) in thresholds.enumerated() {
             let expected = Self.referenceHits(vectors, dimension: dimension, threshold: Float(threshold))
             #expect(expected > 50 && expected < 2_500, "threshold \(threshold) should split the vectors")
             #expect(sweep[index].hits == expected, "sweep, threshold \(threshold)")
-            #expect(SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [threshold], pricer: pricer)[0].hits == expected)
+            #expect(try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [threshold], pricer: pricer)[0].hits == expected)
         }
     }
 }

@@ -44,16 +44,17 @@ public enum LocalGPUValidation {
     }
 
     public static func run(records: [TraceRecord], servers: [Int], pricer: Pricer, tensorParallel: Int = 2,
-                           hardware: String = "h100-80gb", costs: HardwareCosts = HardwareCosts()) -> [Row] {
-        let plans = servers.map { n in
-            ScenarioPlan(scenario: "local", label: "n=\(n)", steps: [.init(type: LocalGPU.self, parameters: Parameters([
+                           hardware: String = "h100-80gb", costs: HardwareCosts = HardwareCosts()) throws(ParameterProblem) -> [Row] {
+        var plans: [ScenarioPlan] = []
+        for n in servers {
+            plans.append(ScenarioPlan(scenario: "local", label: "n=\(n)", steps: [try .init(type: LocalGPU.self, parameters: Parameters([
                 "model": .text("llama2-70b"), "hardware": .text(hardware), "tensor_parallel": .number(Double(tensorParallel)),
                 "servers": .number(Double(n)), "max_batch": .number(64), "max_queue": .number(16), "tags": .list([]), "models": .list([]), "rules": .rules([]),
                 "purchase_per_gpu": .number(costs.purchasePerGPU), "rent_per_gpu_hour": .number(costs.rentPerGPUHour),
                 "lifetime_months": .number(costs.lifetimeMonths), "tdp_watts": .number(costs.tdpWatts),
                 "idle_power": .number(costs.idlePowerFraction), "electricity_usd_kwh": .number(costs.electricityPerKWh),
                 "pue": .number(costs.pue), "ops_usd_month": .number(costs.operationsPerServerMonth),
-            ]))])
+            ]), context: ValidationContext(catalog: nil))]))
         }
         let result = ReplayEngine(plans: plans, pricer: pricer, options: ReplayOptions()).run(records: records, inputs: .init(
             database: "memory", window: .init(), seed: 0, shard: nil, scenarioFile: "validate", scenarioDigest: "", priceSources: []))
@@ -80,10 +81,10 @@ public enum LocalGPUValidation {
     }
 
     /// The fewest servers whose p95 latency meets the target with at most 1% spilled.
-    public static func smallest(records: [TraceRecord], pricer: Pricer, p95TargetMs: Double, maxServers: Int = 64) -> Row? {
+    public static func smallest(records: [TraceRecord], pricer: Pricer, p95TargetMs: Double, maxServers: Int = 64) throws(ParameterProblem) -> Row? {
         var n = 1
         while n <= maxServers {
-            if let row = run(records: records, servers: [n], pricer: pricer).first, row.p95LatencyMs <= p95TargetMs, row.spilledShare <= 0.01 {
+            if let row = try run(records: records, servers: [n], pricer: pricer).first, row.p95LatencyMs <= p95TargetMs, row.spilledShare <= 0.01 {
                 return row
             }
             n += 1

@@ -42,9 +42,8 @@ public enum MooncakeValidation {
         ]
         let context = StrategyContext(pricer: pricer, seed: 0)
         let rows = settings.map { label, ttl, minimum in
-            var cache = PrefixCache(parameters: Parameters(["ttl": .number(ttl), "min_tokens": .number(minimum),
-                                                            "capacity_blocks": .number(0), "write_premium": .text("never"),
-                                                            "scope": .text("global")]), context: context)
+            var cache = PrefixCache(.init(ttlSeconds: ttl, minTokens: Int64(minimum), capacityBlocks: 0, writePremium: .never, scope: .global),
+                                    context: context)
             var ledger = Ledger(recording: false)
             for request in requests {
                 var copy = request

@@ -18,10 +18,11 @@ public final class PrefilledSemanticCache {
     private var next = 0
 
     /// `search` adds semantic-cache parameters (`search: approximate`, `probes`, `recall_sample`, …).
-    public init(dimension: Int, threshold: Double, pricer: Pricer, search: [String: ParameterValue] = [:]) {
+    public init(dimension: Int, threshold: Double, pricer: Pricer, search: [String: ParameterValue] = [:]) throws(ParameterProblem) {
         self.dimension = dimension
-        cache = SemanticCache(parameters: SemanticBenchmark.parameters(threshold: threshold, search: search),
-                              context: StrategyContext(pricer: pricer, seed: 0))
+        let configuration = try SemanticCache.configure(SemanticBenchmark.parameters(threshold: threshold, search: search),
+                                                        context: ValidationContext(catalog: nil))
+        cache = SemanticCache(configuration, context: StrategyContext(pricer: pricer, seed: 0))
     }
 
     /// Stores the next `vectors.count / dimension` vectors without looking them up.

@@ -15,13 +15,14 @@ public enum SemanticBenchmark {
 
     /// `search` adds semantic-cache parameters (`search: approximate`, `probes`, `recall_sample`, …).
     public static func run(vectors: [Float], dimension: Int, thresholds: [Double], pricer: Pricer,
-                           search: [String: ParameterValue] = [:], workers: Int? = nil) -> [Row] {
+                           search: [String: ParameterValue] = [:], workers: Int? = nil) throws(ParameterProblem) -> [Row] {
         let count = vectors.count / dimension
         let records: [TraceRecord] = (0..<count).map { index in record(index, vectors[index * dimension..<(index + 1) * dimension]) }
-        let plans = thresholds.map { threshold in
-            ScenarioPlan(scenario: "semantic", label: "t=\(threshold)", steps: [
-                .init(type: SemanticCache.self, parameters: parameters(threshold: threshold, search: search)),
-            ])
+        var plans: [ScenarioPlan] = []
+        for threshold in thresholds {
+            plans.append(ScenarioPlan(scenario: "semantic", label: "t=\(threshold)", steps: [
+                try .init(type: SemanticCache.self, parameters: parameters(threshold: threshold, search: search), context: ValidationContext(catalog: nil)),
+            ]))
         }
         var options = ReplayOptions()
         options.workers = workers
