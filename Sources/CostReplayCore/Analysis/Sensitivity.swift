@@ -22,7 +22,7 @@ public enum Sensitivity {
         let chosen: ScenarioResult?
         if let label { chosen = result.scenarios.first { $0.label == label } } else { chosen = result.scenarios.first }
         guard let scenario = chosen else { return nil }
-        let days = max(1.0, scenario.metrics.values.compactMap { $0["span_hours"] }.max().map { $0 / 24 } ?? Double(scenario.intervals?.blocks ?? 1))
+        let days = max(1.0, scenario.metrics.values.compactMap { $0[.spanHours] }.max().map { $0 / 24 } ?? Double(scenario.intervals?.blocks ?? 1))
         let baseline = scenario.totals.baselineCost.dollars / days * 365
         let fixed = scenario.totals.fixedCost.dollars / days * 365
         let variableShare = baseline == 0 ? 0 : 1 - (scenario.totals.cost - scenario.totals.fixedCost).dollars / days * 365 / baseline
@@ -86,8 +86,8 @@ public enum QualityRisk {
                     if count > 0 { groups.append((count, a, b, "prior \(tier)/\(prior["tag"] ?? "*") Beta(\(JSONText.number(a)), \(JSONText.number(b)))")) }
                 }
             }
-            if let outcomes = counters["outcomes"], outcomes > 0 {
-                let correct = counters["correct"] ?? 0
+            if let outcomes = counters[.outcomes], outcomes > 0 {
+                let correct = counters[.correct] ?? 0
                 groups.append((outcomes, correct + 1, outcomes - correct + 1, "measured: \(Int(correct)) of \(Int(outcomes)) correct"))
             }
         }

@@ -60,9 +60,9 @@ public enum ThresholdRecommendation {
             guard let (key, counters) = scenario.metrics.first(where: { $0.key.hasSuffix(":" + SemanticCache.name) }),
                   let position = Int(key.split(separator: ":")[0]), position >= 1, position <= scenario.steps.count,
                   case .number(let threshold)? = scenario.steps[position - 1].parameters["threshold"] else { return nil }
-            let lookups = counters["lookups"] ?? 0
-            let falseHits = Int(counters["likely_false_hits"] ?? 0), checked = Int(counters["hits_with_response"] ?? 0)
-            return Candidate(label: scenario.label, threshold: threshold, hitRate: lookups > 0 ? (counters["hits"] ?? 0) / lookups : 0,
+            let lookups = counters[.lookups] ?? 0
+            let falseHits = Int(counters[.likelyFalseHits] ?? 0), checked = Int(counters[.hitsWithResponse] ?? 0)
+            return Candidate(label: scenario.label, threshold: threshold, hitRate: lookups > 0 ? (counters[.hits] ?? 0) / lookups : 0,
                              falseHits: falseHits, checkedHits: checked,
                              upperBound: upperBound(events: falseHits, trials: checked, confidence: confidence))
         }

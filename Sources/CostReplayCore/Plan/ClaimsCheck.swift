@@ -54,8 +54,8 @@ public enum ClaimsCheck {
         let eligibleShare = profile.spend == 0 ? 0 : eligible / profile.spend
         switch claim.lever {
         case "caching":
-            let lookups = max(1, Planner.metric(scenario, "exact_cache", "lookups") + Planner.metric(scenario, "semantic_cache", "lookups"))
-            let hits = Planner.metric(scenario, "exact_cache", "hits") + Planner.metric(scenario, "semantic_cache", "hits")
+            let lookups = max(1, Planner.metric(scenario, ExactCache.self, .lookups) + Planner.metric(scenario, SemanticCache.self, .lookups))
+            let hits = Planner.metric(scenario, ExactCache.self, .hits) + Planner.metric(scenario, SemanticCache.self, .hits)
             var text = "few repeats: \(Planner.percent(hits / lookups)) of calls hit a response cache"
             if profile.recordedCacheShare > 0.2 {
                 text += "; providers already cache \(Planner.percent(profile.recordedCacheShare)) of input tokens"

@@ -10,7 +10,7 @@ extension Planner {
             step: "{model_router: {tiers: {small: \(PlanSpace.cheapModel)}, rules: [], default_tier: keep}}")]))
         let result = try replay(scenarios, store: store, databasePath: databasePath, resamples: 100, window: window)
         let months = Self.months(window) ?? profile.months
-        let baselineCorrect = Self.metric(result.scenarios.last!, "model_router", "correct")
+        let baselineCorrect = Self.metric(result.scenarios.last!, ModelRouter.self, .correct)
         return zip(options, result.scenarios).map { option, scenario in
             let risk = risk(option, scenario, baselineCorrect: baselineCorrect, months: months)
             var notes: [String] = []
@@ -23,7 +23,7 @@ extension Planner {
             if let falseHits = risk.falseHitUpper, falseHits > constraints.maxFalseHitRate {
                 notes.append("false hits up to \(Self.percent(falseHits)) of hits exceed \(Self.percent(constraints.maxFalseHitRate))")
             }
-            let served = ["local", "spilled"].reduce(into: [String: Double]()) { $0[$1] = Self.metric(scenario, "local_gpu", $1) }
+            let served = [Metric.local, .spilled].reduce(into: [String: Double]()) { $0[$1.name] = Self.metric(scenario, LocalGPU.self, $1) }
             return OptionEvaluation(option: option, savings: scenario.totals.savings, savingsShare: scenario.totals.savingsShare,
                                     fixedCost: scenario.totals.fixedCost, served: option.strategy == "local_gpu" ? served : [:],
                                     risk: risk, feasible: notes.isEmpty, notes: notes)
@@ -39,12 +39,12 @@ extension Planner {
         var risk = Risk()
         switch option.strategy {
         case "model_router":
-            let degraded = max(0, Int((baselineCorrect - Self.metric(scenario, "model_router", "correct")).rounded()))
+            let degraded = max(0, Int((baselineCorrect - Self.metric(scenario, ModelRouter.self, .correct)).rounded()))
             risk.quality = Double(degraded) / Double(n)
             risk.qualityUpper = Intervals.clopperPearson(successes: degraded, trials: n, confidence: oneSided).upper
         case "semantic_cache":
-            let falseHits = Int(Self.metric(scenario, "semantic_cache", "likely_false_hits"))
-            let hits = Int(Self.metric(scenario, "semantic_cache", "hits_with_response"))
+            let falseHits = Int(Self.metric(scenario, SemanticCache.self, .likelyFalseHits))
+            let hits = Int(Self.metric(scenario, SemanticCache.self, .hitsWithResponse))
             risk.quality = Double(falseHits) / Double(n)
             risk.qualityUpper = Intervals.clopperPearson(successes: falseHits, trials: n, confidence: oneSided).upper
             risk.falseHitUpper = hits == 0 ? 0 : Intervals.clopperPearson(successes: falseHits, trials: hits, confidence: oneSided).upper
@@ -53,11 +53,11 @@ extension Planner {
             // (interval to 20.4%), 8 kept 4.8% (to 5.5%), 2 kept 37.4% (to 39.0%).
             let (share, upper) = option.step.contains("keep_turns: 8") ? (0.048, 0.055)
                 : option.step.contains("keep_turns: 4") ? (0.191, 0.204) : (0.374, 0.390)
-            let truncated = Self.metric(scenario, "truncate", "truncated") / Double(n)
+            let truncated = Self.metric(scenario, Truncate.self, .truncated) / Double(n)
             risk.quality = truncated * share
             risk.qualityUpper = truncated * upper
         case "batch_offload":
-            risk.slaMissesPerMonth = Self.metric(scenario, "batch_offload", "expected_sla_misses") / months
+            risk.slaMissesPerMonth = Self.metric(scenario, BatchOffload.self, .expectedSlaMisses) / months
         default: break
         }
         return risk
@@ -162,7 +162,7 @@ extension Planner {
         let included = chosen.contains(evaluation.option)
         let multiple = replaced > 0 ? fixed / replaced : nil
         let tag = evaluation.option.eligibleTags.first ?? "the traffic"
-        let spilled = evaluation.served["spilled", default: 0]
+        let spilled = (evaluation.served[.spilled] ?? 0)
         let sentence: String
         if included {
             sentence = "Self-hosting pays: \(evaluation.option.label) replaces \(Self.dollars(replaced)) a month of API spend for "
@@ -184,8 +184,8 @@ extension Planner {
     }
 
     /// A counter of a strategy, summed over its positions in the chain (`2:semantic_cache`).
-    static func metric(_ scenario: ScenarioResult, _ strategy: String, _ key: String) -> Double {
-        scenario.metrics.filter { $0.key.hasSuffix(":" + strategy) }.reduce(0) { $0 + ($1.value[key] ?? 0) }
+    static func metric(_ scenario: ScenarioResult, _ strategy: any ReplayStrategy.Type, _ metric: Metric) -> Double {
+        scenario.metrics.filter { $0.key.hasSuffix(":" + strategy.name) }.reduce(0) { $0 + ($1.value[metric] ?? 0) }
     }
 
     static func percent(_ share: Double) -> String { MoneyFormat.fixed(share * 100, decimals: share < 0.01 ? 2 : 1) + "%" }

@@ -3,16 +3,16 @@ import Statistics
 /// Exact binomial intervals for the rates strategies observe, from their counters.
 enum RateIntervals {
     /// Per strategy: (rate name, events counter, trial counters summed).
-    static let definitions: [String: [(String, String, [String])]] = [
-        ExactCache.name: [("hit_rate", "hits", ["lookups"]), ("likely_false_hit_rate", "likely_false_hits", ["hits_with_response"])],
-        SemanticCache.name: [("hit_rate", "hits", ["lookups"]), ("likely_false_hit_rate", "likely_false_hits", ["hits_with_response"]),
-                             ("recall_of_hits", "recall_found_hits", ["recall_exact_hits"])],
-        ComponentCache.name: [("hit_rate", "hits", ["calls"])],
-        PrefixCache.name: [("hit_rate", "hits", ["requests"])],
-        Cascade.name: [("escalation_rate", "escalated", ["requests"]), ("accuracy", "correct", ["outcomes"])],
-        ModelRouter.name: [("accuracy", "correct", ["outcomes"])],
-        Truncate.name: [("truncated_rate", "truncated", ["requests"])],
-        LocalGPU.name: [("spill_rate", "spilled", ["local", "spilled"])],
+    static let definitions: [String: [(String, Metric, [Metric])]] = [
+        ExactCache.name: [("hit_rate", .hits, [.lookups]), ("likely_false_hit_rate", .likelyFalseHits, [.hitsWithResponse])],
+        SemanticCache.name: [("hit_rate", .hits, [.lookups]), ("likely_false_hit_rate", .likelyFalseHits, [.hitsWithResponse]),
+                             ("recall_of_hits", .recallFoundHits, [.recallExactHits])],
+        ComponentCache.name: [("hit_rate", .hits, [.calls])],
+        PrefixCache.name: [("hit_rate", .hits, [.requests])],
+        Cascade.name: [("escalation_rate", .escalated, [.requests]), ("accuracy", .correct, [.outcomes])],
+        ModelRouter.name: [("accuracy", .correct, [.outcomes])],
+        Truncate.name: [("truncated_rate", .truncated, [.requests])],
+        LocalGPU.name: [("spill_rate", .spilled, [.local, .spilled])],
     ]
 
     /// Rates with trials; a missing events counter means none happened.

@@ -17,7 +17,7 @@ extension ReplayEngine {
             guard let full = mine.first(where: { $0.role == .full }) else { continue }
             var metrics: [String: [String: Double]] = [:]
             for (position, strategy) in full.strategies.enumerated() {
-                metrics["\(position + 1):\(type(of: strategy).name)"] = strategy.metrics
+                metrics["\(position + 1):\(type(of: strategy).name)"] = strategy.metrics.document
             }
             var waterfall: [ScenarioResult.Attribution] = []
             var alone: [ScenarioResult.Attribution] = []

@@ -112,7 +112,7 @@ extension ScenarioResult {
 
     /// Metrics that are a lever's setting rather than a count (batch offload's modelled miss probability): the same
     /// in every shard, so kept rather than added.
-    static let settings = ["miss_probability"]
+    static let settings = [Metric.missProbability.name]
 
     static func sum(_ a: [DailyTotal]?, _ b: [DailyTotal]?) -> [DailyTotal]? {
         guard let a, let b else { return a ?? b }

@@ -79,7 +79,7 @@ public struct Simulation {
         var choices: [String] = []
         for auto in autos {
             let counters = result.scenarios[probed.firstIndex(of: auto.plan)!].metrics["\(auto.step + 1):\(LocalGPU.name)"] ?? [:]
-            let servers = Int(counters["auto_servers"] ?? 0)
+            let servers = Int(counters[.autoServers] ?? 0)
             plans[auto.plan].steps[auto.step] = try plans[auto.plan].steps[auto.step].setting("servers", to: .number(Double(servers)),
                                                                                                 context: ValidationContext(catalog: pricer.catalog))
             let nets = LocalGPU.autoCandidates.compactMap { count in counters["auto_net_usd:\(count)"].map { (count, $0) } }

@@ -39,13 +39,13 @@ extension HTMLReport {
         var bars: [(String, Double)] = []
         for s in result.scenarios {
             for (key, m) in s.metrics.sorted(by: { $0.key < $1.key }) where key.hasSuffix(":" + LocalGPU.name) {
-                guard let hours = m["span_hours"], hours > 0 else { continue }
+                guard let hours = m[.spanHours], hours > 0 else { continue }
                 let monthly = 730.5 / hours
-                let avoided = (m["api_cost_avoided_usd"] ?? 0) * monthly
-                let fixed = m["monthly_fixed_usd"] ?? 0
-                rows.append([s.label, MoneyFormat.count(Int(m["gpus"] ?? 0)), pct(m["utilisation"] ?? 0), money(Money(dollars: fixed)),
-                             money(Money(dollars: avoided)), m["break_even_tokens_per_month"].map { MoneyFormat.count(Int64($0)) } ?? "-",
-                             m["months_to_break_even"].map { MoneyFormat.fixed($0, decimals: 1) } ?? "never"])
+                let avoided = (m[.apiCostAvoidedUsd] ?? 0) * monthly
+                let fixed = m[.monthlyFixedUsd] ?? 0
+                rows.append([s.label, MoneyFormat.count(Int(m[.gpus] ?? 0)), pct(m[.utilisation] ?? 0), money(Money(dollars: fixed)),
+                             money(Money(dollars: avoided)), m[.breakEvenTokensPerMonth].map { MoneyFormat.count(Int64($0)) } ?? "-",
+                             m[.monthsToBreakEven].map { MoneyFormat.fixed($0, decimals: 1) } ?? "never"])
                 bars.append(("\(s.label): servers a month", fixed))
                 bars.append(("\(s.label): API bill avoided", avoided))
             }

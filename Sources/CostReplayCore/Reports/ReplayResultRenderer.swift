@@ -2,8 +2,8 @@
 public enum ReplayResultRenderer {
     /// Hit rate of a strategy's counters, when it reports lookups.
     static func hitRate(_ counters: [String: Double]) -> Double? {
-        guard let lookups = counters["lookups"] ?? counters["calls"] ?? counters["requests"], lookups > 0 else { return nil }
-        return (counters["hits"] ?? 0) / lookups
+        guard let lookups = counters[.lookups] ?? counters[.calls] ?? counters[.requests], lookups > 0 else { return nil }
+        return (counters[.hits] ?? 0) / lookups
     }
 
     public static func table(_ result: ReplayResult) -> String {
@@ -13,25 +13,25 @@ public enum ReplayResultRenderer {
                 let counters = scenario.metrics[key]!
                 let name = key.split(separator: ":").last!
                 // The prefix cache's figure is the share of input tokens read from cache.
-                if let read = counters["cache_read_tokens"], let input = counters["input_tokens"], input > 0 {
+                if let read = counters[.cacheReadTokens], let input = counters[.inputTokens], input > 0 {
                     return "\(name) \(percent(read / input)) of input cached"
                 }
-                if let routed = counters["routed"] {
+                if let routed = counters[.routed] {
                     let seen = counters.filter { $0.key.hasPrefix("tier:") }.values.reduce(0, +)
                     return seen > 0 ? "\(name) \(percent(routed / seen)) routed" : nil
                 }
-                if let truncated = counters["truncated"], let requests = counters["requests"], requests > 0 {
+                if let truncated = counters[.truncated], let requests = counters[.requests], requests > 0 {
                     return "\(name) \(percent(truncated / requests)) truncated"
                 }
-                if let local = counters["local"] {
-                    let spilled = counters["spilled"] ?? 0
-                    return "\(name) \(percent(local / max(local + spilled, 1))) local, utilisation \(percent(counters["utilisation"] ?? 0))"
+                if let local = counters[.local] {
+                    let spilled = counters[.spilled] ?? 0
+                    return "\(name) \(percent(local / max(local + spilled, 1))) local, utilisation \(percent(counters[.utilisation] ?? 0))"
                 }
-                if let escalated = counters["escalated"] ?? (counters["requests"] != nil && name == "cascade" ? 0 : nil),
-                   let requests = counters["requests"], requests > 0 {
+                if let escalated = counters[.escalated] ?? (counters[.requests] != nil && name == "cascade" ? 0 : nil),
+                   let requests = counters[.requests], requests > 0 {
                     return "\(name) \(percent(escalated / requests)) escalated"
                 }
-                if let deferred = counters["deferred"] {
+                if let deferred = counters[.deferred] {
                     return "\(name) \(MoneyFormat.count(deferred)) deferred"
                 }
                 return hitRate(counters).map { "\(name) \(percent($0))" }

@@ -45,7 +45,7 @@ public struct ResultComparison: Sendable {
     /// --from/--to window; nil when it says none of these.
     static func days(_ result: ReplayResult) -> Double? {
         if let daily = result.scenarios.first?.daily, !daily.isEmpty { return Double(daily.count) }
-        if let hours = result.scenarios.lazy.compactMap({ $0.metrics.values.compactMap { $0["span_hours"] }.max() }).first, hours > 0 {
+        if let hours = result.scenarios.lazy.compactMap({ $0.metrics.values.compactMap { $0[.spanHours] }.max() }).first, hours > 0 {
             return hours / 24
         }
         if let from = result.inputs.window.from.flatMap(Timestamp.parseISO), let to = result.inputs.window.to.flatMap(Timestamp.parseISO), to > from {

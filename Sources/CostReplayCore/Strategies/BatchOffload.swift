@@ -33,7 +33,7 @@ public struct BatchOffload: ReplayStrategy {
     let missProbability: Double
     let meanDelaySeconds: Double
     let pricer: Pricer
-    var counters = CacheCounters()
+    var counters = MetricCounts()
 
     /// What a scenario step sets.
     public struct Configuration: Sendable {
@@ -68,8 +68,10 @@ public struct BatchOffload: ReplayStrategy {
 
     public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool { true }
 
-    public var metrics: [String: Double] {
-        counters.values.merging(["miss_probability": missProbability]) { $1 }
+    public var metrics: MetricCounts {
+        var metrics = counters
+        metrics[.missProbability] = missProbability
+        return metrics
     }
 
     /// "0-6,20-24" → [0…5, 20…23]: hour h is allowed when lower ≤ h < upper.
@@ -96,16 +98,16 @@ public struct BatchOffload: ReplayStrategy {
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, !request.isBatch else { return }
         guard eligible(request) else { return }
-        counters.add("eligible")
+        counters.add(.eligible)
         guard let model = request.model, pricer.catalog.find(model: model, provider: request.provider)?.hasBatchPrices == true else {
-            counters.add("no_batch_rate")
+            counters.add(.noBatchRate)
             ledger.note(Self.name, "pass", "eligible but no batch rate is known for \(request.model ?? "its model")")
             return
         }
         request.isBatch = true
-        counters.add("deferred")
-        counters.add("expected_sla_misses", missProbability)
-        counters.add("expected_delay_hours", meanDelaySeconds / 3600)
+        counters.add(.deferred)
+        counters.add(.expectedSlaMisses, missProbability)
+        counters.add(.expectedDelayHours, meanDelaySeconds / 3600)
         ledger.note(Self.name, "deferred to batch",
                     "batch rate; P(miss deadline) = \(MoneyFormat.fixed(missProbability * 100, decimals: 2))%")
     }

@@ -50,7 +50,7 @@ public struct Cascade: ReplayStrategy {
 
     let pricer: Pricer
     let random: RandomSource
-    var counters = CacheCounters()
+    var counters = MetricCounts()
     /// The step's typed parameters.
     let settings: Configuration
 
@@ -64,7 +64,7 @@ public struct Cascade: ReplayStrategy {
         configuration.escalation != .probability
     }
 
-    public var metrics: [String: Double] { counters.values }
+    public var metrics: MetricCounts { counters }
 
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
@@ -73,15 +73,15 @@ public struct Cascade: ReplayStrategy {
         let escalate: Bool
         switch settings.escalation {
         case .outcome:
-            guard let outcome = quality["correct:" + settings.cheap] else { counters.add("no_outcome"); return }
+            guard let outcome = quality["correct:" + settings.cheap] else { counters.add(.noOutcome); return }
             escalate = outcome < 0.5
         case .probability:
             escalate = random.bernoulli(settings.probability)
         case .score:
-            guard let score = quality["score:" + settings.cheap] else { counters.add("no_score"); return }
+            guard let score = quality["score:" + settings.cheap] else { counters.add(.noScore); return }
             escalate = score < settings.threshold
         }
-        counters.add("requests")
+        counters.add(.requests)
         usage.cacheRead = 0
         usage.cacheWrite5m = 0
         usage.cacheWrite1h = 0
@@ -90,7 +90,7 @@ public struct Cascade: ReplayStrategy {
         first.provider = pricer.catalog.find(model: settings.cheap, provider: nil)?.provider
         first.usage = usage
         if escalate {
-            counters.add("escalated")
+            counters.add(.escalated)
             // The cheap attempt is paid for on top of the strong call.
             request.extraCost += pricer.price(first.pricingInput).cost ?? .zero
             request.model = settings.strong
@@ -100,8 +100,8 @@ public struct Cascade: ReplayStrategy {
             request = first
         }
         if let outcome = quality["correct:" + (request.model ?? "")] {
-            counters.add("outcomes")
-            counters.add("correct", outcome)
+            counters.add(.outcomes)
+            counters.add(.correct, outcome)
         }
         ledger.note(Self.name, escalate ? "escalated" : "answered by cheap model",
                     escalate ? "\(settings.cheap) then \(settings.strong); both paid" : "\(settings.cheap) only")

@@ -29,7 +29,7 @@ public struct ComponentCache: ReplayStrategy {
     let kinds: Set<String>
     let scope: CacheScope
     let hitLatency: Int64
-    var counters = CacheCounters()
+    var counters = MetricCounts()
 
     public init(_ c: Configuration, context: StrategyContext) {
         cache = c.cache.cache()
@@ -42,22 +42,26 @@ public struct ComponentCache: ReplayStrategy {
         configuration.cache.exactWhenSharded(by: key)
     }
 
-    public var metrics: [String: Double] { counters.values.merging(["evictions": Double(cache.evictions)]) { $1 } }
+    public var metrics: MetricCounts {
+        var metrics = counters
+        metrics[.evictions] = Double(cache.evictions)
+        return metrics
+    }
 
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, kinds.contains(request.kind.rawValue) else { return }
         let scopeKey = scope.key(request)
         guard let input = request.promptHash ?? request.promptText.map(StableHash.hex) else {
-            counters.add("no_key")
+            counters.add(.noKey)
             return
         }
         let key = scopeKey + "|" + request.kind.rawValue + "|" + (request.name ?? "") + "|" + input
-        counters.add("calls")
+        counters.add(.calls)
         let now = request.startMicros
         if let available = cache.lookup(key, at: now), available <= now {
-            counters.add("hits")
-            counters.add("latency_saved_ms", Double(request.latencyMicros.map { max(0, $0 - hitLatency) } ?? 0) / 1000)
-            if let cost = request.spanCost { counters.add("cost_saved_usd", cost.dollars) }
+            counters.add(.hits)
+            counters.add(.latencySavedMs, Double(request.latencyMicros.map { max(0, $0 - hitLatency) } ?? 0) / 1000)
+            if let cost = request.spanCost { counters.add(.costSavedUsd, cost.dollars) }
             request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
             ledger.note(Self.name, "hit", "\(request.name ?? "call") served from cache")
             return

@@ -65,15 +65,17 @@ public struct ExactCache: ReplayStrategy {
         var latencySavedMs = 0.0
     }
 
-    public var metrics: [String: Double] {
+    public var metrics: MetricCounts {
         let (evictions, expirations) = sweep.map { ($0.sweep.evictions[$0.member], $0.sweep.expirations[$0.member]) }
             ?? (cache.evictions, cache.expirations)
-        var values: [String: Double] = ["evictions": Double(evictions), "expirations": Double(expirations)]
-        let counts = [("lookups", counters.lookups), ("hits", counters.hits), ("misses", counters.misses), ("no_key", counters.noKey),
-                      ("hits_with_response", counters.hitsWithResponse), ("likely_false_hits", counters.likelyFalseHits)]
-        for (name, count) in counts where count > 0 { values[name] = Double(count) }
-        if counters.hits > 0 { values["latency_saved_ms"] = counters.latencySavedMs }
-        return values
+        var metrics = MetricCounts()
+        metrics[.evictions] = Double(evictions)
+        metrics[.expirations] = Double(expirations)
+        let counts: [(Metric, Int)] = [(.lookups, counters.lookups), (.hits, counters.hits), (.misses, counters.misses), (.noKey, counters.noKey),
+                                       (.hitsWithResponse, counters.hitsWithResponse), (.likelyFalseHits, counters.likelyFalseHits)]
+        for (metric, count) in counts where count > 0 { metrics[metric] = Double(count) }
+        if counters.hits > 0 { metrics[.latencySavedMs] = counters.latencySavedMs }
+        return metrics
     }
 
     func key(_ request: ReplayRequest) -> UInt64? {
@@ -128,10 +130,4 @@ public struct ExactCache: ReplayStrategy {
         counters.misses += 1
         ledger.note(Self.name, "miss", "stored under key \(StableHash.hex(key))")
     }
-}
-
-/// Named counters a strategy reports.
-struct CacheCounters {
-    var values: [String: Double] = [:]
-    mutating func add(_ name: String, _ amount: Double = 1) { values[name, default: 0] += amount }
 }

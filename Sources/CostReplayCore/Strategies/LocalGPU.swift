@@ -41,7 +41,7 @@ public struct LocalGPU: ReplayStrategy {
     let tags: Set<String>
     let models: Set<String>
     let rules: [ModelRouter.Rule]
-    var counters = CacheCounters()
+    var counters = MetricCounts()
     var firstStart: Int64?
     var lastStart: Int64 = 0
     var apiCostAvoided = Money.zero
@@ -114,7 +114,7 @@ public struct LocalGPU: ReplayStrategy {
 
     public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool { false }
 
-    public var metrics: [String: Double] { counters.values }
+    public var metrics: MetricCounts { counters }
 
     /// Server counts tried by `servers: auto`.
     public static let autoCandidates = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
@@ -134,7 +134,7 @@ public struct LocalGPU: ReplayStrategy {
             return
         }
         let local = simulator!.offer(at: Double(request.startMicros) / 1000, prompt: usage.input, output: usage.output)
-        counters.add(local ? "local" : "spilled")
+        counters.add(local ? .local : .spilled)
         guard local else {
             ledger.note(Self.name, "spilled", "every local queue was full")
             return
@@ -146,42 +146,43 @@ public struct LocalGPU: ReplayStrategy {
 
     /// Drains the servers and prices them over the replayed span.
     public mutating func finish() {
-        if simulator == nil && probes.isEmpty { counters.values["servers"] = 0 }
+        if simulator == nil && probes.isEmpty { counters[.servers] = 0 }
         if !probes.isEmpty { return finishProbes() }
         guard var simulator, let firstStart else { return }
         simulator.drain()
         self.simulator = simulator
         let (hours, gpus, fixed, energy, kWh) = serverCost(simulator, firstStart: firstStart)
         fixedCost = Money(dollars: fixed + energy)
-        counters.values["servers"] = Double(simulator.serverCount)
-        counters.values["gpus"] = Double(gpus)
-        counters.values["utilisation"] = simulator.utilisation
-        counters.values["busy_share"] = simulator.busyShare
-        counters.values["span_hours"] = hours
-        counters.values["fixed_cost_usd"] = fixed
-        counters.values["energy_cost_usd"] = energy
-        counters.values["energy_kwh"] = kWh
-        counters.values["monthly_fixed_usd"] = costs.monthlyFixed(servers: simulator.serverCount, gpus: gpus)
-        counters.values["api_cost_avoided_usd"] = apiCostAvoided.dollars
-        counters.values["tokens_served"] = Double(simulator.tokensServed)
+        counters[.servers] = Double(simulator.serverCount)
+        counters[.gpus] = Double(gpus)
+        counters[.utilisation] = simulator.utilisation
+        counters[.busyShare] = simulator.busyShare
+        counters[.spanHours] = hours
+        counters[.fixedCostUsd] = fixed
+        counters[.energyCostUsd] = energy
+        counters[.energyKwh] = kWh
+        counters[.monthlyFixedUsd] = costs.monthlyFixed(servers: simulator.serverCount, gpus: gpus)
+        counters[.apiCostAvoidedUsd] = apiCostAvoided.dollars
+        counters[.tokensServed] = Double(simulator.tokensServed)
         if simulator.tokensServed > 0 {
-            counters.values["local_usd_per_mtok"] = (fixed + energy) / Double(simulator.tokensServed) * 1e6
+            counters[.localUsdPerMtok] = (fixed + energy) / Double(simulator.tokensServed) * 1e6
             // Break-even: the monthly token volume whose API bill equals the servers' monthly fixed cost,
             // at the API price of the traffic served here.
             let apiPerToken = apiCostAvoided.dollars / Double(simulator.tokensServed)
             let monthlyFixed = costs.monthlyFixed(servers: simulator.serverCount, gpus: gpus)
-            if apiPerToken > 0 { counters.values["break_even_tokens_per_month"] = monthlyFixed / apiPerToken }
+            if apiPerToken > 0 { counters[.breakEvenTokensPerMonth] = monthlyFixed / apiPerToken }
             let monthlyAPI = apiCostAvoided.dollars * HardwareCosts.hoursPerMonth / max(hours, 1e-9)
             let monthlyEnergy = energy * HardwareCosts.hoursPerMonth / max(hours, 1e-9)
             let capex = costs.rentPerGPUHour > 0 ? 0 : costs.purchasePerGPU * Double(gpus)
             let monthlyOpex = Double(simulator.serverCount) * costs.operationsPerServerMonth + monthlyEnergy
                 + (costs.rentPerGPUHour > 0 ? costs.rentPerGPUHour * HardwareCosts.hoursPerMonth * Double(gpus) : 0)
-            if capex > 0 && monthlyAPI > monthlyOpex { counters.values["months_to_break_even"] = capex / (monthlyAPI - monthlyOpex) }
+            if capex > 0 && monthlyAPI > monthlyOpex { counters[.monthsToBreakEven] = capex / (monthlyAPI - monthlyOpex) }
         }
-        for (name, values) in [("latency", simulator.latencies), ("ttft", simulator.timesToFirstToken)] where !values.isEmpty {
-            for p in [0.5, 0.95, 0.99] {
-                counters.values["\(name)_p\(Int(p * 100))_ms"] = (try? Summary.quantile(values, p)) ?? 0
-            }
+        let quantiles: [(Double, latency: Metric, ttft: Metric)] = [(0.5, .latencyP50Ms, .ttftP50Ms), (0.95, .latencyP95Ms, .ttftP95Ms),
+                                                                    (0.99, .latencyP99Ms, .ttftP99Ms)]
+        for (p, latency, ttft) in quantiles {
+            if !simulator.latencies.isEmpty { counters[latency] = (try? Summary.quantile(simulator.latencies, p)) ?? 0 }
+            if !simulator.timesToFirstToken.isEmpty { counters[ttft] = (try? Summary.quantile(simulator.timesToFirstToken, p)) ?? 0 }
         }
     }
 
@@ -208,9 +209,9 @@ public struct LocalGPU: ReplayStrategy {
                 net = 0
             }
             let servers = probes[index].simulator.serverCount
-            counters.values["auto_net_usd:\(servers)"] = net
+            counters.named["auto_net_usd:\(servers)"] = net
             if net > best.net { best = (servers, net) }
         }
-        counters.values["auto_servers"] = Double(best.servers)
+        counters[.autoServers] = Double(best.servers)
     }
 }

@@ -34,7 +34,7 @@ public struct ModelRouter: ReplayStrategy {
     /// The step's typed parameters.
     let settings: Configuration
     let pricer: Pricer
-    var counters = CacheCounters()
+    var counters = MetricCounts()
 
     /// Parses rule mappings (conditions as in `rules`), refusing values that would match wrongly.
     static func parseRules(_ rules: [[String: String]], parameter: String = "rules") throws(ParameterProblem) -> [Rule] {
@@ -127,7 +127,7 @@ public struct ModelRouter: ReplayStrategy {
 
     public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool { true }
 
-    public var metrics: [String: Double] { counters.values }
+    public var metrics: MetricCounts { counters }
 
     static func matches(_ rule: Rule, _ request: ReplayRequest) -> Bool {
         if let tag = rule.tag, !request.tags.contains(tag) { return false }
@@ -156,8 +156,8 @@ public struct ModelRouter: ReplayStrategy {
     /// quality of the routed traffic is counted exactly: `outcomes` known and `correct` among them.
     mutating func countOutcome(_ request: ReplayRequest) {
         guard let model = request.model, let outcome = request.recorded.original.quality["correct:" + model] else { return }
-        counters.add("outcomes")
-        counters.add("correct", outcome)
+        counters.add(.outcomes)
+        counters.add(.correct, outcome)
     }
 
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
@@ -165,12 +165,12 @@ public struct ModelRouter: ReplayStrategy {
         defer { countOutcome(request) }
         let rule = settings.rules.first { Self.matches($0, request) }
         let tier = rule?.tier ?? settings.defaultTier
-        counters.add("tier:" + tier)
+        counters.add(named: "tier:" + tier)
         // Expected quality from the priors: the Beta mean of the tier's success rate on this task.
         if let prior = settings.priors.first(where: { $0.tier == tier && ($0.tag == nil || request.tags.contains($0.tag!)) }) {
-            counters.add("prior_requests")
-            counters.add("expected_correct", prior.alpha / (prior.alpha + prior.beta))
-            counters.add("prior:\(tier):\(prior.tag ?? "*")")
+            counters.add(.priorRequests)
+            counters.add(.expectedCorrect, prior.alpha / (prior.alpha + prior.beta))
+            counters.add(named: "prior:\(tier):\(prior.tag ?? "*")")
         }
         guard tier != "keep", let target = settings.tiers[tier] else {
             ledger.note(Self.name, "keep", "model \(request.model ?? "?") kept")
@@ -189,7 +189,7 @@ public struct ModelRouter: ReplayStrategy {
         request.usage = usage
         request.model = target
         request.provider = pricer.catalog.find(model: target, provider: nil)?.provider
-        counters.add("routed")
+        counters.add(.routed)
         ledger.note(Self.name, "routed to \(tier)",
                     "\(from) → \(target)" + (rule == nil ? " (default tier)" : ""))
     }

@@ -46,7 +46,7 @@ public struct PrefixCache: ReplayStrategy {
 
     var cache: KeyedCache<String, Bool>
     let pricer: Pricer
-    var counters = CacheCounters()
+    var counters = MetricCounts()
     /// The step's typed parameters.
     let settings: Configuration
 
@@ -60,8 +60,10 @@ public struct PrefixCache: ReplayStrategy {
         configuration.capacityBlocks == 0 && configuration.scope.exactWhenSharded(by: key)
     }
 
-    public var metrics: [String: Double] {
-        counters.values.merging(["evictions": Double(cache.evictions)]) { $1 }
+    public var metrics: MetricCounts {
+        var metrics = counters
+        metrics[.evictions] = Double(cache.evictions)
+        return metrics
     }
 
     /// (block key, tokens in the block) for each leading block of the prompt.
@@ -88,10 +90,10 @@ public struct PrefixCache: ReplayStrategy {
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
         let blocks = blocks(request, input: usage.input)
-        counters.add("requests")
-        counters.add("input_tokens", Double(usage.input))
+        counters.add(.requests)
+        counters.add(.inputTokens, Double(usage.input))
         guard !blocks.isEmpty else {
-            counters.add("no_prefix_structure")
+            counters.add(.noPrefixStructure)
             ledger.note(Self.name, "pass", "no block hashes or message hashes")
             return
         }
@@ -107,7 +109,7 @@ public struct PrefixCache: ReplayStrategy {
         let read = matched >= settings.minTokens ? min(matched, usage.input) : 0
         if read > 0 {
             for (key, _) in blocks.prefix(matchedBlocks) { _ = cache.lookup(key, at: now, refreshTTL: true) }
-            counters.add("hits")
+            counters.add(.hits)
         }
         var written: Int64 = 0
         if total >= settings.minTokens {
@@ -119,9 +121,9 @@ public struct PrefixCache: ReplayStrategy {
         usage.cacheWrite1h = 0
         if written > 0 && chargesWrites(request) {
             if settings.ttlSeconds > 300 { usage.cacheWrite1h = written } else { usage.cacheWrite5m = written }
-            counters.add("cache_write_tokens", Double(written))
+            counters.add(.cacheWriteTokens, Double(written))
         }
-        counters.add("cache_read_tokens", Double(read))
+        counters.add(.cacheReadTokens, Double(read))
         request.usage = usage
         ledger.note(Self.name, read > 0 ? "prefix hit" : "prefix miss",
                     "\(read) of \(usage.input) input tokens read from cache, \(written) written")

@@ -23,7 +23,7 @@ public struct PromptChange: ReplayStrategy {
         Configuration(systemTokens: Int64(try p.int("system_tokens")), addTokens: Int64(try p.int("add_tokens")), tags: Set(try p.list("tags")))
     }
 
-    var counters = CacheCounters()
+    var counters = MetricCounts()
     /// The step's typed parameters.
     let settings: Configuration
 
@@ -32,7 +32,7 @@ public struct PromptChange: ReplayStrategy {
     }
 
     public static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool { true }
-    public var metrics: [String: Double] { counters.values }
+    public var metrics: MetricCounts { counters }
 
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage else { return }
@@ -51,8 +51,8 @@ public struct PromptChange: ReplayStrategy {
             usage.cacheWrite1h = 0
         }
         request.usage = usage
-        counters.add("changed")
-        counters.add("input_tokens_added", Double(delta))
+        counters.add(.changed)
+        counters.add(.inputTokensAdded, Double(delta))
         ledger.note(Self.name, "re-priced", "input \(delta >= 0 ? "+" : "")\(delta) tokens")
     }
 }

@@ -26,7 +26,7 @@ public protocol ReplayStrategy {
     /// Costs not tied to one request (servers over the replayed span), added to the scenario's cost.
     var fixedCost: Money { get }
     /// Counters for the result document (hits, lookups, tokens, …); summed across shards.
-    var metrics: [String: Double] { get }
+    var metrics: MetricCounts { get }
     /// Whether sharding by `key` gives the unsharded result exactly.
     static func exactWhenSharded(by key: ShardKey, configuration: Configuration) -> Bool
     /// Lets the instances at the root of several chains share state where that changes no result (one semantic index for

@@ -78,7 +78,7 @@ public struct SemanticCache: ReplayStrategy {
     let pricer: Pricer
     var embeddingRate: [Int64: Double?] = [:]
     var lifetimes: KeyedCache<String, Int>
-    var counters = CacheCounters()
+    var counters = MetricCounts()
     /// The index: shared with the other points of a threshold sweep, or this cache's own.
     let hub: SemanticHub
     let member: Int
@@ -148,13 +148,13 @@ public struct SemanticCache: ReplayStrategy {
             embeddingRate[day] = .some(million.cost.map { $0.dollars / 1_000_000 })
         }
         guard let rate = embeddingRate[day]!, rate > 0 else {
-            counters.add("embedding_unpriced_lookups")
+            counters.add(.embeddingUnpricedLookups)
             return
         }
         let cost = Money(dollars: rate * tokens)
         request.extraCost += cost
-        counters.add("embedding_tokens", tokens)
-        counters.add("embedding_cost_usd", cost.dollars)
+        counters.add(.embeddingTokens, tokens)
+        counters.add(.embeddingCostUsd, cost.dollars)
     }
 
     static func vector(_ request: ReplayRequest, embeddings: EmbeddingSource, embedder: HashingEmbedder) -> [Float]? {
@@ -171,18 +171,21 @@ public struct SemanticCache: ReplayStrategy {
         configuration.cache.exactWhenSharded(by: key)
     }
 
-    public var metrics: [String: Double] {
-        counters.values.merging(["evictions": Double(lifetimes.evictions), "expirations": Double(lifetimes.expirations)]) { $1 }
+    public var metrics: MetricCounts {
+        var metrics = counters
+        metrics[.evictions] = Double(lifetimes.evictions)
+        metrics[.expirations] = Double(lifetimes.expirations)
+        return metrics
     }
 
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm else { return }
         guard let (partitionKey, query) = hub.resolve(request) else {
-            counters.add("no_embedding")
+            counters.add(.noEmbedding)
             ledger.note(Self.name, "pass", "no embedding and no prompt text")
             return
         }
-        counters.add("lookups")
+        counters.add(.lookups)
         request.extraCost += lookupCost
         chargeEmbedding(&request)
         let now = request.startMicros
@@ -200,19 +203,19 @@ public struct SemanticCache: ReplayStrategy {
             best = hub.nearest(member: member, request: request, partition: partitionKey, query: query, now: now)
         }
         if let best, best.score >= threshold, lifetimes.lookup(partitionKey + "#" + String(best.slot), at: now) != nil {
-            counters.add("hits")
-            counters.add("similarity_sum", Double(best.score))
+            counters.add(.hits)
+            counters.add(.similaritySum, Double(best.score))
             if let recorded = request.responseHash, let cached = hub.response(partitionKey, slot: best.slot) {
-                counters.add("hits_with_response")
-                if recorded != cached { counters.add("likely_false_hits") }
+                counters.add(.hitsWithResponse)
+                if recorded != cached { counters.add(.likelyFalseHits) }
             }
             let saved = request.latencyMicros.map { max(0, $0 - hitLatency) } ?? 0
-            counters.add("latency_saved_ms", Double(saved) / 1000)
+            counters.add(.latencySavedMs, Double(saved) / 1000)
             request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: hitLatency)
             ledger.note(Self.name, "hit", "similarity \(best.score) ≥ \(threshold)")
             return
         }
-        counters.add("misses")
+        counters.add(.misses)
         // The look-ahead pass skips entries below the threshold, so the ledger asks for the exact nearest.
         let shown = ledger.isRecording ? hub.exactNearest(member: member, partition: partitionKey, query: query, now: now) : nil
         store(request, partition: partitionKey, query: query)
@@ -238,14 +241,14 @@ public struct SemanticCache: ReplayStrategy {
     /// The approximate search scores a subset of the entries exact search scores, so an approximate hit is an exact
     /// hit with no scan; only an approximate miss needs one, and that scan stops at the first entry at the threshold.
     mutating func checkRecall(_ approximate: (slot: Int, score: Float)?, partition: String, query: [Float], now: Int64) {
-        counters.add("recall_sampled")
+        counters.add(.recallSampled)
         if let approximate, approximate.score >= threshold {
-            counters.add("recall_exact_hits")
-            counters.add("recall_found_hits")
+            counters.add(.recallExactHits)
+            counters.add(.recallFoundHits)
             return
         }
         guard hub.exactHasHit(member: member, partition: partition, query: query, now: now, threshold: threshold) else { return }
-        counters.add("recall_exact_hits")
+        counters.add(.recallExactHits)
     }
 
     static func cut(_ share: Double) -> UInt64 { share >= 1 ? .max : UInt64(share * 0x1p64) }

@@ -58,7 +58,7 @@ public struct Truncate: ReplayStrategy {
     let pricer: Pricer
     /// Per session: messages already summarised.
     var summarised: [String: Int] = [:]
-    var counters = CacheCounters()
+    var counters = MetricCounts()
     /// The step's typed parameters.
     let settings: Configuration
 
@@ -71,7 +71,7 @@ public struct Truncate: ReplayStrategy {
         configuration.mode != .summarise || key == .session
     }
 
-    public var metrics: [String: Double] { counters.values }
+    public var metrics: MetricCounts { counters }
 
     /// Retrieved chunks (`context` messages) cut by rank and relevance.
     func droppedChunks(_ messages: [MessageInfo]) -> [Int] {
@@ -105,11 +105,11 @@ public struct Truncate: ReplayStrategy {
     public mutating func apply(_ request: inout ReplayRequest, ledger: inout Ledger) {
         guard request.served == nil, request.kind == .llm, var usage = request.usage, !request.messages.isEmpty else { return }
         let messages = request.messages
-        counters.add("requests")
+        counters.add(.requests)
         let drop = dropped(messages)
         let chunks = droppedChunks(messages)
         var removed = (drop + chunks).reduce(Int64(0)) { $0 + messages[$1].tokens }
-        if !chunks.isEmpty { counters.add("dropped_chunks", Double(chunks.count)) }
+        if !chunks.isEmpty { counters.add(.droppedChunks, Double(chunks.count)) }
         let system = messages.filter { $0.role == "system" }.reduce(Int64(0)) { $0 + $1.tokens }
         removed += Int64((Double(system) * (1 - settings.systemRatio)).rounded())
         var added: Int64 = 0
@@ -127,9 +127,9 @@ public struct Truncate: ReplayStrategy {
                 call.usage = TokenUsage(input: fresh + (done > 0 ? settings.summaryTokens : 0), output: settings.summaryTokens)
                 if let cost = pricer.price(call.pricingInput).cost {
                     request.extraCost += cost
-                    counters.add("summariser_cost_usd", cost.dollars)
+                    counters.add(.summariserCostUsd, cost.dollars)
                 }
-                counters.add("summariser_calls")
+                counters.add(.summariserCalls)
                 summarised[session] = drop.count
             }
         }
@@ -140,9 +140,9 @@ public struct Truncate: ReplayStrategy {
         usage.cacheWrite5m = 0
         usage.cacheWrite1h = 0
         request.usage = usage
-        counters.add("truncated")
-        counters.add("dropped_messages", Double(drop.count))
-        counters.add("input_tokens_removed", Double(before - usage.input))
+        counters.add(.truncated)
+        counters.add(.droppedMessages, Double(drop.count))
+        counters.add(.inputTokensRemoved, Double(before - usage.input))
         ledger.note(Self.name, "truncated",
                     "\(drop.count) messages dropped, input \(before) → \(usage.input) tokens")
     }

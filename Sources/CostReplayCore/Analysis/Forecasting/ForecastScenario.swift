@@ -39,7 +39,7 @@ public struct ForecastScenario: Sendable {
 
     /// Days the scenario replayed, from the first source the document carries; nil when it carries none.
     static func replayedDays(_ s: ScenarioResult) -> Double? {
-        if let hours = s.metrics.values.compactMap({ $0["span_hours"] }).max(), hours > 0 { return max(hours / 24, 1) }
+        if let hours = s.metrics.values.compactMap({ $0[.spanHours] }).max(), hours > 0 { return max(hours / 24, 1) }
         let days = (s.daily ?? []).compactMap { Timestamp.parseISO($0.day).map { Timestamp.floorDiv($0, 86_400_000_000) } }
         if let first = days.min(), let last = days.max() { return Double(last - first + 1) }
         if let blocks = s.intervals?.blocks, blocks > 0 { return Double(blocks) }

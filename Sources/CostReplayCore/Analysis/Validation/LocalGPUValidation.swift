@@ -62,15 +62,15 @@ public enum LocalGPUValidation {
         let tokens = Double(result.baseline.inputTokens + result.baseline.outputTokens)
         return zip(servers, result.scenarios).map { n, scenario in
             let m = scenario.metrics.values.first ?? [:]
-            let hours = m["span_hours"] ?? 1
-            let monthlyFixed = m["monthly_fixed_usd"] ?? 0
+            let hours = m[.spanHours] ?? 1
+            let monthlyFixed = m[.monthlyFixedUsd] ?? 0
             let apiPerToken = tokens > 0 ? api / tokens : 0
             let monthlyAPI = api * HardwareCosts.hoursPerMonth / hours
             let monthlyLocal = scenario.totals.cost.dollars * HardwareCosts.hoursPerMonth / hours
             let capex = costs.rentPerGPUHour > 0 ? 0 : costs.purchasePerGPU * Double(n * tensorParallel)
             let monthlySaving = monthlyAPI - monthlyLocal + (costs.rentPerGPUHour > 0 ? 0 : capex / costs.lifetimeMonths)
-            let local = m["local"] ?? 0, spilled = m["spilled"] ?? 0
-            return Row(servers: n, gpus: n * tensorParallel, utilisation: m["utilisation"] ?? 0,
+            let local = m[.local] ?? 0, spilled = m[.spilled] ?? 0
+            return Row(servers: n, gpus: n * tensorParallel, utilisation: m[.utilisation] ?? 0,
                        p50LatencyMs: m["latency_p50_ms"] ?? 0, p95LatencyMs: m["latency_p95_ms"] ?? 0,
                        p95TimeToFirstTokenMs: m["ttft_p95_ms"] ?? 0,
                        spilledShare: local + spilled > 0 ? spilled / (local + spilled) : 0,

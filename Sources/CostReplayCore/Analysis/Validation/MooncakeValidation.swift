@@ -50,8 +50,8 @@ public enum MooncakeValidation {
                 cache.apply(&copy, ledger: &ledger)
             }
             let m = cache.metrics
-            return Row(label: label, requests: requests.count, inputTokens: m["input_tokens"] ?? 0,
-                       cachedTokens: m["cache_read_tokens"] ?? 0, hitRequests: m["hits"] ?? 0)
+            return Row(label: label, requests: requests.count, inputTokens: m[.inputTokens] ?? 0,
+                       cachedTokens: m[.cacheReadTokens] ?? 0, hitRequests: m[.hits] ?? 0)
         }
         return (reuse, rows)
     }

@@ -41,9 +41,8 @@ public final class PrefilledSemanticCache {
             for index in batch.indices { cache.apply(&batch[index], ledger: &ledger) }
         }
         let after = cache.metrics
-        func delta(_ name: String) -> Int { Int((after[name] ?? 0) - (before[name] ?? 0)) }
-        return Counts(lookups: delta("lookups"), hits: delta("hits"), recallExactHits: delta("recall_exact_hits"),
-                      recallFoundHits: delta("recall_found_hits"))
+        func delta(_ metric: Metric) -> Int { Int((after[metric] ?? 0) - (before[metric] ?? 0)) }
+        return Counts(lookups: delta(.lookups), hits: delta(.hits), recallExactHits: delta(.recallExactHits), recallFoundHits: delta(.recallFoundHits))
     }
 
     /// Lists in the approximate index (0 when exact or not trained yet).

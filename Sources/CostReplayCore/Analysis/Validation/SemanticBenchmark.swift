@@ -31,8 +31,8 @@ public enum SemanticBenchmark {
             database: "memory", window: .init(), seed: 0, shard: nil, scenarioFile: "benchmark", scenarioDigest: "", priceSources: []))
         return zip(thresholds, result.scenarios).map { threshold, scenario in
             let counters = scenario.metrics.values.first ?? [:]
-            return Row(threshold: threshold, hits: scenario.totals.servedRequests, recallExactHits: Int(counters["recall_exact_hits"] ?? 0),
-                       recallFoundHits: Int(counters["recall_found_hits"] ?? 0),
+            return Row(threshold: threshold, hits: scenario.totals.servedRequests, recallExactHits: Int(counters[.recallExactHits] ?? 0),
+                       recallFoundHits: Int(counters[.recallFoundHits] ?? 0),
                        recall: scenario.rates?.values.first?["recall_of_hits"])
         }
     }
