@@ -18,6 +18,11 @@ static inline float crk_finish(const float lanes[16], const float *a, const floa
     return total;
 }
 
+/// Loads a group's 16 tail norms, zero past `valid`, so the last group never reads past the array.
+static inline void crk_group_tails(const float *tails, long valid, float out[16]) {
+    for (int l = 0; l < 16; l++) { out[l] = l < valid ? tails[l] : 0.0f; }
+}
+
 static float crk_dot_plain(const float *a, const float *b, long n) {
     float lanes[16] = {0};
     long i = 0;
@@ -64,6 +69,45 @@ static void crk_dot4_avx(const float *row, const float *q0, const float *q1, con
     _mm256_storeu_ps(lanes, b0); _mm256_storeu_ps(lanes + 8, b1); out[1] = crk_finish(lanes, row, q1, i, n);
     _mm256_storeu_ps(lanes, c0); _mm256_storeu_ps(lanes + 8, c1); out[2] = crk_finish(lanes, row, q2, i, n);
     _mm256_storeu_ps(lanes, d0); _mm256_storeu_ps(lanes + 8, d1); out[3] = crk_finish(lanes, row, q3, i, n);
+}
+
+__attribute__((target("avx")))
+static void crk_prefix_bound4_avx(const float *columns, const float *tails, long count, long p, const float *q0,
+                                  const float *q1, const float *q2, const float *q3, const float *query_tails,
+                                  float cut, unsigned short *masks) {
+    long groups = (count + 15) / 16;
+    const __m256 limit = _mm256_set1_ps(cut);
+    for (long g = 0; g < groups; g++) {
+        const float *base = columns + g * p * 16;
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
+        __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps(), d0 = _mm256_setzero_ps(), d1 = _mm256_setzero_ps();
+        for (long i = 0; i < p; i++) {
+            __m256 x0 = _mm256_loadu_ps(base + i * 16), x1 = _mm256_loadu_ps(base + i * 16 + 8);
+            __m256 w = _mm256_broadcast_ss(q0 + i);
+            a0 = _mm256_add_ps(a0, _mm256_mul_ps(x0, w)); a1 = _mm256_add_ps(a1, _mm256_mul_ps(x1, w));
+            w = _mm256_broadcast_ss(q1 + i);
+            b0 = _mm256_add_ps(b0, _mm256_mul_ps(x0, w)); b1 = _mm256_add_ps(b1, _mm256_mul_ps(x1, w));
+            w = _mm256_broadcast_ss(q2 + i);
+            c0 = _mm256_add_ps(c0, _mm256_mul_ps(x0, w)); c1 = _mm256_add_ps(c1, _mm256_mul_ps(x1, w));
+            w = _mm256_broadcast_ss(q3 + i);
+            d0 = _mm256_add_ps(d0, _mm256_mul_ps(x0, w)); d1 = _mm256_add_ps(d1, _mm256_mul_ps(x1, w));
+        }
+        long valid = count - g * 16;
+        float padded[16];
+        const float *t = tails + g * 16;
+        if (valid < 16) { crk_group_tails(t, valid, padded); t = padded; }
+        __m256 t0 = _mm256_loadu_ps(t), t1 = _mm256_loadu_ps(t + 8);
+        unsigned keep = valid < 16 ? (1u << valid) - 1 : 0xFFFFu;
+        __m256 sums[8] = {a0, a1, b0, b1, c0, c1, d0, d1};
+        for (int k = 0; k < 4; k++) {
+            __m256 w = _mm256_set1_ps(query_tails[k]);
+            __m256 lo = _mm256_add_ps(sums[2 * k], _mm256_mul_ps(t0, w));
+            __m256 hi = _mm256_add_ps(sums[2 * k + 1], _mm256_mul_ps(t1, w));
+            unsigned bits = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(lo, limit, _CMP_GE_OQ))
+                | ((unsigned)_mm256_movemask_ps(_mm256_cmp_ps(hi, limit, _CMP_GE_OQ)) << 8);
+            masks[k * groups + g] = (unsigned short)(bits & keep);
+        }
+    }
 }
 
 static float crk_dot_sse(const float *a, const float *b, long n) {
@@ -113,6 +157,40 @@ void crk_dot4(const float *row, const float *q0, const float *q1, const float *q
     out[0] = crk_dot_plain(row, q0, n); out[1] = crk_dot_plain(row, q1, n);
     out[2] = crk_dot_plain(row, q2, n); out[3] = crk_dot_plain(row, q3, n);
 #endif
+}
+
+static void crk_prefix_bound4_plain(const float *columns, const float *tails, long count, long p, const float *q0,
+                                    const float *q1, const float *q2, const float *q3, const float *query_tails,
+                                    float cut, unsigned short *masks) {
+    long groups = (count + 15) / 16;
+    const float *queries[4] = {q0, q1, q2, q3};
+    for (long g = 0; g < groups; g++) {
+        long valid = count - g * 16;
+        float t[16];
+        crk_group_tails(tails + g * 16, valid < 16 ? valid : 16, t);
+        for (int k = 0; k < 4; k++) {
+            float sums[16] = {0};
+            for (long i = 0; i < p; i++) {
+                for (int l = 0; l < 16; l++) { sums[l] += columns[(g * p + i) * 16 + l] * queries[k][i]; }
+            }
+            unsigned bits = 0;
+            for (int l = 0; l < 16 && l < valid; l++) {
+                if (sums[l] + t[l] * query_tails[k] >= cut) { bits |= 1u << l; }
+            }
+            masks[k * groups + g] = (unsigned short)bits;
+        }
+    }
+}
+
+void crk_prefix_bound4(const float *columns, const float *tails, long count, long p, const float *q0, const float *q1,
+                       const float *q2, const float *q3, const float *query_tails, float cut, unsigned short *masks) {
+#ifdef CRK_X86
+    if (crk_has_avx()) {
+        crk_prefix_bound4_avx(columns, tails, count, p, q0, q1, q2, q3, query_tails, cut, masks);
+        return;
+    }
+#endif
+    crk_prefix_bound4_plain(columns, tails, count, p, q0, q1, q2, q3, query_tails, cut, masks);
 }
 
 int crk_path(void) {

@@ -37,33 +37,46 @@ public struct VectorIndex: Sendable {
         for i in 0..<prefix { prefixColumns[(group * prefix + i) * 16 + slot % 16] = vector[i] }
     }
 
-    /// The first term of the pruning bound for four queries against the 64 slots from `start` (a multiple of 64):
-    /// `scores[k * 64 + j]` is query k's partial dot product with slot `start + j` over the first ``prefix`` components.
-    public func prefixScores4(_ queries: [[Float]], from start: Int, into scores: inout [Float]) {
-        precondition(queries.count == 4 && start % 64 == 0 && prefix > 0)
-        let groups = min(4, (prefixColumns.count / (prefix * 16)) - start / 16)
-        let p = prefix
-        prefixColumns.withUnsafeBufferPointer { columns in
-            queries[0].withUnsafeBufferPointer { q0 in
-            queries[1].withUnsafeBufferPointer { q1 in
-            queries[2].withUnsafeBufferPointer { q2 in
-            queries[3].withUnsafeBufferPointer { q3 in
-            scores.withUnsafeMutableBufferPointer { out in
-                let raw = UnsafeRawPointer(columns.baseAddress!)
-                for g in 0..<groups {
-                    let base = (start / 16 + g) * p * 16
-                    var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
-                    for i in 0..<p {
-                        let column = raw.loadUnaligned(fromByteOffset: (base + i * 16) * 4, as: SIMD16<Float>.self)
-                        s0 += column * q0[i]; s1 += column * q1[i]; s2 += column * q2[i]; s3 += column * q3[i]
+    /// Read-only views of the index's arrays for a blocked scan that must not allocate or copy per block; the views
+    /// are valid only inside `body`.
+    public func withRaw<R>(_ body: (Raw) -> R) -> R {
+        storage.withUnsafeBufferPointer { rows in
+            prefixColumns.withUnsafeBufferPointer { columns in
+                tails.withUnsafeBufferPointer { tails in
+                    live.withUnsafeBufferPointer { live in
+                        body(Raw(rows: rows, columns: columns, tails: tails, live: live, dimension: dimension, prefix: prefix))
                     }
-                    let o = UnsafeMutableRawPointer(out.baseAddress!)
-                    o.storeBytes(of: s0, toByteOffset: (g * 16) * 4, as: SIMD16<Float>.self)
-                    o.storeBytes(of: s1, toByteOffset: (64 + g * 16) * 4, as: SIMD16<Float>.self)
-                    o.storeBytes(of: s2, toByteOffset: (128 + g * 16) * 4, as: SIMD16<Float>.self)
-                    o.storeBytes(of: s3, toByteOffset: (192 + g * 16) * 4, as: SIMD16<Float>.self)
                 }
-            }}}}}
+            }
+        }
+    }
+
+    /// The index's storage seen through pointers (``withRaw(_:)``).
+    public struct Raw {
+        let rows: UnsafeBufferPointer<Float>
+        let columns: UnsafeBufferPointer<Float>
+        let tails: UnsafeBufferPointer<Float>
+        let live: UnsafeBufferPointer<Bool>
+        public let dimension: Int
+        public let prefix: Int
+
+        public func isLive(_ slot: Int) -> Bool { live[slot] }
+
+        /// The full score of `query` (``dimension`` floats) against a slot, as ``VectorIndex/score(_:slot:)`` computes it.
+        public func score(_ query: UnsafePointer<Float>, slot: Int) -> Float {
+            crk_dot(query, rows.baseAddress! + slot * dimension, dimension)
+        }
+
+        /// The pruning bound of four queries (each at least ``prefix`` floats, with their tail norms in `queryTails[0…3]`)
+        /// against the `count` slots from `start` (a multiple of 16): bit l of `masks[k * groups + g]`, with
+        /// `groups = (count + 15) / 16`, is set when q_k[..<p]·x[..<p] + ‖q_k[p...]‖‖x[p...]‖ ≥ `cut` for slot
+        /// `start + 16g + l`. Dead slots are not excluded. Needs ``prefix`` > 0.
+        public func prefixBounds4(_ q0: UnsafePointer<Float>, _ q1: UnsafePointer<Float>, _ q2: UnsafePointer<Float>,
+                                  _ q3: UnsafePointer<Float>, queryTails: UnsafePointer<Float>, from start: Int, count: Int,
+                                  cut: Float, into masks: UnsafeMutablePointer<UInt16>) {
+            precondition(prefix > 0 && start % 16 == 0 && start + count <= tails.count)
+            crk_prefix_bound4(columns.baseAddress! + start * prefix, tails.baseAddress! + start, count, prefix,
+                              q0, q1, q2, q3, queryTails, cut, masks)
         }
     }
 
