@@ -203,3 +203,10 @@ int crk_path(void) {
 
 /// The plain path, for tests that check every path agrees.
 float crk_dot_reference(const float *a, const float *b, long n) { return crk_dot_plain(a, b, n); }
+
+/// The plain path of the prefix bound, for tests that check every path agrees.
+void crk_prefix_bound4_reference(const float *columns, const float *tails, long count, long p, const float *q0,
+                                 const float *q1, const float *q2, const float *q3, const float *query_tails, float cut,
+                                 unsigned short *masks) {
+    crk_prefix_bound4_plain(columns, tails, count, p, q0, q1, q2, q3, query_tails, cut, masks);
+}

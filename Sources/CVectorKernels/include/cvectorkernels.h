@@ -28,6 +28,11 @@ void crk_prefix_bound4(const float *columns, const float *tails, long count, lon
 /// The plain C path, whatever the processor (for tests that check every path agrees).
 float crk_dot_reference(const float *a, const float *b, long n);
 
+/// The plain C path of ``crk_prefix_bound4``, whatever the processor (for tests that check every path agrees).
+void crk_prefix_bound4_reference(const float *columns, const float *tails, long count, long p, const float *q0,
+                                 const float *q1, const float *q2, const float *q3, const float *query_tails, float cut,
+                                 unsigned short *masks);
+
 /// Which path runs here: 2 for AVX, 1 for SSE2, 0 for plain C.
 int crk_path(void);
 

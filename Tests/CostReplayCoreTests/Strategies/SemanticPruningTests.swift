@@ -1,6 +1,7 @@
-import CostReplayCore
+@testable import CostReplayCore
 import Foundation
 import Testing
+import CVectorKernels
 import TestSupport
 
 /// The look-ahead pass prunes entries whose Cauchy–Schwarz bound is under the lowest threshold; hits must not change.
@@ -66,28 +67,61 @@ struct SplitMix {
 }
 
 @Suite struct VectorIndexPrefixTests {
-    @Test func prefixScoresFollowReusedSlotsAndBoundTheFullScore() throws {
+    /// 150 slots (the last group of 16 is partial), a third of the first 100 freed and reused by later vectors.
+    static func reusedIndex() -> (VectorIndex, rows: [[Float]], source: [Int: Int]) {
         let dimension = 384
         let raw = SemanticPruningTests.vectors(count: 200, dimension: dimension, seed: 5)
         let rows = (0..<200).map { Array(raw[$0 * dimension..<($0 + 1) * dimension]) }
         var index = VectorIndex(dimension: dimension)
-        #expect(index.prefix == 64)
         for row in rows.prefix(100) { index.add(row) }
         for slot in stride(from: 0, to: 100, by: 3) { index.remove(slot) }
         // Freed slots are reused by the next vectors, which must replace the old columns.
-        var slotOf: [Int: Int] = [:]
-        for (k, row) in rows[100...].enumerated() { slotOf[index.add(row)] = 100 + k }
-        var scores = [Float](repeating: 0, count: 256)
-        let queries = Array(rows[150..<154])
-        index.prefixScores4(queries, from: 64, into: &scores)
-        for k in 0..<4 {
-            for j in 0..<64 where index.isLive(64 + j) {
-                let row = rows[slotOf[64 + j] ?? 64 + j]
-                let partial = zip(queries[k].prefix(64), row.prefix(64)).reduce(Float(0)) { $0 + $1.0 * $1.1 }
-                #expect(abs(scores[k * 64 + j] - partial) < 1e-5)
-                let bound = scores[k * 64 + j] + index.tailNorm(queries[k]) * index.tailNorm(slot: 64 + j)
-                #expect(bound >= index.score(queries[k], slot: 64 + j) - 1e-5)
+        var source: [Int: Int] = [:]
+        for (k, row) in rows[100..<184].enumerated() { source[index.add(row)] = 100 + k }
+        return (index, rows, source)
+    }
+
+    @Test func prefixBoundsFollowReusedSlotsAndNeverDropAnEntryAtTheCut() throws {
+        let (index, rows, source) = Self.reusedIndex()
+        #expect(index.prefix == 64)
+        let queries = [rows[184], rows[101], rows[185], rows[130]]  // two are stored, so some bounds pass
+        let queryTails = queries.map { index.tailNorm($0) }
+        let flat = queries.flatMap { $0 }
+        let slots = 150
+        for cut: Float in [0.05, 0.2, 0.9] {
+            var passed = 0
+            for start in stride(from: 0, to: slots, by: 64) {
+                let count = min(64, slots - start), groups = (count + 15) / 16
+                var masks = [UInt16](repeating: 0xFFFF, count: 16)
+                var plain = [UInt16](repeating: 0xFFFF, count: 16)
+                index.withRaw { raw in
+                    flat.withUnsafeBufferPointer { q in
+                        let p = { (k: Int) in q.baseAddress! + k * 384 }
+                        raw.prefixBounds4(p(0), p(1), p(2), p(3), queryTails: queryTails, from: start, count: count, cut: cut,
+                                          into: &masks)
+                        crk_prefix_bound4_reference(raw.columns.baseAddress! + start * raw.prefix, raw.tails.baseAddress! + start,
+                                                    count, raw.prefix, p(0), p(1), p(2), p(3), queryTails, cut, &plain)
+                    }
+                }
+                // The run-time path (AVX here) and the plain C path agree bit for bit.
+                #expect(masks.prefix(4 * groups) == plain.prefix(4 * groups))
+                for k in 0..<4 {
+                    for j in 0..<count {
+                        let slot = start + j, row = rows[source[slot] ?? slot]
+                        let set = masks[k * groups + j / 16] & (1 << (j % 16)) != 0
+                        if set { passed += 1 }
+                        let partial = zip(queries[k].prefix(64), row.prefix(64)).reduce(Double(0)) { $0 + Double($1.0) * Double($1.1) }
+                        let bound = partial + Double(queryTails[k]) * Double(index.tailNorm(slot: slot))
+                        if abs(bound - Double(cut)) > 1e-4 { #expect(set == (bound >= Double(cut)), "slot \(slot) query \(k)") }
+                        // Sound: an entry scoring at the cut is never pruned.
+                        if index.score(queries[k], slot: slot) >= cut + 1e-5 { #expect(set) }
+                    }
+                    // No bit past the last slot.
+                    if count % 16 != 0 { #expect(masks[k * groups + groups - 1] >> (count % 16) == 0) }
+                }
             }
+            // At 0.9 only the stored copies of two queries (and their neighbours by chance) can pass.
+            #expect(passed > 0 && (cut < 0.9 || passed < slots))
         }
     }
 }
