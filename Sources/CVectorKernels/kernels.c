@@ -124,16 +124,21 @@ static float crk_dot_sse(const float *a, const float *b, long n) {
     return crk_finish(lanes, a, b, i, n);
 }
 
-static int crk_has_avx(void) {
+/// Bit 0: AVX; bit 1: AVX and F16C. Probed once.
+static int crk_features(void) {
     static int known = -1;
     int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
     if (value < 0) {
         __builtin_cpu_init();
-        value = __builtin_cpu_supports("avx") ? 1 : 0;
+        int avx = __builtin_cpu_supports("avx") ? 1 : 0;
+        value = avx | (avx && __builtin_cpu_supports("f16c") ? 2 : 0);
         __atomic_store_n(&known, value, __ATOMIC_RELAXED);
     }
     return value;
 }
+
+static int crk_has_avx(void) { return crk_features() & 1; }
+static int crk_has_f16c(void) { return (crk_features() & 2) != 0; }
 #endif
 
 float crk_dot(const float *a, const float *b, long n) {
@@ -210,3 +215,66 @@ void crk_prefix_bound4_reference(const float *columns, const float *tails, long 
                                  unsigned short *masks) {
     crk_prefix_bound4_plain(columns, tails, count, p, q0, q1, q2, q3, query_tails, cut, masks);
 }
+
+// Float16 rows (IEEE binary16, the cache's compact storage): each component is widened exactly to float, then summed
+// in the order of crk_dot, so a float16 score is crk_dot of the query with the widened row on every processor.
+
+/// The exact float value of an IEEE binary16 bit pattern.
+static inline float crk_half(unsigned short h) {
+    unsigned sign = (unsigned)(h & 0x8000u) << 16, exponent = (h >> 10) & 0x1fu, mantissa = h & 0x3ffu, bits;
+    if (exponent == 0) {
+        float magnitude = (float)mantissa * (1.0f / 16777216.0f);  // subnormal: mantissa · 2⁻²⁴, exact in float
+        __builtin_memcpy(&bits, &magnitude, 4);
+        bits |= sign;
+    } else if (exponent == 31) {
+        bits = sign | 0x7f800000u | (mantissa << 13);
+    } else {
+        bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    }
+    float value;
+    __builtin_memcpy(&value, &bits, 4);
+    return value;
+}
+
+static float crk_finish_f16(const float lanes[16], const float *a, const unsigned short *b, long i, long n) {
+    float total = -0.0f;
+    for (int k = 0; k < 16; k++) { total += lanes[k]; }
+    for (; i < n; i++) { total += a[i] * crk_half(b[i]); }
+    return total;
+}
+
+static float crk_dot_f16_plain(const float *a, const unsigned short *b, long n) {
+    float lanes[16] = {0};
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        for (int k = 0; k < 16; k++) { lanes[k] += a[i + k] * crk_half(b[i + k]); }
+    }
+    return crk_finish_f16(lanes, a, b, i, n);
+}
+
+#ifdef CRK_X86
+__attribute__((target("avx,f16c")))
+static float crk_dot_f16_avx(const float *a, const unsigned short *b, long n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256 x0 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(b + i)));
+        __m256 x1 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(b + i + 8)));
+        s0 = _mm256_add_ps(s0, _mm256_mul_ps(_mm256_loadu_ps(a + i), x0));
+        s1 = _mm256_add_ps(s1, _mm256_mul_ps(_mm256_loadu_ps(a + i + 8), x1));
+    }
+    float lanes[16];
+    _mm256_storeu_ps(lanes, s0);
+    _mm256_storeu_ps(lanes + 8, s1);
+    return crk_finish_f16(lanes, a, b, i, n);
+}
+#endif
+
+float crk_dot_f16(const float *a, const unsigned short *b, long n) {
+#ifdef CRK_X86
+    if (crk_has_f16c()) { return crk_dot_f16_avx(a, b, n); }
+#endif
+    return crk_dot_f16_plain(a, b, n);
+}
+
+float crk_dot_f16_reference(const float *a, const unsigned short *b, long n) { return crk_dot_f16_plain(a, b, n); }

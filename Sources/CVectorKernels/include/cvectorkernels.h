@@ -33,6 +33,13 @@ void crk_prefix_bound4_reference(const float *columns, const float *tails, long 
                                  const float *q1, const float *q2, const float *q3, const float *query_tails, float cut,
                                  unsigned short *masks);
 
+/// The dot product of a float query `a` with a row `b` of IEEE binary16 bit patterns, over `n` components: each
+/// component is widened exactly, then summed as ``crk_dot`` sums (F16C with AVX at run time, plain C otherwise).
+float crk_dot_f16(const float *a, const unsigned short *b, long n);
+
+/// The plain C path of ``crk_dot_f16``, whatever the processor.
+float crk_dot_f16_reference(const float *a, const unsigned short *b, long n);
+
 /// Which path runs here: 2 for AVX, 1 for SSE2, 0 for plain C.
 int crk_path(void);
 

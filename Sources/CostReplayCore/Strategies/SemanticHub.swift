@@ -45,16 +45,19 @@ final class SemanticHub: @unchecked Sendable {
     let queryVector: (ReplayRequest) -> [Float]?
     /// Set in approximate mode (``InvertedLists``); nil searches exactly.
     let approximate: InvertedLists.Settings?
+    /// How the index stores its rows (float16 halves the memory; queries stay float32).
+    let precision: VectorPrecision
     var partitions: [String: Partition] = [:]
     /// Precomputed per request: partition, query and each member's best candidate.
     private var prepared: [ObjectIdentifier: (partition: String, query: [Float], best: [Candidate?])] = [:]
 
-    init(members: Int, pruneBelow: Float = -.infinity, approximate: InvertedLists.Settings? = nil, partitionKey: @escaping (ReplayRequest) -> String?,
-         queryVector: @escaping (ReplayRequest) -> [Float]?) {
+    init(members: Int, pruneBelow: Float = -.infinity, approximate: InvertedLists.Settings? = nil, precision: VectorPrecision = .float32,
+         partitionKey: @escaping (ReplayRequest) -> String?, queryVector: @escaping (ReplayRequest) -> [Float]?) {
         precondition(members >= 1 && members <= 64)
         self.members = members
         self.pruneBelow = pruneBelow
         self.approximate = approximate
+        self.precision = precision
         self.partitionKey = partitionKey
         self.queryVector = queryVector
     }
@@ -145,7 +148,7 @@ final class SemanticHub: @unchecked Sendable {
     /// Adds the request's vector for a member (once per request, shared by the members that miss).
     func insert(member: Int, request: ReplayRequest, partition name: String, query: [Float], available: Int64) -> Int {
         var partition = partitions.removeValue(forKey: name)
-            ?? Partition(index: VectorIndex(dimension: query.count), lists: approximate.map(InvertedLists.init(settings:)))
+            ?? Partition(index: VectorIndex(dimension: query.count, precision: precision), lists: approximate.map(InvertedLists.init(settings:)))
         defer { partitions[name] = partition }
         if let last = partition.lastAdded, last.request === request.recorded {
             partition.masks[last.slot] |= 1 << UInt64(member)

@@ -9,11 +9,20 @@ import CVectorKernels
 /// For pruning, each slot also keeps the norm of its components past ``prefix`` (the first sixth,
 /// in whole 16-lane steps): for unit vectors q·x ≤ q[..<p]·x[..<p] + ‖q[p...]‖‖x[p...]‖ (Cauchy–Schwarz), so a
 /// scan that only needs scores above a cut can skip most entries after a sixth of the work.
+///
+/// With ``VectorPrecision/float16`` the rows are kept as float16 (half the memory): a vector is rounded once when
+/// added, and every score, tail norm and prefix column is of the rounded vector, so the bound stays exact for what is
+/// stored (Cauchy–Schwarz needs no unit length) and pruning never drops an entry the full score would count.
 public struct VectorIndex: Sendable {
     public let dimension: Int
     /// Components in the pruning prefix; 0 turns pruning off (vectors shorter than 64).
     public let prefix: Int
+    /// How rows are stored; queries stay float32.
+    public let precision: VectorPrecision
+    /// Rows in float32 (empty in float16 mode).
     private var storage: [Float] = []
+    /// Rows as float16 bit patterns (empty in float32 mode).
+    private var halves: [UInt16] = []
     private var tails: [Float] = []
     /// The first ``prefix`` components again, transposed in groups of 16 slots (group g, component i, lane l at
     /// `(g * prefix + i) * 16 + l`), so the pruning pass multiplies 16 slots at once with no horizontal sums.
@@ -22,8 +31,9 @@ public struct VectorIndex: Sendable {
     private var freeSlots: [Int] = []
     public private(set) var count = 0
 
-    public init(dimension: Int) {
+    public init(dimension: Int, precision: VectorPrecision = .float32) {
         self.dimension = dimension
+        self.precision = precision
         // A sixth of the components: for unrelated 384-d unit vectors the bound then exceeds 0.9 for about 0.1% of pairs.
         prefix = dimension >= 96 ? dimension / 6 / 16 * 16 : 0
     }
@@ -41,10 +51,13 @@ public struct VectorIndex: Sendable {
     /// are valid only inside `body`.
     public func withRaw<R>(_ body: (Raw) -> R) -> R {
         storage.withUnsafeBufferPointer { rows in
-            prefixColumns.withUnsafeBufferPointer { columns in
-                tails.withUnsafeBufferPointer { tails in
-                    live.withUnsafeBufferPointer { live in
-                        body(Raw(rows: rows, columns: columns, tails: tails, live: live, dimension: dimension, prefix: prefix))
+            halves.withUnsafeBufferPointer { halves in
+                prefixColumns.withUnsafeBufferPointer { columns in
+                    tails.withUnsafeBufferPointer { tails in
+                        live.withUnsafeBufferPointer { live in
+                            body(Raw(rows: rows, halves: halves, columns: columns, tails: tails, live: live, dimension: dimension,
+                                     prefix: prefix))
+                        }
                     }
                 }
             }
@@ -54,6 +67,7 @@ public struct VectorIndex: Sendable {
     /// The index's storage seen through pointers (``withRaw(_:)``).
     public struct Raw {
         let rows: UnsafeBufferPointer<Float>
+        let halves: UnsafeBufferPointer<UInt16>
         let columns: UnsafeBufferPointer<Float>
         let tails: UnsafeBufferPointer<Float>
         let live: UnsafeBufferPointer<Bool>
@@ -64,7 +78,8 @@ public struct VectorIndex: Sendable {
 
         /// The full score of `query` (``dimension`` floats) against a slot, as ``VectorIndex/score(_:slot:)`` computes it.
         public func score(_ query: UnsafePointer<Float>, slot: Int) -> Float {
-            crk_dot(query, rows.baseAddress! + slot * dimension, dimension)
+            halves.isEmpty ? crk_dot(query, rows.baseAddress! + slot * dimension, dimension)
+                : crk_dot_f16(query, halves.baseAddress! + slot * dimension, dimension)
         }
 
         /// The pruning bound of four queries (each at least ``prefix`` floats, with their tail norms in `queryTails[0…3]`)
@@ -93,6 +108,7 @@ public struct VectorIndex: Sendable {
     @discardableResult
     public mutating func add(_ vector: [Float]) -> Int {
         precondition(vector.count == dimension)
+        guard precision == .float32 else { return addHalf(vector) }
         if let slot = freeSlots.popLast() {
             storage.replaceSubrange(slot * dimension..<(slot + 1) * dimension, with: vector)
             tails[slot] = tailNorm(vector)
@@ -109,6 +125,28 @@ public struct VectorIndex: Sendable {
         return live.count - 1
     }
 
+    /// ``add(_:)`` in float16: the vector is rounded once and everything derived from it (tail norm, prefix columns)
+    /// is of the rounded vector.
+    private mutating func addHalf(_ vector: [Float]) -> Int {
+        let bits = vector.map { Float16($0).bitPattern }
+        let rounded = bits.map { Float(Float16(bitPattern: $0)) }
+        let slot: Int
+        if let reused = freeSlots.popLast() {
+            slot = reused
+            halves.replaceSubrange(slot * dimension..<(slot + 1) * dimension, with: bits)
+            tails[slot] = tailNorm(rounded)
+            live[slot] = true
+        } else {
+            slot = live.count
+            halves.append(contentsOf: bits)
+            tails.append(tailNorm(rounded))
+            live.append(true)
+        }
+        count += 1
+        writeColumns(rounded, slot: slot)
+        return slot
+    }
+
     public mutating func remove(_ slot: Int) {
         guard slot < live.count, live[slot] else { return }
         live[slot] = false
@@ -120,24 +158,17 @@ public struct VectorIndex: Sendable {
     public func nearest(_ query: [Float], exclude: (Int) -> Bool = { _ in false }) -> (slot: Int, score: Float)? {
         precondition(query.count == dimension)
         var best: (Int, Float)?
-        storage.withUnsafeBufferPointer { rows in
-            query.withUnsafeBufferPointer { q in
-                for slot in 0..<live.count where live[slot] {
-                    let score = Self.dot(q.baseAddress!, rows.baseAddress! + slot * dimension, dimension)
-                    if best == nil || score > best!.1, !exclude(slot) { best = (slot, score) }
-                }
-            }
+        scan(query, slots: 0..<live.count) { slot, score in
+            if best == nil || score > best!.1, !exclude(slot) { best = (slot, score) }
         }
         return best
     }
 
     /// Calls `body(slot, score)` for every live slot in `range`.
     public func scan(_ query: [Float], slots range: Range<Int>, _ body: (Int, Float) -> Void) {
-        storage.withUnsafeBufferPointer { rows in
+        withRaw { raw in
             query.withUnsafeBufferPointer { q in
-                for slot in range where live[slot] {
-                    body(slot, Self.dot(q.baseAddress!, rows.baseAddress! + slot * dimension, dimension))
-                }
+                for slot in range where live[slot] { body(slot, raw.score(q.baseAddress!, slot: slot)) }
             }
         }
     }
@@ -175,22 +206,21 @@ public struct VectorIndex: Sendable {
     }
 
     /// The stored vector of a slot.
-    public func vector(slot: Int) -> [Float] { Array(storage[slot * dimension..<(slot + 1) * dimension]) }
+    public func vector(slot: Int) -> [Float] {
+        let rows = slot * dimension..<(slot + 1) * dimension
+        return precision == .float32 ? Array(storage[rows]) : halves[rows].map { Float(Float16(bitPattern: $0)) }
+    }
 
     /// The score of one slot.
     public func score(_ query: [Float], slot: Int) -> Float {
-        storage.withUnsafeBufferPointer { rows in
-            query.withUnsafeBufferPointer { Self.dot($0.baseAddress!, rows.baseAddress! + slot * dimension, dimension) }
-        }
+        withRaw { raw in query.withUnsafeBufferPointer { raw.score($0.baseAddress!, slot: slot) } }
     }
 
     /// Scores of consecutive slots (live or not) into `scores[0…]`.
     public func scores(_ query: [Float], slots range: Range<Int>, into scores: inout [Float]) {
-        storage.withUnsafeBufferPointer { rows in
+        withRaw { raw in
             query.withUnsafeBufferPointer { q in
-                for slot in range {
-                    scores[slot - range.lowerBound] = Self.dot(q.baseAddress!, rows.baseAddress! + slot * dimension, dimension)
-                }
+                for slot in range { scores[slot - range.lowerBound] = raw.score(q.baseAddress!, slot: slot) }
             }
         }
     }
@@ -198,7 +228,7 @@ public struct VectorIndex: Sendable {
     /// Scores of four queries against consecutive slots: each stored vector is loaded once for
     /// all four (register blocking). `scores[k * 64 + i]` is query k against slot `range.lowerBound + i`.
     public func scores4(_ queries: [[Float]], slots range: Range<Int>, into scores: inout [Float]) {
-        precondition(queries.count == 4 && range.count <= 64)
+        precondition(queries.count == 4 && range.count <= 64 && precision == .float32)
         let n = dimension
         storage.withUnsafeBufferPointer { rows in
             queries[0].withUnsafeBufferPointer { q0 in

@@ -25,30 +25,34 @@ import TestSupport
         return out
     }
 
-    /// Hits of a plain sequential replay: each vector against every earlier stored one.
-    static func referenceHits(_ vectors: [Float], dimension: Int, threshold: Float) -> Int {
+    /// Hits of a plain sequential replay: each vector against every earlier stored one (stored rounded to float16 when
+    /// asked: what a float16 cache compares with).
+    static func referenceHits(_ vectors: [Float], dimension: Int, threshold: Float, precision: VectorPrecision = .float32) -> Int {
         var stored: [ArraySlice<Float>] = []
         var hits = 0
         for i in 0..<vectors.count / dimension {
             let q = vectors[i * dimension..<(i + 1) * dimension]
             var best: Float = -2
             for s in stored { best = max(best, VectorIndex.dotForTesting(Array(q), Array(s))) }
-            if best >= threshold { hits += 1 } else { stored.append(q) }
+            if best >= threshold { hits += 1 } else { stored.append(precision == .float32 ? q : q.map { Float(Float16($0)) }[...]) }
         }
         return hits
     }
 
-    @Test func aSweepAndSingleThresholdsGiveThePlainReplaysHits() throws {
+    @Test(arguments: VectorPrecision.allCases)
+    func aSweepAndSingleThresholdsGiveThePlainReplaysHits(vectors precision: VectorPrecision) throws {
         let dimension = 96
         let vectors = Self.vectors(count: 2_600, dimension: dimension, seed: 11)
         let thresholds = [0.8, 0.9, 0.95]
         let pricer = Pricer(catalog: sharedCatalog)
-        let sweep = try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: thresholds, pricer: pricer)
+        let search: [String: ParameterValue] = ["vectors": .text(precision.rawValue)]
+        let sweep = try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: thresholds, pricer: pricer, search: search)
         for (index, threshold) in thresholds.enumerated() {
-            let expected = Self.referenceHits(vectors, dimension: dimension, threshold: Float(threshold))
+            let expected = Self.referenceHits(vectors, dimension: dimension, threshold: Float(threshold), precision: precision)
             #expect(expected > 50 && expected < 2_500, "threshold \(threshold) should split the vectors")
             #expect(sweep[index].hits == expected, "sweep, threshold \(threshold)")
-            #expect(try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [threshold], pricer: pricer)[0].hits == expected)
+            #expect(try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [threshold], pricer: pricer,
+                                              search: search)[0].hits == expected)
         }
     }
 }
@@ -68,11 +72,11 @@ struct SplitMix {
 
 @Suite struct VectorIndexPrefixTests {
     /// 150 slots (the last group of 16 is partial), a third of the first 100 freed and reused by later vectors.
-    static func reusedIndex() -> (VectorIndex, rows: [[Float]], source: [Int: Int]) {
+    static func reusedIndex(_ precision: VectorPrecision = .float32) -> (VectorIndex, rows: [[Float]], source: [Int: Int]) {
         let dimension = 384
         let raw = SemanticPruningTests.vectors(count: 200, dimension: dimension, seed: 5)
         let rows = (0..<200).map { Array(raw[$0 * dimension..<($0 + 1) * dimension]) }
-        var index = VectorIndex(dimension: dimension)
+        var index = VectorIndex(dimension: dimension, precision: precision)
         for row in rows.prefix(100) { index.add(row) }
         for slot in stride(from: 0, to: 100, by: 3) { index.remove(slot) }
         // Freed slots are reused by the next vectors, which must replace the old columns.
@@ -81,8 +85,9 @@ struct SplitMix {
         return (index, rows, source)
     }
 
-    @Test func prefixBoundsFollowReusedSlotsAndNeverDropAnEntryAtTheCut() throws {
-        let (index, rows, source) = Self.reusedIndex()
+    @Test(arguments: VectorPrecision.allCases)
+    func prefixBoundsFollowReusedSlotsAndNeverDropAnEntryAtTheCut(vectors precision: VectorPrecision) throws {
+        let (index, rows, source) = Self.reusedIndex(precision)
         #expect(index.prefix == 64)
         let queries = [rows[184], rows[101], rows[185], rows[130]]  // two are stored, so some bounds pass
         let queryTails = queries.map { index.tailNorm($0) }
@@ -107,7 +112,10 @@ struct SplitMix {
                 #expect(masks.prefix(4 * groups) == plain.prefix(4 * groups))
                 for k in 0..<4 {
                     for j in 0..<count {
-                        let slot = start + j, row = rows[source[slot] ?? slot]
+                        let slot = start + j, original = rows[source[slot] ?? slot]
+                        // A float16 index holds (and bounds) the rounded vector.
+                        let row = precision == .float32 ? original : original.map { Float(Float16($0)) }
+                        #expect(index.vector(slot: slot) == row)
                         let set = masks[k * groups + j / 16] & (1 << (j % 16)) != 0
                         if set { passed += 1 }
                         let partial = zip(queries[k].prefix(64), row.prefix(64)).reduce(Double(0)) { $0 + Double($1.0) * Double($1.1) }
