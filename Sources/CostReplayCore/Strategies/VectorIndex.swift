@@ -42,6 +42,7 @@ public struct VectorIndex: Sendable {
         guard prefix > 0 else { return }
         let group = slot / 16
         if prefixColumns.count < (group + 1) * prefix * 16 {
+            Self.makeRoom(in: &prefixColumns, for: (group + 1) * prefix * 16 - prefixColumns.count)
             prefixColumns.append(contentsOf: repeatElement(0, count: (group + 1) * prefix * 16 - prefixColumns.count))
         }
         for i in 0..<prefix { prefixColumns[(group * prefix + i) * 16 + slot % 16] = vector[i] }
@@ -117,12 +118,20 @@ public struct VectorIndex: Sendable {
             count += 1
             return slot
         }
+        Self.makeRoom(in: &storage, for: dimension)
         storage.append(contentsOf: vector)
         tails.append(tailNorm(vector))
         live.append(true)
         count += 1
         writeColumns(vector, slot: live.count - 1)
         return live.count - 1
+    }
+
+    /// Grows a row array by a quarter when full instead of letting `append` double it: at 10⁷ rows a doubling asks
+    /// for 13 GB while the old 6.6 GB copy is still held (measured: the allocation failed under an 18 GB limit).
+    private static func makeRoom<T>(in array: inout [T], for extra: Int) {
+        guard array.count + extra > array.capacity, array.capacity >= 1 << 20 else { return }
+        array.reserveCapacity(max(array.count + extra, array.capacity + array.capacity / 4))
     }
 
     /// ``add(_:)`` in float16: the vector is rounded once and everything derived from it (tail norm, prefix columns)
@@ -138,6 +147,7 @@ public struct VectorIndex: Sendable {
             live[slot] = true
         } else {
             slot = live.count
+            Self.makeRoom(in: &halves, for: dimension)
             halves.append(contentsOf: bits)
             tails.append(tailNorm(rounded))
             live.append(true)
