@@ -12,6 +12,7 @@ import time
 
 import faiss
 import numpy as np
+from faiss_blocks import check_block
 
 v = np.fromfile(sys.argv[1], dtype="<f4").reshape(-1, 384)
 t, fill, lookups, method = float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -59,15 +60,8 @@ for s in range(0, len(queries), 1000):
         found += int((exact & (D[:, 0] >= t)).sum())
         measure += time.perf_counter() - m0
         measure_cpu += cpu() - mc
-    added = []
-    for j in range(len(block)):
-        best = D[j, 0]
-        if added:
-            best = max(best, float(np.max(np.stack(added) @ block[j])))
-        if best >= t:
-            hits += 1
-        else:
-            added.append(block[j])
+    block_hits, added = check_block(D, block, t)
+    hits += block_hits
     if added:
         index.add(np.stack(added))
         if mirror is not None:
