@@ -11,6 +11,7 @@ import time
 
 import faiss
 import numpy as np
+from faiss_blocks import check_block
 
 v = np.fromfile(sys.argv[1], dtype="<f4").reshape(-1, 384)
 t = float(sys.argv[2])
@@ -40,15 +41,8 @@ for b, s in enumerate(range(0, len(v), B)):
             measure += time.perf_counter() - m0
     else:
         D = np.full((len(block), 1), -2.0, dtype=np.float32)
-    added = []
-    for j in range(len(block)):
-        best = D[j, 0]
-        if added:
-            best = max(best, float(np.max(np.stack(added) @ block[j])))
-        if best >= t:
-            hits += 1
-        else:
-            added.append(block[j])
+    block_hits, added = check_block(D, block, t)
+    hits += block_hits
     if added:
         index.add(np.stack(added))
         mirror.add(np.stack(added))

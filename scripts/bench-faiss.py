@@ -1,4 +1,5 @@
 import faiss, numpy as np, sys, time
+from faiss_blocks import check_block
 v = np.fromfile(sys.argv[1], dtype='<f4').reshape(-1, 384)
 t = float(sys.argv[2]) if len(sys.argv) > 2 else 0.9
 mode = sys.argv[3] if len(sys.argv) > 3 else "sequential"
@@ -24,15 +25,8 @@ else:
         else:
             D = np.full((len(block), 1), -2.0, dtype=np.float32)
         # within-block: sequential against entries added in this block
-        added = []
-        for j in range(len(block)):
-            best = D[j, 0]
-            if added:
-                best = max(best, float(np.max(np.stack(added) @ block[j])))
-            if best >= t:
-                hits += 1
-            else:
-                added.append(block[j])
+        block_hits, added = check_block(D, block, t)
+        hits += block_hits
         if added:
             index.add(np.stack(added))
 dt = time.perf_counter() - start

@@ -7,6 +7,9 @@
 # included in its time), FAISS IndexFlatIP in blocks of 1,000
 # (scripts/bench-faiss.py) and FAISS IndexHNSWFlat in blocks of 1,000 with its recall against exact search
 # (scripts/bench-faiss-hnsw.py). Runs alternate, RUNS times each (default 3); medians of wall and CPU seconds.
+# TOOLS picks and orders the tools (default: costreplay costreplay-approx faiss-flat faiss-hnsw); BASELINE=PATH adds
+# "baseline", another costreplay-bench binary (e.g. main's release build) run exactly like costreplay; BENCH_BIN=PATH
+# uses a prebuilt costreplay-bench instead of building this checkout.
 # Usage: scripts/bench-semantic.sh [VECTORS] [THRESHOLD]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +23,10 @@ out=${BENCH_DIR:-/tmp/costreplay-bench}
 mkdir -p "$out"
 venv="$out/venv-faiss"
 [ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q faiss-cpu==1.15.1 numpy; }
-swift build -c release --product costreplay-bench >/dev/null
+tools=(${TOOLS:-costreplay costreplay-approx faiss-flat faiss-hnsw})
+[ -z "${BASELINE:-}" ] || [[ " ${tools[*]} " == *" baseline "* ]] || tools+=(baseline)
+bin=${BENCH_BIN:-.build/release/costreplay-bench}
+[ -n "${BENCH_BIN:-}" ] || swift build -c release --product costreplay-bench >/dev/null
 vectors="$out/vectors-$n-dup$dup.f32le"
 [ -f "$vectors" ] || "$venv/bin/python" scripts/bench-vectors.py "$n" "$vectors" "$dup"
 echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores (shared machine: other builds may run)"
@@ -28,10 +34,11 @@ echo "$n queries × 384 (near-duplicate share $dup), threshold $t, $runs alterna
 times="$out/times.txt"
 : > "$times"
 for run in $(seq "$runs"); do
-  for tool in costreplay costreplay-approx faiss-flat faiss-hnsw; do
+  for tool in "${tools[@]}"; do
     case $tool in
-      costreplay) cmd=(.build/release/costreplay-bench semantic "$vectors" 384 "$t") ;;
-      costreplay-approx) cmd=(.build/release/costreplay-bench semantic "$vectors" 384 "$t" approximate "$probes" "$sample") ;;
+      costreplay) cmd=("$bin" semantic "$vectors" 384 "$t") ;;
+      baseline) cmd=("$BASELINE" semantic "$vectors" 384 "$t") ;;
+      costreplay-approx) cmd=("$bin" semantic "$vectors" 384 "$t" approximate "$probes" "$sample") ;;
       faiss-flat) cmd=("$venv/bin/python" scripts/bench-faiss.py "$vectors" "$t" 1000) ;;
       faiss-hnsw) cmd=("$venv/bin/python" scripts/bench-faiss-hnsw.py "$vectors" "$t" 1000) ;;
     esac
@@ -41,10 +48,10 @@ for run in $(seq "$runs"); do
     echo "  run $run $tool: wall ${wall} s, CPU $(python3 -c "print(round($user+$sys,1))") s — $line"
   done
 done
-python3 - "$times" <<'PY'
+python3 - "$times" "${tools[@]}" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
-for tool in ["costreplay", "costreplay-approx", "faiss-flat", "faiss-hnsw"]:
+for tool in sys.argv[2:]:
     wall = [float(r[1]) for r in rows if r[0] == tool]; cpu = [float(r[2]) for r in rows if r[0] == tool]
     print(f"median {tool}: wall {statistics.median(wall):.1f} s (range {min(wall):.1f}–{max(wall):.1f}), CPU {statistics.median(cpu):.1f} s")
 PY

@@ -33,3 +33,4 @@ public enum VectorPrecision: String, Sendable, CaseIterable {
         }
     }
 }
+extension VectorPrecision: ParameterChoice {}

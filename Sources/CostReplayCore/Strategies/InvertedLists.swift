@@ -48,8 +48,10 @@ struct InvertedLists: Sendable {
             if index.count >= settings.trainAt { train(index) }
             return
         }
-        let list = nearestList(vector)
-        assign(slot, vector: vector, to: list, index: index)
+        // The list's prefix copy must be of the vector as stored (rounded in float16), like its tail norm, for the bound.
+        let stored = index.precision == .float32 ? vector : index.vector(slot: slot)
+        let list = nearestList(stored)
+        assign(slot, vector: stored, to: list, index: index)
         if members[list].count > Self.longestList(live: index.count) { split(list, index: index) }
     }
 

@@ -29,6 +29,8 @@ public struct SemanticCache: ReplayStrategy {
                       "approximate: live entries in a scope before the index is trained (exact search until then); trained once"),
         ParameterSpec("recall_sample", .number(min: 0, max: 1, integer: false), default: .number(0.05),
                       "approximate: share of approximate lookups also answered exactly, to measure recall of hits"),
+        ParameterSpec("vectors", .choice(VectorPrecision.names), default: .text(VectorPrecision.float32.rawValue),
+                      "how cached vectors are held in memory: float32, or float16 (half the memory; docs/embeddings.md measures its effect on hits)"),
     ]
 
     /// Where a lookup's vector comes from when no stored set is named.
@@ -53,6 +55,8 @@ public struct SemanticCache: ReplayStrategy {
         var approximate: InvertedLists.Settings?
         /// Share of approximate lookups also answered exactly (0 in exact mode).
         var recallSample: Double
+        /// How the index holds cached vectors.
+        var vectors: VectorPrecision = .float32
     }
 
     public static func configure(_ p: Parameters, context: ValidationContext) throws(ParameterProblem) -> Configuration {
@@ -64,7 +68,8 @@ public struct SemanticCache: ReplayStrategy {
                              embeddings: try p.choice("embeddings", as: EmbeddingSource.self), embedding: embedding.isEmpty ? nil : embedding,
                              serving: try CacheParameters.Serving(p),
                              approximate: approximate ? InvertedLists.Settings(lists: lists, probes: probes, trainAt: try p.int("train_at")) : nil,
-                             recallSample: approximate ? try p.number("recall_sample") : 0)
+                             recallSample: approximate ? try p.number("recall_sample") : 0,
+                             vectors: try p.choice("vectors", as: VectorPrecision.self))
     }
 
     let threshold: Float
@@ -123,7 +128,7 @@ public struct SemanticCache: ReplayStrategy {
         let scope = c.cache.scope, embeddings = c.embeddings
         let embedder = HashingEmbedder()
         let stored = c.embedding.flatMap { context.embeddings[$0] }
-        return SemanticHub(members: members, pruneBelow: pruneBelow, approximate: c.approximate, partitionKey: { request in
+        return SemanticHub(members: members, pruneBelow: pruneBelow, approximate: c.approximate, precision: c.vectors, partitionKey: { request in
             guard request.kind == .llm else { return nil }
             return scope.key(request) + "|" + (request.model ?? "")
         }, queryVector: { request in

@@ -45,16 +45,19 @@ final class SemanticHub: @unchecked Sendable {
     let queryVector: (ReplayRequest) -> [Float]?
     /// Set in approximate mode (``InvertedLists``); nil searches exactly.
     let approximate: InvertedLists.Settings?
+    /// How the index stores its rows (float16 halves the memory; queries stay float32).
+    let precision: VectorPrecision
     var partitions: [String: Partition] = [:]
     /// Precomputed per request: partition, query and each member's best candidate.
     private var prepared: [ObjectIdentifier: (partition: String, query: [Float], best: [Candidate?])] = [:]
 
-    init(members: Int, pruneBelow: Float = -.infinity, approximate: InvertedLists.Settings? = nil, partitionKey: @escaping (ReplayRequest) -> String?,
-         queryVector: @escaping (ReplayRequest) -> [Float]?) {
+    init(members: Int, pruneBelow: Float = -.infinity, approximate: InvertedLists.Settings? = nil, precision: VectorPrecision = .float32,
+         partitionKey: @escaping (ReplayRequest) -> String?, queryVector: @escaping (ReplayRequest) -> [Float]?) {
         precondition(members >= 1 && members <= 64)
         self.members = members
         self.pruneBelow = pruneBelow
         self.approximate = approximate
+        self.precision = precision
         self.partitionKey = partitionKey
         self.queryVector = queryVector
     }
@@ -145,7 +148,7 @@ final class SemanticHub: @unchecked Sendable {
     /// Adds the request's vector for a member (once per request, shared by the members that miss).
     func insert(member: Int, request: ReplayRequest, partition name: String, query: [Float], available: Int64) -> Int {
         var partition = partitions.removeValue(forKey: name)
-            ?? Partition(index: VectorIndex(dimension: query.count), lists: approximate.map(InvertedLists.init(settings:)))
+            ?? Partition(index: VectorIndex(dimension: query.count, precision: precision), lists: approximate.map(InvertedLists.init(settings:)))
         defer { partitions[name] = partition }
         if let last = partition.lastAdded, last.request === request.recorded {
             partition.masks[last.slot] |= 1 << UInt64(member)
@@ -196,55 +199,9 @@ final class SemanticHub: @unchecked Sendable {
         let body: @Sendable (Int) -> Void = { half in
             let (partition, queries) = shared.value
             let lower = half * queries.count / halves, upper = (half + 1) * queries.count / halves
-            let count = upper - lower
-            // Running best per (query, member), kept flat and unboxed for the hot loop.
-            var bestScore = [Float](repeating: -.infinity, count: count * members)
-            var bestSlot = [Int](repeating: -1, count: count * members)
-            let queryTails = pruning ? queries[lower..<upper].map { partition.index.tailNorm($0.1) } : []
-            var scores = [Float](repeating: 0, count: 256)
-            var liveOffsets: [Int] = []
-            liveOffsets.reserveCapacity(64)
-            for blockStart in stride(from: 0, to: slots, by: 64) {
-                let blockEnd = min(slots, blockStart + 64)
-                liveOffsets.removeAll(keepingCapacity: true)
-                for slot in blockStart..<blockEnd where partition.index.isLive(slot) { liveOffsets.append(slot - blockStart) }
-                if liveOffsets.isEmpty { continue }
-                var q = lower
-                while q < upper {
-                    // Four queries at a time share each loaded vector; a short tail repeats the last query.
-                    let group = (0..<4).map { min(q + $0, upper - 1) }
-                    let groupQueries = group.map { queries[$0].1 }
-                    if pruning {
-                        partition.index.prefixScores4(groupQueries, from: blockStart, into: &scores)
-                    } else {
-                        partition.index.scores4(groupQueries, slots: blockStart..<blockEnd, into: &scores)
-                    }
-                    for (k, index) in group.enumerated() where k == 0 || index != group[k - 1] {
-                        let now = queries[index].2
-                        let row = (index - lower) * members
-                        for offset in liveOffsets {
-                            let slot = blockStart + offset
-                            guard partition.available[slot] <= now else { continue }
-                            var score = scores[k * 64 + offset]
-                            if pruning {
-                                guard score + queryTails[index - lower] * partition.index.tailNorm(slot: slot) >= cut else { continue }
-                                score = partition.index.score(groupQueries[k], slot: slot)
-                            }
-                            var mask = partition.masks[slot]
-                            while mask != 0 {
-                                let cell = row + mask.trailingZeroBitCount
-                                mask &= mask - 1
-                                if score > bestScore[cell] {
-                                    bestScore[cell] = score
-                                    bestSlot[cell] = slot
-                                }
-                            }
-                        }
-                    }
-                    q += 4
-                }
-            }
-            let best: [[Candidate?]] = (0..<count).map { q in
+            let (bestScore, bestSlot) = Self.scanBlocks(partition, queries: queries[lower..<upper], members: members,
+                                                        cut: pruning ? cut : nil)
+            let best: [[Candidate?]] = (0..<(upper - lower)).map { q in
                 (0..<members).map { m in
                     let slot = bestSlot[q * members + m]
                     return slot < 0 ? nil : Candidate(slot: slot, score: bestScore[q * members + m], generation: partition.generation[slot])
@@ -254,6 +211,68 @@ final class SemanticHub: @unchecked Sendable {
         }
         if halves == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: halves, execute: body) }
         return results.values.flatMap { $0 }
+    }
+}
+
+extension SemanticHub {
+    /// The running best score and slot per (query, member), flat, over every entry of the partition: entries in blocks
+    /// of 64, four queries at a time against a block while it is in cache. With a `cut`, one SIMD pass computes the
+    /// prefix bound for the four queries and 64 entries and only entries whose bound reaches the cut are scored in full.
+    /// Nothing is allocated per block: the queries are copied once into one flat array.
+    fileprivate static func scanBlocks(_ partition: Partition, queries: ArraySlice<(ObjectIdentifier, [Float], Int64)>,
+                                       members: Int, cut: Float?) -> (score: [Float], slot: [Int]) {
+        let count = queries.count, slots = partition.masks.count, dimension = partition.index.dimension
+        var bestScore = [Float](repeating: -.infinity, count: count * members)
+        var bestSlot = [Int](repeating: -1, count: count * members)
+        var flat = [Float]()
+        flat.reserveCapacity(count * dimension)
+        for query in queries { flat.append(contentsOf: query.1) }
+        let queryTails = cut == nil ? [] : queries.map { partition.index.tailNorm($0.1) }
+        let nows = queries.map(\.2)
+        var masks = [UInt16](repeating: 0, count: 16)
+        var fourTails = [Float](repeating: 0, count: 4)
+        partition.index.withRaw { raw in
+            flat.withUnsafeBufferPointer { flat in
+                let q = { (index: Int) in flat.baseAddress! + index * dimension }
+                for blockStart in stride(from: 0, to: slots, by: 64) {
+                    let blockEnd = min(slots, blockStart + 64), groups = (blockEnd - blockStart + 15) / 16
+                    var first = 0
+                    while first < count {
+                        // A short tail repeats the last query in the bound pass; only real queries are scanned.
+                        let last = count - 1
+                        if let cut {
+                            for k in 0..<4 { fourTails[k] = queryTails[min(first + k, last)] }
+                            raw.prefixBounds4(q(first), q(min(first + 1, last)), q(min(first + 2, last)), q(min(first + 3, last)),
+                                              queryTails: fourTails, from: blockStart, count: blockEnd - blockStart, cut: cut,
+                                              into: &masks)
+                        }
+                        for k in 0..<min(4, count - first) {
+                            let index = first + k, now = nows[index], row = index * members
+                            for g in 0..<groups {
+                                var bits = cut == nil ? UInt32(0xFFFF) : UInt32(masks[k * groups + g])
+                                while bits != 0 {
+                                    let slot = blockStart + g * 16 + bits.trailingZeroBitCount
+                                    bits &= bits - 1
+                                    guard slot < blockEnd, raw.isLive(slot), partition.available[slot] <= now else { continue }
+                                    let score = raw.score(q(index), slot: slot)
+                                    var mask = partition.masks[slot]
+                                    while mask != 0 {
+                                        let cell = row + mask.trailingZeroBitCount
+                                        mask &= mask - 1
+                                        if score > bestScore[cell] {
+                                            bestScore[cell] = score
+                                            bestSlot[cell] = slot
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        first += 4
+                    }
+                }
+            }
+        }
+        return (bestScore, bestSlot)
     }
 }
 

@@ -9,11 +9,20 @@ import CVectorKernels
 /// For pruning, each slot also keeps the norm of its components past ``prefix`` (the first sixth,
 /// in whole 16-lane steps): for unit vectors q·x ≤ q[..<p]·x[..<p] + ‖q[p...]‖‖x[p...]‖ (Cauchy–Schwarz), so a
 /// scan that only needs scores above a cut can skip most entries after a sixth of the work.
+///
+/// With ``VectorPrecision/float16`` the rows are kept as float16 (half the memory): a vector is rounded once when
+/// added, and every score, tail norm and prefix column is of the rounded vector, so the bound stays exact for what is
+/// stored (Cauchy–Schwarz needs no unit length) and pruning never drops an entry the full score would count.
 public struct VectorIndex: Sendable {
     public let dimension: Int
     /// Components in the pruning prefix; 0 turns pruning off (vectors shorter than 64).
     public let prefix: Int
+    /// How rows are stored; queries stay float32.
+    public let precision: VectorPrecision
+    /// Rows in float32 (empty in float16 mode).
     private var storage: [Float] = []
+    /// Rows as float16 bit patterns (empty in float32 mode).
+    private var halves: [UInt16] = []
     private var tails: [Float] = []
     /// The first ``prefix`` components again, transposed in groups of 16 slots (group g, component i, lane l at
     /// `(g * prefix + i) * 16 + l`), so the pruning pass multiplies 16 slots at once with no horizontal sums.
@@ -22,8 +31,9 @@ public struct VectorIndex: Sendable {
     private var freeSlots: [Int] = []
     public private(set) var count = 0
 
-    public init(dimension: Int) {
+    public init(dimension: Int, precision: VectorPrecision = .float32) {
         self.dimension = dimension
+        self.precision = precision
         // A sixth of the components: for unrelated 384-d unit vectors the bound then exceeds 0.9 for about 0.1% of pairs.
         prefix = dimension >= 96 ? dimension / 6 / 16 * 16 : 0
     }
@@ -32,38 +42,57 @@ public struct VectorIndex: Sendable {
         guard prefix > 0 else { return }
         let group = slot / 16
         if prefixColumns.count < (group + 1) * prefix * 16 {
+            Self.makeRoom(in: &prefixColumns, for: (group + 1) * prefix * 16 - prefixColumns.count)
             prefixColumns.append(contentsOf: repeatElement(0, count: (group + 1) * prefix * 16 - prefixColumns.count))
         }
         for i in 0..<prefix { prefixColumns[(group * prefix + i) * 16 + slot % 16] = vector[i] }
     }
 
-    /// The first term of the pruning bound for four queries against the 64 slots from `start` (a multiple of 64):
-    /// `scores[k * 64 + j]` is query k's partial dot product with slot `start + j` over the first ``prefix`` components.
-    public func prefixScores4(_ queries: [[Float]], from start: Int, into scores: inout [Float]) {
-        precondition(queries.count == 4 && start % 64 == 0 && prefix > 0)
-        let groups = min(4, (prefixColumns.count / (prefix * 16)) - start / 16)
-        let p = prefix
-        prefixColumns.withUnsafeBufferPointer { columns in
-            queries[0].withUnsafeBufferPointer { q0 in
-            queries[1].withUnsafeBufferPointer { q1 in
-            queries[2].withUnsafeBufferPointer { q2 in
-            queries[3].withUnsafeBufferPointer { q3 in
-            scores.withUnsafeMutableBufferPointer { out in
-                let raw = UnsafeRawPointer(columns.baseAddress!)
-                for g in 0..<groups {
-                    let base = (start / 16 + g) * p * 16
-                    var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
-                    for i in 0..<p {
-                        let column = raw.loadUnaligned(fromByteOffset: (base + i * 16) * 4, as: SIMD16<Float>.self)
-                        s0 += column * q0[i]; s1 += column * q1[i]; s2 += column * q2[i]; s3 += column * q3[i]
+    /// Read-only views of the index's arrays for a blocked scan that must not allocate or copy per block; the views
+    /// are valid only inside `body`.
+    public func withRaw<R>(_ body: (Raw) -> R) -> R {
+        storage.withUnsafeBufferPointer { rows in
+            halves.withUnsafeBufferPointer { halves in
+                prefixColumns.withUnsafeBufferPointer { columns in
+                    tails.withUnsafeBufferPointer { tails in
+                        live.withUnsafeBufferPointer { live in
+                            body(Raw(rows: rows, halves: halves, columns: columns, tails: tails, live: live, dimension: dimension,
+                                     prefix: prefix))
+                        }
                     }
-                    let o = UnsafeMutableRawPointer(out.baseAddress!)
-                    o.storeBytes(of: s0, toByteOffset: (g * 16) * 4, as: SIMD16<Float>.self)
-                    o.storeBytes(of: s1, toByteOffset: (64 + g * 16) * 4, as: SIMD16<Float>.self)
-                    o.storeBytes(of: s2, toByteOffset: (128 + g * 16) * 4, as: SIMD16<Float>.self)
-                    o.storeBytes(of: s3, toByteOffset: (192 + g * 16) * 4, as: SIMD16<Float>.self)
                 }
-            }}}}}
+            }
+        }
+    }
+
+    /// The index's storage seen through pointers (``withRaw(_:)``).
+    public struct Raw {
+        let rows: UnsafeBufferPointer<Float>
+        let halves: UnsafeBufferPointer<UInt16>
+        let columns: UnsafeBufferPointer<Float>
+        let tails: UnsafeBufferPointer<Float>
+        let live: UnsafeBufferPointer<Bool>
+        public let dimension: Int
+        public let prefix: Int
+
+        public func isLive(_ slot: Int) -> Bool { live[slot] }
+
+        /// The full score of `query` (``dimension`` floats) against a slot, as ``VectorIndex/score(_:slot:)`` computes it.
+        public func score(_ query: UnsafePointer<Float>, slot: Int) -> Float {
+            halves.isEmpty ? crk_dot(query, rows.baseAddress! + slot * dimension, dimension)
+                : crk_dot_f16(query, halves.baseAddress! + slot * dimension, dimension)
+        }
+
+        /// The pruning bound of four queries (each at least ``prefix`` floats, with their tail norms in `queryTails[0…3]`)
+        /// against the `count` slots from `start` (a multiple of 16): bit l of `masks[k * groups + g]`, with
+        /// `groups = (count + 15) / 16`, is set when q_k[..<p]·x[..<p] + ‖q_k[p...]‖‖x[p...]‖ ≥ `cut` for slot
+        /// `start + 16g + l`. Dead slots are not excluded. Needs ``prefix`` > 0.
+        public func prefixBounds4(_ q0: UnsafePointer<Float>, _ q1: UnsafePointer<Float>, _ q2: UnsafePointer<Float>,
+                                  _ q3: UnsafePointer<Float>, queryTails: UnsafePointer<Float>, from start: Int, count: Int,
+                                  cut: Float, into masks: UnsafeMutablePointer<UInt16>) {
+            precondition(prefix > 0 && start % 16 == 0 && start + count <= tails.count)
+            crk_prefix_bound4(columns.baseAddress! + start * prefix, tails.baseAddress! + start, count, prefix,
+                              q0, q1, q2, q3, queryTails, cut, masks)
         }
     }
 
@@ -80,6 +109,7 @@ public struct VectorIndex: Sendable {
     @discardableResult
     public mutating func add(_ vector: [Float]) -> Int {
         precondition(vector.count == dimension)
+        guard precision == .float32 else { return addHalf(vector) }
         if let slot = freeSlots.popLast() {
             storage.replaceSubrange(slot * dimension..<(slot + 1) * dimension, with: vector)
             tails[slot] = tailNorm(vector)
@@ -88,12 +118,43 @@ public struct VectorIndex: Sendable {
             count += 1
             return slot
         }
+        Self.makeRoom(in: &storage, for: dimension)
         storage.append(contentsOf: vector)
         tails.append(tailNorm(vector))
         live.append(true)
         count += 1
         writeColumns(vector, slot: live.count - 1)
         return live.count - 1
+    }
+
+    /// Grows a row array by a quarter when full instead of letting `append` double it: at 10⁷ rows a doubling asks
+    /// for 13 GB while the old 6.6 GB copy is still held (measured: the allocation failed under an 18 GB limit).
+    private static func makeRoom<T>(in array: inout [T], for extra: Int) {
+        guard array.count + extra > array.capacity, array.capacity >= 1 << 20 else { return }
+        array.reserveCapacity(max(array.count + extra, array.capacity + array.capacity / 4))
+    }
+
+    /// ``add(_:)`` in float16: the vector is rounded once and everything derived from it (tail norm, prefix columns)
+    /// is of the rounded vector.
+    private mutating func addHalf(_ vector: [Float]) -> Int {
+        let bits = vector.map { Float16($0).bitPattern }
+        let rounded = bits.map { Float(Float16(bitPattern: $0)) }
+        let slot: Int
+        if let reused = freeSlots.popLast() {
+            slot = reused
+            halves.replaceSubrange(slot * dimension..<(slot + 1) * dimension, with: bits)
+            tails[slot] = tailNorm(rounded)
+            live[slot] = true
+        } else {
+            slot = live.count
+            Self.makeRoom(in: &halves, for: dimension)
+            halves.append(contentsOf: bits)
+            tails.append(tailNorm(rounded))
+            live.append(true)
+        }
+        count += 1
+        writeColumns(rounded, slot: slot)
+        return slot
     }
 
     public mutating func remove(_ slot: Int) {
@@ -107,24 +168,17 @@ public struct VectorIndex: Sendable {
     public func nearest(_ query: [Float], exclude: (Int) -> Bool = { _ in false }) -> (slot: Int, score: Float)? {
         precondition(query.count == dimension)
         var best: (Int, Float)?
-        storage.withUnsafeBufferPointer { rows in
-            query.withUnsafeBufferPointer { q in
-                for slot in 0..<live.count where live[slot] {
-                    let score = Self.dot(q.baseAddress!, rows.baseAddress! + slot * dimension, dimension)
-                    if best == nil || score > best!.1, !exclude(slot) { best = (slot, score) }
-                }
-            }
+        scan(query, slots: 0..<live.count) { slot, score in
+            if best == nil || score > best!.1, !exclude(slot) { best = (slot, score) }
         }
         return best
     }
 
     /// Calls `body(slot, score)` for every live slot in `range`.
     public func scan(_ query: [Float], slots range: Range<Int>, _ body: (Int, Float) -> Void) {
-        storage.withUnsafeBufferPointer { rows in
+        withRaw { raw in
             query.withUnsafeBufferPointer { q in
-                for slot in range where live[slot] {
-                    body(slot, Self.dot(q.baseAddress!, rows.baseAddress! + slot * dimension, dimension))
-                }
+                for slot in range where live[slot] { body(slot, raw.score(q.baseAddress!, slot: slot)) }
             }
         }
     }
@@ -162,22 +216,21 @@ public struct VectorIndex: Sendable {
     }
 
     /// The stored vector of a slot.
-    public func vector(slot: Int) -> [Float] { Array(storage[slot * dimension..<(slot + 1) * dimension]) }
+    public func vector(slot: Int) -> [Float] {
+        let rows = slot * dimension..<(slot + 1) * dimension
+        return precision == .float32 ? Array(storage[rows]) : halves[rows].map { Float(Float16(bitPattern: $0)) }
+    }
 
     /// The score of one slot.
     public func score(_ query: [Float], slot: Int) -> Float {
-        storage.withUnsafeBufferPointer { rows in
-            query.withUnsafeBufferPointer { Self.dot($0.baseAddress!, rows.baseAddress! + slot * dimension, dimension) }
-        }
+        withRaw { raw in query.withUnsafeBufferPointer { raw.score($0.baseAddress!, slot: slot) } }
     }
 
     /// Scores of consecutive slots (live or not) into `scores[0…]`.
     public func scores(_ query: [Float], slots range: Range<Int>, into scores: inout [Float]) {
-        storage.withUnsafeBufferPointer { rows in
+        withRaw { raw in
             query.withUnsafeBufferPointer { q in
-                for slot in range {
-                    scores[slot - range.lowerBound] = Self.dot(q.baseAddress!, rows.baseAddress! + slot * dimension, dimension)
-                }
+                for slot in range { scores[slot - range.lowerBound] = raw.score(q.baseAddress!, slot: slot) }
             }
         }
     }
@@ -185,7 +238,7 @@ public struct VectorIndex: Sendable {
     /// Scores of four queries against consecutive slots: each stored vector is loaded once for
     /// all four (register blocking). `scores[k * 64 + i]` is query k against slot `range.lowerBound + i`.
     public func scores4(_ queries: [[Float]], slots range: Range<Int>, into scores: inout [Float]) {
-        precondition(queries.count == 4 && range.count <= 64)
+        precondition(queries.count == 4 && range.count <= 64 && precision == .float32)
         let n = dimension
         storage.withUnsafeBufferPointer { rows in
             queries[0].withUnsafeBufferPointer { q0 in

@@ -47,6 +47,20 @@ import TestSupport
         #expect(Double(row.hits) >= 0.99 * Double(exact.hits) && row.hits <= exact.hits + 10)
     }
 
+    @Test func withFloat16VectorsTheApproximateSearchStillFindsTheExactHits() throws {
+        let dimension = 384  // long enough for the prefix bound, whose list copies must be of the rounded vectors
+        let vectors = Self.vectorsWithNearDuplicates(count: 1_500, dimension: dimension, seed: 5)
+        let pricer = Pricer(catalog: sharedCatalog)
+        let half: [String: ParameterValue] = ["vectors": .text("float16")]
+        let exact = try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.9], pricer: pricer, search: half)[0]
+        let row = try SemanticBenchmark.run(vectors: vectors, dimension: dimension, thresholds: [0.9], pricer: pricer,
+                                            search: Self.approximate.merging(half) { $1 })[0]
+        #expect(exact.hits > 300)
+        #expect(row.recallExactHits > 200, "lookups after training are all sampled")
+        #expect(Double(row.recallFoundHits) >= 0.99 * Double(row.recallExactHits), "recall \(row.recallFoundHits)/\(row.recallExactHits)")
+        #expect(Double(row.hits) >= 0.99 * Double(exact.hits) && row.hits <= exact.hits + 10)
+    }
+
     @Test func oneProbeOfManyListsMissesHitsAndTheSampleShowsIt() throws {
         let dimension = 64
         let vectors = Self.vectorsWithNearDuplicates(count: 3_000, dimension: dimension, seed: 4)

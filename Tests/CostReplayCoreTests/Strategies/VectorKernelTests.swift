@@ -1,4 +1,5 @@
 import Testing
+import CVectorKernels
 @testable import CostReplayCore
 
 /// The vector index's dot products give the same bits on every processor: the kernel picks AVX or SSE at run time,
@@ -41,5 +42,39 @@ struct VectorKernelTests {
                 #expect(scores[k * 64 + slot - 3].bitPattern == expected.bitPattern)
             }
         }
+    }
+}
+
+/// Float16 rows: a score is the float32 kernel's score against the exactly widened row, on every path.
+struct HalfPrecisionKernelTests {
+    @Test(arguments: [384, 391, 7])
+    func float16ScoresEqualTheFloat32KernelOnTheWidenedRow(dimension: Int) {
+        let rows = VectorKernelTests.vectors(20, dimension: dimension, seed: UInt64(dimension) + 1)
+        // Subnormal, signed zero, the largest half and values that round: the conversion must be exact for all.
+        var special = rows[0]
+        for (i, value) in [Float(3e-6), -0.0, 65504, -1e-7, 0.1].enumerated() where i < dimension { special[i] = value }
+        let query = rows[1]
+        var index = VectorIndex(dimension: dimension, precision: .float16)
+        for row in [special] + rows { index.add(row) }
+        for (slot, row) in ([special] + rows).enumerated() {
+            let widened = row.map { Float(Float16($0)) }
+            let bits = row.map { Float16($0).bitPattern }
+            let expected = VectorKernelTests.reference(widened, query)
+            #expect(index.score(query, slot: slot).bitPattern == expected.bitPattern)
+            let plain = query.withUnsafeBufferPointer { q in bits.withUnsafeBufferPointer { crk_dot_f16_reference(q.baseAddress!, $0.baseAddress!, dimension) } }
+            #expect(plain.bitPattern == expected.bitPattern)
+        }
+    }
+
+    @Test func aFloat16IndexFindsStoredVectorsAndMovesScoresByRoundingOnly() {
+        let rows = VectorKernelTests.vectors(300, dimension: 384, seed: 3).map { row in
+            let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return row.map { $0 / norm }
+        }
+        var full = VectorIndex(dimension: 384), half = VectorIndex(dimension: 384, precision: .float16)
+        for row in rows.prefix(200) { full.add(row); half.add(row) }
+        // A stored vector finds itself; any query's best score moves by float16 rounding only (about 2⁻¹¹ relative).
+        for (slot, query) in rows.prefix(20).enumerated() { #expect(half.nearest(query)!.slot == slot) }
+        for query in rows.suffix(100) { #expect(abs(full.nearest(query)!.score - half.nearest(query)!.score) < 1e-3) }
     }
 }
