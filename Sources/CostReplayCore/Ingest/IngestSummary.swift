@@ -1,3 +1,5 @@
+import Foundation
+
 /// Record counts of an ingest. They reconcile: `read == stored + duplicates + rejected + merged`.
 ///
 /// `merged` counts records folded into a call another record already counts: OTLP spans that
@@ -56,6 +58,9 @@ public struct IngestOptions: Sendable {
     /// Origin of relative timestamps (Mooncake, BurstGPT), microseconds since the epoch.
     public var timeOrigin: Int64 = 0
     public var sampleLimit = 20
+    /// Threads that decode canonical JSONL beside the reading thread; 1 decodes on the reading thread. Two on a
+    /// machine with two cores or more: decoding is the bound of a bulk load, and SQLite's writer has one thread.
+    public var decodingThreads = ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1
 
     public init() {}
 }

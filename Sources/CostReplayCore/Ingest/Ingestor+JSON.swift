@@ -41,30 +41,14 @@ extension Ingestor {
             }
             return
         }
-        let queue = WriteQueue()
-        // Unowned: the writer thread's closure can outlive join() briefly, and must not keep the store open.
-        let box = UnownedIngestor(self)
-        let writerThread = WriterThread {
-            do {
-                while let batch = queue.pop() { try box.value.consume(batch) }
-            } catch {
-                queue.abort()
-                throw error
-            }
+        if options.decodingThreads > 1 && decoder is CanonicalDecoder {
+            return try ingestCanonicalLines(reader, path: path, threads: options.decodingThreads)
         }
+        let queue = OrderedQueue<IngestBatch>()
+        let writerThread = startWriter(queue)
         var batch = IngestBatch(capacity: Self.batchSize)
-        var sinceProgress = 0
         do {
-            try reader.forEachLine { number, bytes, terminated in
-                if queue.aborted { throw StopReading() }
-                sinceProgress += 1
-                if sinceProgress >= 65_536 {
-                    sinceProgress = 0
-                    progress?(reader.bytesRead, reader.fileSize, path)
-                }
-                if Self.isBlank(bytes) { return }
-                // A byte-order mark may start any line (files concatenated from several exports).
-                let line = FormatSniffer.dropBOM(bytes)
+            try forEachRecordLine(reader, path: path, stopped: { queue.aborted }) { line, number, terminated in
                 prepare(Self.decodeLine(line, number: number, terminated: terminated, path: path, parser: parser,
                                         prefix: prefix, decoder: &decoder), into: &batch)
                 if batch.entries.count >= Self.batchSize || batch.rows.bytes.count >= Self.batchBytes {
@@ -83,6 +67,40 @@ extension Ingestor {
         queue.close()
         try writerThread.join()
         progress?(reader.bytesRead, reader.fileSize, path)
+    }
+
+    /// Starts the writing thread: it stores the batches of `queue` in order; a failure aborts `queue` and `others`.
+    func startWriter(_ queue: OrderedQueue<IngestBatch>, alsoAborting others: (@Sendable () -> Void)? = nil) -> WriterThread {
+        // Unowned: the writer thread's closure can outlive join() briefly, and must not keep the store open.
+        let box = UnownedIngestor(self)
+        return WriterThread {
+            do {
+                while let (_, batch) = queue.pop() { try box.value.consume(batch) }
+            } catch {
+                queue.abort()
+                others?()
+                throw error
+            }
+        }
+    }
+
+    /// Calls `body(line, number, terminated)` for every line that is not blank, without a byte-order mark, and
+    /// reports progress now and then; throws ``StopReading`` once `stopped()` (the writer gave up).
+    func forEachRecordLine(
+        _ reader: LineReader, path: String, stopped: () -> Bool, _ body: (UnsafeRawBufferPointer, Int, Bool) throws -> Void
+    ) throws {
+        var sinceProgress = 0
+        try reader.forEachLine { number, bytes, terminated in
+            if stopped() { throw StopReading() }
+            sinceProgress += 1
+            if sinceProgress >= 65_536 {
+                sinceProgress = 0
+                progress?(reader.bytesRead, reader.fileSize, path)
+            }
+            if Self.isBlank(bytes) { return }
+            // A byte-order mark may start any line (files concatenated from several exports).
+            try body(FormatSniffer.dropBOM(bytes), number, terminated)
+        }
     }
 
     static let batchSize = 2048

@@ -22,51 +22,61 @@ struct IngestBatch: @unchecked Sendable {
     }
 }
 
-/// A bounded FIFO of item batches between the decoding thread and the store-writing thread.
+/// A bounded queue of numbered work between threads, handed out in number order.
 ///
-/// Ingest is two-stage on purpose: parsing and decoding take about as long as SQLite's inserts,
-/// and this machine has two cores. Order is preserved, so duplicate detection and line order are
-/// the same as a single-threaded run.
-final class WriteQueue: @unchecked Sendable {
+/// The pipeline is staged on purpose (reading and decoding, then SQLite's inserts; canonical JSONL may have two
+/// decoding threads finishing batches out of order). Items come out by number, so the writer stores in input
+/// order and duplicate detection and rejections are those of a single-threaded run. A push waits while its number
+/// is `capacity` or more past the next one to pop, so the item a consumer waits for can always be pushed.
+final class OrderedQueue<Item>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var batches: [IngestBatch] = []
-    private var closed = false
+    private var items: [Int: Item] = [:]
+    /// The number popped next.
+    private var next = 0
+    /// The number an unnumbered push gives.
+    private var unnumbered = 0
+    /// How many items there are, once closed.
+    private var end: Int?
     private(set) var aborted = false
     let capacity: Int
 
     init(capacity: Int = 4) { self.capacity = capacity }
 
-    /// Blocks while the queue is full; returns false when the consumer gave up.
+    /// Blocks while the queue is full; returns false when a consumer gave up. Without a number, items are
+    /// numbered in push order.
     @discardableResult
-    func push(_ batch: IngestBatch) -> Bool {
+    func push(_ item: Item, number: Int? = nil) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while batches.count >= capacity && !aborted { condition.wait() }
+        let number = number ?? unnumbered
+        unnumbered = number + 1
+        while number >= next + capacity && !aborted { condition.wait() }
         if aborted { return false }
-        batches.append(batch)
+        items[number] = item
         condition.broadcast()
         return true
     }
 
-    /// The next batch, or nil once the producer closed the queue and it is empty.
-    func pop() -> IngestBatch? {
+    /// The next item in number order with its number, or nil once it is past the last one or the queue aborted.
+    func pop() -> (number: Int, item: Item)? {
         condition.lock()
         defer { condition.unlock() }
-        while batches.isEmpty && !closed { condition.wait() }
-        if batches.isEmpty { return nil }
-        let batch = batches.removeFirst()
+        while items[next] == nil && next < (end ?? Int.max) && !aborted { condition.wait() }
+        guard !aborted, let item = items.removeValue(forKey: next) else { return nil }
+        next += 1
         condition.broadcast()
-        return batch
+        return (next - 1, item)
     }
 
-    func close() {
+    /// No item past `count` (by default, as many as were pushed without a number) will come.
+    func close(count: Int? = nil) {
         condition.lock()
-        closed = true
+        end = count ?? unnumbered
         condition.broadcast()
         condition.unlock()
     }
 
-    /// Called by the consumer after a failure so the producer stops.
+    /// Called by a consumer after a failure so producers and other consumers stop.
     func abort() {
         condition.lock()
         aborted = true

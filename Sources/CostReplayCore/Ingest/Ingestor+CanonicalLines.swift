@@ -1,0 +1,83 @@
+/// Lines of a JSONL file copied out of the reader's buffer, with their numbers: the work of one decoding thread.
+struct LineChunk: @unchecked Sendable {
+    var bytes: [UInt8] = []
+    /// Each line ends where the next starts.
+    var lines: [(end: Int, number: Int, terminated: Bool)] = []
+
+    init(capacity: Int) {
+        lines.reserveCapacity(capacity)
+        bytes.reserveCapacity(capacity * 512)
+    }
+
+    mutating func append(_ line: UnsafeRawBufferPointer, number: Int, terminated: Bool) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: line.baseAddress?.assumingMemoryBound(to: UInt8.self), count: line.count))
+        lines.append((bytes.count, number, terminated))
+    }
+}
+
+extension Ingestor {
+    /// Streams canonical JSONL with `threads` decoding threads between the reading thread and the writer.
+    ///
+    /// The canonical decoder keeps no state between lines, so chunks of lines decode independently; the writer
+    /// takes the batches back in chunk order (``OrderedQueue``), so ids, duplicates, rejections and counts are
+    /// exactly those of ``ingestJSON(_:layout:decoder:)`` with one thread. The reading thread only splits lines.
+    func ingestCanonicalLines(_ reader: LineReader, path: String, threads: Int) throws {
+        let prefix = TraceFormat.canonical.rawValue + ":"
+        let work = OrderedQueue<LineChunk>(capacity: 2 * threads)
+        let written = OrderedQueue<IngestBatch>(capacity: 2 * threads)
+        let writerThread = startWriter(written, alsoAborting: { work.abort() })
+        // Unowned: the threads' closures can outlive their join() briefly, and must not keep the store open.
+        let box = UnownedIngestor(self)
+        let decoders = (0..<threads).map { _ in
+            WriterThread {
+                let parser = JSONParser()
+                var decoder = CanonicalDecoder()
+                while let (number, chunk) = work.pop() {
+                    let batch = box.value.decode(chunk, path: path, parser: parser, prefix: prefix, decoder: &decoder)
+                    if !written.push(batch, number: number) { return }
+                }
+            }
+        }
+        var chunk = LineChunk(capacity: Self.batchSize)
+        var chunks = 0
+        func finish() throws {
+            if !chunk.lines.isEmpty { work.push(chunk, number: chunks) }
+            chunks += chunk.lines.isEmpty ? 0 : 1
+            work.close(count: chunks)
+            written.close(count: chunks)
+            for decoder in decoders { try? decoder.join() }
+            try writerThread.join()
+        }
+        do {
+            try forEachRecordLine(reader, path: path, stopped: { work.aborted }) { line, number, terminated in
+                chunk.append(line, number: number, terminated: terminated)
+                if chunk.lines.count >= Self.batchSize || chunk.bytes.count >= Self.batchBytes {
+                    work.push(chunk, number: chunks)
+                    chunks += 1
+                    chunk = LineChunk(capacity: Self.batchSize)
+                }
+            }
+        } catch is StopReading {
+        } catch {
+            try? finish()
+            throw error
+        }
+        try finish()
+        progress?(reader.bytesRead, reader.fileSize, path)
+    }
+
+    /// Decodes and encodes one chunk of lines into a batch for the writer (on a decoding thread).
+    func decode(_ chunk: LineChunk, path: String, parser: JSONParser, prefix: String, decoder: inout CanonicalDecoder) -> IngestBatch {
+        var batch = IngestBatch(capacity: chunk.lines.count)
+        chunk.bytes.withUnsafeBytes { raw in
+            var start = 0
+            for line in chunk.lines {
+                let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<line.end])
+                start = line.end
+                prepare(Self.decodeLine(bytes, number: line.number, terminated: line.terminated, path: path,
+                                        parser: parser, prefix: prefix, decoder: &decoder), into: &batch)
+            }
+        }
+        return batch
+    }
+}

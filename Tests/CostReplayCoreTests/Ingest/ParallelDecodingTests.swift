@@ -1,0 +1,54 @@
+@testable import CostReplayCore
+import Foundation
+import Testing
+import TestSupport
+
+/// Canonical JSONL is decoded by several threads (``Ingestor/ingestCanonicalLines(_:path:threads:)``): what is
+/// stored, in which row order, what is counted and what is rejected must be exactly what one thread gives.
+@Suite struct ParallelDecodingTests {
+    /// Several chunks of lines (2,048 each) with duplicates across chunks, conflicts, bad lines, blank lines, a
+    /// byte-order mark and a last line cut short.
+    static func mixedTrace() -> String {
+        var lines: [String] = []
+        for i in 0..<7_000 {
+            let n = i % 5 == 4 && i >= 2_500 ? i - 2_500 : i  // every fifth line repeats a line of an earlier chunk
+            let tokens = i % 35 == 9 && n != i ? 999 : 10 + n % 7  // one repeat in seven conflicts
+            switch i % 97 {
+            case 13: lines.append("")
+            case 29: lines.append(#"{"id":"bad\#(i)","start":"not a time","model":"gpt-4o"}"#)
+            case 41: lines.append(#"{"id":"x\#(i)", "model": }"#)
+            case 53: lines.append("\u{FEFF}" + #"{"id":"bom\#(i)","start":"2026-09-01T10:00:00Z","model":"gpt-4o","input_tokens":1}"#)
+            default:
+                let second = String(format: "%02d", n % 60)
+                lines.append(#"{"id":"r\#(n)","start":"2026-09-01T10:00:\#(second)Z","model":"gpt-4o","input_tokens":\#(tokens),"output_tokens":2}"#)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n" + #"{"id":"cut","start":"2026-09-01T"#
+    }
+
+    static func rows(_ store: TraceStore) throws -> [String] {
+        let s = try store.database.prepare("SELECT id, source_line, input_tokens FROM requests ORDER BY rowid")
+        var result: [String] = []
+        while try s.step() { result.append("\(s.string(0) ?? "") \(s.int64(1)) \(s.int64(2))") }
+        return result
+    }
+
+    @Test(arguments: [2, 3])
+    func severalDecodingThreadsStoreCountAndRejectExactlyWhatOneThreadDoes(threads: Int) throws {
+        let path = Fixtures.write(Self.mixedTrace())
+        var one = IngestOptions()
+        one.decodingThreads = 1
+        var several = IngestOptions()
+        several.decodingThreads = threads
+        let (reference, referenceSummary) = try Fixtures.ingest([path], options: one)
+        let (store, summary) = try Fixtures.ingest([path], options: several)
+        #expect(summary.files.map(\.counts) == referenceSummary.files.map(\.counts))
+        #expect(summary.totals.duplicates > 300 && summary.totals.rejected > 150, "\(summary.totals)")
+        #expect(try Self.rows(store) == Self.rows(reference))
+        #expect(try store.rejections().map { "\($0) | \($0.raw ?? "")" } == reference.rejections().map { "\($0) | \($0.raw ?? "")" })
+        #expect(summary.sampleRejections.map(\.description) == referenceSummary.sampleRejections.map(\.description))
+        // Appending to the store (record by record, unique index) finds every line a duplicate or rejected again.
+        let (_, again) = try StoreIngest.ingest([path], into: store.database.path, options: several)
+        #expect(again.totals.stored == 0)
+    }
+}
