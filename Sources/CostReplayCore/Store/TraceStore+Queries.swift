@@ -65,7 +65,16 @@ extension TraceStore {
 
     /// Streams full records (for export) in start-time order.
     public func forEachRecord(in window: TimeWindow = TimeWindow(), _ body: (TraceRecord, SourceLocation?) throws -> Void) throws {
-        let statement = try database.prepare("SELECT \(Schema.selectColumns) FROM requests\(window.sql) ORDER BY start_us, id")
+        try forEachRecord(in: window, columns: Schema.selectColumns, body)
+    }
+
+    /// ``forEachRecord(in:_:)`` without the fields no replay reads (``Schema/replayColumns``): they come back empty.
+    func forEachReplayRecord(in window: TimeWindow, _ body: (TraceRecord) throws -> Void) throws {
+        try forEachRecord(in: window, columns: Schema.replayColumns) { record, _ in try body(record) }
+    }
+
+    private func forEachRecord(in window: TimeWindow, columns: String, _ body: (TraceRecord, SourceLocation?) throws -> Void) throws {
+        let statement = try database.prepare("SELECT \(columns) FROM requests\(window.sql) ORDER BY start_us, id")
         let parser = JSONParser()
         defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         while try statement.step() {
