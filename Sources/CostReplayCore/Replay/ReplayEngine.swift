@@ -120,7 +120,10 @@ public final class ReplayEngine {
 
     /// Streams the store once and returns the result document.
     public func run(store: TraceStore, inputs: ReplayResult.Inputs) throws -> ReplayResult {
-        try run(source: RecordSource.store(store, window: options.window), inputs: inputs)
+        var feed = Feed(engine: self)
+        try store.forEachReplayRecord(in: options.window) { feed.add($0) }
+        feed.finish()
+        return document(inputs: inputs)
     }
 
     /// Streams the records of `source` once and returns the result document.
@@ -156,12 +159,13 @@ public final class ReplayEngine {
             batch.reserveCapacity(ReplayEngine.batchSize)
         }
 
-        mutating func add(_ record: TraceRecord) {
+        mutating func add(_ record: consuming TraceRecord) {
             // Each request is priced once, as recorded: for the store-health block and as every chain's baseline.
             let priced = record.kind == .llm ? engine.pricer.price(record.pricingInput) : nil
             if let priced { tally.add(record, priced: priced) }
             guard shard.map({ $0.contains(record) }) ?? true else { return }
-            let request = ReplayRequest(record, modelID: engine.models.id(record.model), responseID: ReplayEngine.responseID(record.responseHash))
+            let modelID = engine.models.id(record.model), responseID = ReplayEngine.responseID(record.responseHash)
+            let request = ReplayRequest(record, modelID: modelID, responseID: responseID)
             let isCall = request.kind == .llm
             let base = isCall ? priced!.cost : (request.spanCost ?? .zero)
             if isCall {

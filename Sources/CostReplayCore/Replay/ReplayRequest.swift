@@ -24,14 +24,14 @@ public struct ReplayRequest: Sendable {
         public var latencyMicros: Int64
     }
 
-    init(_ r: TraceRecord, modelID: Int32, responseID: UInt64) {
-        recorded = RecordedRequest(r, modelID: modelID, responseID: responseID)
+    init(_ r: consuming TraceRecord, modelID: Int32, responseID: UInt64) {
         provider = r.provider
         model = r.model
         serviceTier = r.serviceTier
         isBatch = r.isBatch
         cacheHit = r.cacheHit
         usage = r.usage
+        recorded = RecordedRequest(r, modelID: modelID, responseID: responseID)
     }
 
     public var id: String { recorded.id }
@@ -118,11 +118,10 @@ public final class RecordedRequest: Sendable {
     public var prefixBlockTokens: Int? { original.prefixBlockTokens }
     public var embedding: [Float] { original.embedding }
 
-    init(_ r: TraceRecord, modelID: Int32, responseID: UInt64) {
+    init(_ r: consuming TraceRecord, modelID: Int32, responseID: UInt64) {
         self.modelID = modelID
         self.responseID = responseID
         spanCost = r.attributes.isEmpty ? nil : r.attributes["cost_usd"].flatMap(Double.init).map(Money.init(dollars:))
-        original = r
         modelHash = StableHash.hash(r.model ?? "")
         scopeKeys = Four(StableHash.hash("") | 1, StableHash.hash(r.tenantID ?? "\u{0}", prefix: "t:") | 1,
                          StableHash.hash(r.userID ?? "\u{0}", prefix: "u:") | 1, StableHash.hash(r.sessionID ?? "\u{0}", prefix: "s:") | 1)
@@ -134,6 +133,7 @@ public final class RecordedRequest: Sendable {
             promptKeys = Four(PromptKey.compute(r, whitespace: false, case: false), PromptKey.compute(r, whitespace: true, case: false),
                               PromptKey.compute(r, whitespace: false, case: true), PromptKey.compute(r, whitespace: true, case: true))
         }
+        original = r
     }
 }
 
