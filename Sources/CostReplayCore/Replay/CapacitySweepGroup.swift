@@ -80,11 +80,14 @@ struct CapacitySweepGroup {
     }
 
     mutating func process(_ batch: [(ReplayRequest, Money?)]) {
-        for index in batch.indices { replay(batch[index].0, base: batch[index].1) }
+        // Borrowed in place: a copy of each request would retain its strings once per group.
+        batch.withUnsafeBufferPointer { requests in
+            for index in requests.indices { replay(requests[index].0, base: requests[index].1) }
+        }
     }
 
     /// ``ChainGroup/replay(_:base:explain:chain:)`` of one request at every member.
-    private mutating func replay(_ original: ReplayRequest, base: Money?) {
+    private mutating func replay(_ original: borrowing ReplayRequest, base: Money?) {
         let day = Timestamp.floorDiv(original.startMicros, 86_400_000_000)
         guard original.kind == .llm else {
             // A span passes the cache untouched: its own fee, at every member.

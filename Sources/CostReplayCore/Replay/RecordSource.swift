@@ -10,8 +10,8 @@ public struct RecordSource {
         self.forEach = forEach
     }
 
-    /// The stored requests starting in `window`.
+    /// The stored requests starting in `window`, without the fields no replay reads (``Schema/replayColumns``).
     public static func store(_ store: TraceStore, window: TraceStore.TimeWindow) -> RecordSource {
-        RecordSource { body in try store.forEachRecord(in: window) { record, _ in try body(record) } }
+        RecordSource { body in try store.forEachReplayRecord(in: window, body) }
     }
 }

@@ -120,7 +120,10 @@ public final class ReplayEngine {
 
     /// Streams the store once and returns the result document.
     public func run(store: TraceStore, inputs: ReplayResult.Inputs) throws -> ReplayResult {
-        try run(source: RecordSource.store(store, window: options.window), inputs: inputs)
+        var feed = Feed(engine: self)
+        try store.forEachReplayRecord(in: options.window) { feed.add($0) }
+        feed.finish()
+        return document(inputs: inputs)
     }
 
     /// Streams the records of `source` once and returns the result document.
@@ -143,27 +146,35 @@ public final class ReplayEngine {
     struct Feed {
         let engine: ReplayEngine
         var batch: [(ReplayRequest, Money?)] = []
+        /// The engine's baseline and store tally, kept here until `finish`: a class's stored property is checked for
+        /// exclusive access at every use.
+        var baseline: Totals, tally: StoreTally
+        let shard: ShardFilter?
 
         init(engine: ReplayEngine) {
             self.engine = engine
+            shard = engine.options.shard
+            baseline = engine.baseline
+            tally = engine.tally
             batch.reserveCapacity(ReplayEngine.batchSize)
         }
 
-        mutating func add(_ record: TraceRecord) {
+        mutating func add(_ record: consuming TraceRecord) {
             // Each request is priced once, as recorded: for the store-health block and as every chain's baseline.
             let priced = record.kind == .llm ? engine.pricer.price(record.pricingInput) : nil
-            if let priced { engine.tally.add(record, priced: priced) }
-            guard engine.options.shard.map({ $0.contains(record) }) ?? true else { return }
-            let request = ReplayRequest(record, modelID: engine.models.id(record.model), responseID: ReplayEngine.responseID(record.responseHash))
+            if let priced { tally.add(record, priced: priced) }
+            guard shard.map({ $0.contains(record) }) ?? true else { return }
+            let modelID = engine.models.id(record.model), responseID = ReplayEngine.responseID(record.responseHash)
+            let request = ReplayRequest(record, modelID: modelID, responseID: responseID)
             let isCall = request.kind == .llm
             let base = isCall ? priced!.cost : (request.spanCost ?? .zero)
             if isCall {
-                engine.baseline.add(request, baseCost: base, cost: base)
+                baseline.add(request, baseCost: base, cost: base)
             } else {
                 // A span's own fee (a paid tool call) is part of the bill as recorded, as it is of every scenario.
-                engine.baseline.spans += 1
-                engine.baseline.baselineCost += base ?? .zero
-                engine.baseline.cost += base ?? .zero
+                baseline.spans += 1
+                baseline.baselineCost += base ?? .zero
+                baseline.cost += base ?? .zero
             }
             batch.append((request, base))
             if batch.count == ReplayEngine.batchSize {
@@ -175,6 +186,8 @@ public final class ReplayEngine {
         mutating func finish() {
             engine.process(batch)
             batch.removeAll()
+            engine.baseline = baseline
+            engine.tally = tally
         }
     }
 

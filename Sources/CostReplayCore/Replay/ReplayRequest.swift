@@ -24,14 +24,14 @@ public struct ReplayRequest: Sendable {
         public var latencyMicros: Int64
     }
 
-    init(_ r: TraceRecord, modelID: Int32, responseID: UInt64) {
-        recorded = RecordedRequest(r, modelID: modelID, responseID: responseID)
+    init(_ r: consuming TraceRecord, modelID: Int32, responseID: UInt64) {
         provider = r.provider
         model = r.model
         serviceTier = r.serviceTier
         isBatch = r.isBatch
         cacheHit = r.cacheHit
         usage = r.usage
+        recorded = RecordedRequest(r, modelID: modelID, responseID: responseID)
     }
 
     public var id: String { recorded.id }
@@ -72,13 +72,14 @@ public struct ReplayRequest: Sendable {
 /// What the trace recorded of a request, shared by every chain that replays it.
 ///
 /// Also holds hashes every chain would otherwise recompute, computed once when the request is
-/// read (chains run on two threads, so nothing here changes afterwards).
+/// read (chains run on two threads, so nothing here changes afterwards). The recorded fields are read through
+/// `original`, not copied beside it: every copied string or array would be retained once more per request.
 public final class RecordedRequest: Sendable {
     /// Prompt key per normalisation (bit 0: whitespace, bit 1: case); nil when the request has no
     /// prompt text, hash or message hashes.
-    let promptKeys: [UInt64?]
+    let promptKeys: Four<UInt64?>
     /// Scope hash for global, tenant, user, session.
-    let scopeKeys: [UInt64]
+    let scopeKeys: Four<UInt64>
     /// Hash of the recorded model name.
     let modelHash: UInt64
     /// The recorded model's id in the engine's ``ModelNames``.
@@ -92,52 +93,63 @@ public final class RecordedRequest: Sendable {
     /// Every chain with a `has_code` rule asks, and the answer is a pure function of the recorded text.
     private let codeMemo = Atomic<UInt8>(0)
 
-    public let id: String
-    public let kind: RequestKind
-    public let startMicros: Int64
-    public let endMicros: Int64?
-    public let userID, tenantID, sessionID, traceID, parentID, name, operation: String?
-    public let tags: [String]
-    public let promptHash, responseHash, promptText: String?
-    public let messages: [MessageInfo]
-    public let prefixHashes: [Int64]
-    public let prefixBlockTokens: Int?
-    public let embedding: [Float]
     /// Cost attributed to a structural span (a tool call's own fee), from its `cost_usd` attribute.
     public let spanCost: Money?
     /// The request as recorded, before any strategy.
     public let original: TraceRecord
 
-    init(_ r: TraceRecord, modelID: Int32, responseID: UInt64) {
+    public var id: String { original.id }
+    public var kind: RequestKind { original.kind }
+    public var startMicros: Int64 { original.startMicros ?? 0 }
+    public var endMicros: Int64? { original.endMicros }
+    public var userID: String? { original.userID }
+    public var tenantID: String? { original.tenantID }
+    public var sessionID: String? { original.sessionID }
+    public var traceID: String? { original.traceID }
+    public var parentID: String? { original.parentID }
+    public var name: String? { original.name }
+    public var operation: String? { original.operation }
+    public var tags: [String] { original.tags }
+    public var promptHash: String? { original.promptHash }
+    public var responseHash: String? { original.responseHash }
+    public var promptText: String? { original.promptText }
+    public var messages: [MessageInfo] { original.messages }
+    public var prefixHashes: [Int64] { original.prefixHashes }
+    public var prefixBlockTokens: Int? { original.prefixBlockTokens }
+    public var embedding: [Float] { original.embedding }
+
+    init(_ r: consuming TraceRecord, modelID: Int32, responseID: UInt64) {
         self.modelID = modelID
         self.responseID = responseID
-        id = r.id
-        kind = r.kind
-        startMicros = r.startMicros ?? 0
-        endMicros = r.endMicros
-        userID = r.userID
-        tenantID = r.tenantID
-        sessionID = r.sessionID
-        traceID = r.traceID
-        parentID = r.parentID
-        name = r.name
-        operation = r.operation
-        tags = r.tags
-        promptHash = r.promptHash
-        responseHash = r.responseHash
-        promptText = r.promptText
-        messages = r.messages
-        prefixHashes = r.prefixHashes
-        prefixBlockTokens = r.prefixBlockTokens
-        embedding = r.embedding
-        spanCost = r.attributes["cost_usd"].flatMap(Double.init).map(Money.init(dollars:))
-        original = r
+        spanCost = r.attributes.isEmpty ? nil : r.attributes["cost_usd"].flatMap(Double.init).map(Money.init(dollars:))
         modelHash = StableHash.hash(r.model ?? "")
-        scopeKeys = [StableHash.hash("") | 1, StableHash.hash(r.tenantID ?? "\u{0}", prefix: "t:") | 1,
-                     StableHash.hash(r.userID ?? "\u{0}", prefix: "u:") | 1, StableHash.hash(r.sessionID ?? "\u{0}", prefix: "s:") | 1]
+        scopeKeys = Four(StableHash.hash("") | 1, StableHash.hash(r.tenantID ?? "\u{0}", prefix: "t:") | 1,
+                         StableHash.hash(r.userID ?? "\u{0}", prefix: "u:") | 1, StableHash.hash(r.sessionID ?? "\u{0}", prefix: "s:") | 1)
         // Normalisation applies to text only: without text the four keys are one.
-        promptKeys = r.promptText == nil ? Array(repeating: PromptKey.compute(r, whitespace: false, case: false), count: 4)
-            : (0..<4).map { PromptKey.compute(r, whitespace: $0 & 1 != 0, case: $0 & 2 != 0) }
+        if r.promptText == nil {
+            let key = PromptKey.compute(r, whitespace: false, case: false)
+            promptKeys = Four(key, key, key, key)
+        } else {
+            promptKeys = Four(PromptKey.compute(r, whitespace: false, case: false), PromptKey.compute(r, whitespace: true, case: false),
+                              PromptKey.compute(r, whitespace: false, case: true), PromptKey.compute(r, whitespace: true, case: true))
+        }
+        original = r
+    }
+}
+
+/// Four values stored inline (an array would be one more allocation per request), read by index 0–3.
+struct Four<Value: Sendable>: Sendable {
+    private let values: (Value, Value, Value, Value)
+
+    init(_ a: Value, _ b: Value, _ c: Value, _ d: Value) { values = (a, b, c, d) }
+
+    subscript(index: Int) -> Value {
+        switch index {
+        case 0: values.0
+        case 1: values.1
+        case 2: values.2
+        default: values.3
+        }
     }
 }
 

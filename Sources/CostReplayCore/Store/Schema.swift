@@ -103,4 +103,11 @@ enum Schema {
 
     /// Columns read back into a full ``TraceRecord``, in ``RequestColumns`` order.
     static let selectColumns = requestColumns.joined(separator: ", ")
+
+    /// ``selectColumns`` with NULL in place of the columns no replay reads (format, source, first token, requested
+    /// model, billing source, response text), so ``RequestColumns`` reads both by the same positions.
+    static let replayColumns = requestColumns.map {
+        ["format", "source_file", "source_line", "first_token_us", "request_model", "billed_cost_source", "response_text"]
+            .contains($0) ? "NULL" : $0
+    }.joined(separator: ", ")
 }

@@ -65,7 +65,18 @@ extension TraceStore {
 
     /// Streams full records (for export) in start-time order.
     public func forEachRecord(in window: TimeWindow = TimeWindow(), _ body: (TraceRecord, SourceLocation?) throws -> Void) throws {
-        let statement = try database.prepare("SELECT \(Schema.selectColumns) FROM requests\(window.sql) ORDER BY start_us, id")
+        try forEachRecord(in: window, columns: Schema.selectColumns) { record, source in try body(record, source) }
+    }
+
+    /// ``forEachRecord(in:_:)`` without the fields no replay reads (``Schema/replayColumns``): they come back empty.
+    /// The body owns each record, so the replay keeps it without copying its fields.
+    func forEachReplayRecord(in window: TimeWindow, _ body: (consuming TraceRecord) throws -> Void) throws {
+        try forEachRecord(in: window, columns: Schema.replayColumns) { record, _ in try body(record) }
+    }
+
+    private func forEachRecord(in window: TimeWindow, columns: String,
+                               _ body: (consuming TraceRecord, SourceLocation?) throws -> Void) throws {
+        let statement = try database.prepare("SELECT \(columns) FROM requests\(window.sql) ORDER BY start_us, id")
         let parser = JSONParser()
         defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         while try statement.step() {

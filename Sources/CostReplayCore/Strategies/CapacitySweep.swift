@@ -23,13 +23,15 @@ final class CapacitySweep: @unchecked Sendable {
     private var stack: RecencyStack
 
     var members: Int { stack.members }
-    var evictions: [Int] { stack.evictions }
-    var expirations: [Int] { stack.expirations }
+    var evictions: [Int] { stack.evictions.prefix(stack.members) }
+    var expirations: [Int] { stack.expirations.prefix(stack.members) }
 
     init(capacities: [Int?], ttlSeconds: Double?) {
         precondition(capacities.count >= 1 && capacities.count <= 64)
         stack = RecencyStack(capacities: capacities, ttlSeconds: ttlSeconds)
     }
+
+    deinit { stack.deallocate() }
 
     /// Looks `key` up for `member` at `now`; the first member to ask about a request updates every member's cache,
     /// storing `response` (available from `availableAt`) wherever the lookup misses and the key is absent.
@@ -52,40 +54,71 @@ final class CapacitySweep: @unchecked Sendable {
 }
 
 /// The state of a ``CapacitySweep``: one recency list, a cold end per capacity, per-capacity entry fields.
+///
+/// Fields are packed by what is read together (an entry's links and mask; a member's expiry, response and available
+/// time for one entry) in ``UncheckedArray``s: every request visits every member, and the checks of Swift arrays on
+/// each access were a third of the stack's time.
 private struct RecencyStack {
+    /// One entry of the list: its key, its neighbours (-1 at the ends) and which members hold it (bit j: member j).
+    struct Node {
+        var key: UInt64
+        var previous: Int
+        var next: Int
+        var mask: UInt64
+    }
+
+    /// What one member's cache stores for one entry.
+    struct Cell {
+        var expires: Int64
+        var response: UInt64
+        var available: Int64
+    }
+
     let members: Int
-    /// Per member; `Int.max` for an unbounded cache.
-    let capacities: [Int]
     let ttlMicros: Int64?
+    /// Per member; `Int.max` for an unbounded cache.
+    private let capacities: UncheckedArray<Int>
 
     private var index = HashIndex()
-    private var keys: [UInt64] = []
-    private var previous: [Int] = [], next: [Int] = []
-    /// Bit j set when member j's cache holds the entry.
-    private var masks: [UInt64] = []
+    private var nodes: UncheckedArray<Node>
+    /// Per entry and member (`slot * members + member`).
+    private var cells: UncheckedArray<Cell>
+    /// Slots handed out so far (free ones included).
+    private var used = 0
     private var free: [Int] = []
     private var head = -1
-    /// Per entry and member (`slot * members + member`): what that member's cache stores.
-    private var expires: [Int64] = [], responses: [UInt64] = [], available: [Int64] = []
     /// Per member: the cold end of its cache (the last entry of its prefix) and its size.
-    private var tails: [Int], counts: [Int]
-    private(set) var evictions: [Int], expirations: [Int]
-    /// The outcomes of the latest request, and how many requests each member has asked about.
-    private var outcomes: [UInt64?]
+    private let tails: UncheckedArray<Int>, counts: UncheckedArray<Int>
+    let evictions: UncheckedArray<Int>, expirations: UncheckedArray<Int>
+    /// The outcome of the latest request: the members that hit, and each hit's cached response.
+    private var hitMask: UInt64 = 0
+    private let cached: UncheckedArray<UInt64>
+    /// How many requests each member has asked about (``answer(member:key:at:response:availableAt:)`` only).
     private var asked: [Int]
     private var processed = 0
     private var lastKey: UInt64 = 0
 
     init(capacities: [Int?], ttlSeconds: Double?) {
         members = capacities.count
-        self.capacities = capacities.map { $0.flatMap { $0 > 0 ? $0 : nil } ?? Int.max }
+        let bounded = capacities.map { $0.flatMap { $0 > 0 ? $0 : nil } ?? Int.max }
+        self.capacities = UncheckedArray(repeating: 0, count: members)
+        for (member, capacity) in bounded.enumerated() { self.capacities[member] = capacity }
         ttlMicros = ttlSeconds.flatMap { $0 > 0 ? Int64($0 * 1e6) : nil }
-        tails = Array(repeating: -1, count: members)
-        counts = Array(repeating: 0, count: members)
-        evictions = Array(repeating: 0, count: members)
-        expirations = Array(repeating: 0, count: members)
-        outcomes = Array(repeating: nil, count: members)
+        nodes = UncheckedArray(repeating: Node(key: 0, previous: -1, next: -1, mask: 0), count: 1024)
+        cells = UncheckedArray(repeating: Cell(expires: 0, response: 0, available: 0), count: 1024 * members)
+        tails = UncheckedArray(repeating: -1, count: members)
+        counts = UncheckedArray(repeating: 0, count: members)
+        evictions = UncheckedArray(repeating: 0, count: members)
+        expirations = UncheckedArray(repeating: 0, count: members)
+        cached = UncheckedArray(repeating: 0, count: members)
         asked = Array(repeating: 0, count: members)
+    }
+
+    func deallocate() {
+        for buffer in [capacities, tails, counts, evictions, expirations] { buffer.deallocate() }
+        cached.deallocate()
+        nodes.deallocate()
+        cells.deallocate()
     }
 
     /// ``CapacitySweep/lookup(member:key:at:response:availableAt:)``.
@@ -97,21 +130,23 @@ private struct RecencyStack {
             lastKey = key
         }
         precondition(asked[member] == processed && key == lastKey, "members of a capacity sweep saw different requests")
-        return outcomes[member]
+        return hitMask & (1 << UInt64(member)) != 0 ? cached[member] : nil
     }
 
     /// ``CapacitySweep/advance(key:at:response:availableAt:)``.
     mutating func advance(_ key: UInt64, at now: Int64, response: UInt64, availableAt: Int64) -> CapacitySweep.Hits {
         step(key, at: now, response: response, availableAt: availableAt)
-        var hits = CapacitySweep.Hits()
-        for member in 0..<members {
-            guard let cached = outcomes[member] else { continue }
+        var hits = CapacitySweep.Hits(served: hitMask)
+        guard response != 0 else { return hits }
+        var mask = hitMask
+        while mask != 0 {
+            let member = mask.trailingZeroBitCount
+            mask &= mask - 1
+            let stored = cached[member]
+            guard stored != 0 else { continue }
             let bit: UInt64 = 1 << UInt64(member)
-            hits.served |= bit
-            if response != 0 && cached != 0 {
-                hits.withResponse |= bit
-                if response != cached { hits.likelyFalse |= bit }
-            }
+            hits.withResponse |= bit
+            if stored != response { hits.likelyFalse |= bit }
         }
         return hits
     }
@@ -121,11 +156,12 @@ private struct RecencyStack {
         if let found = index.slot(key) {
             entry = found
             // Where the entry was a cache's cold end, the entry before it becomes that cache's cold end.
-            var mask = masks[entry]
+            let before = nodes[entry].previous
+            var mask = nodes[entry].mask
             while mask != 0 {
                 let member = mask.trailingZeroBitCount
                 mask &= mask - 1
-                if tails[member] == entry && previous[entry] >= 0 { tails[member] = previous[entry] }
+                if tails[member] == entry && before >= 0 { tails[member] = before }
             }
             unlink(entry)
             pushFront(entry)
@@ -133,43 +169,53 @@ private struct RecencyStack {
             entry = allocate(key)
         }
         let base = entry * members
+        // The TTL runs from when the response is cached.
+        let stored = Cell(expires: ttlMicros.map { max(availableAt, now) + $0 } ?? Int64.max, response: response, available: availableAt)
+        var hits: UInt64 = 0
         for member in 0..<members {
             let bit: UInt64 = 1 << UInt64(member)
-            if masks[entry] & bit != 0 {
-                if expires[base + member] > now {
+            if nodes[entry].mask & bit != 0 {
+                let cell = cells[base + member]
+                if cell.expires > now {
                     // A lookup touches the entry; a response still in flight is a miss that stores nothing.
-                    outcomes[member] = available[base + member] <= now ? responses[base + member] : nil
+                    if cell.available <= now {
+                        hits |= bit
+                        cached[member] = cell.response
+                    }
                     continue
                 }
                 expirations[member] += 1
                 counts[member] -= 1
-                masks[entry] &= ~bit
+                nodes[entry].mask &= ~bit
                 if tails[member] == entry { tails[member] = -1 }
             }
-            outcomes[member] = nil
             store(member, entry: entry, at: now)
-            expires[base + member] = ttlMicros.map { max(availableAt, now) + $0 } ?? Int64.max  // the TTL runs from when the response is cached
-            responses[base + member] = response
-            available[base + member] = availableAt
+            cells[base + member] = stored
         }
+        hitMask = hits
     }
 
     /// ``BoundedCache/insert(_:_:at:)`` for one member, with `entry` already at the front of the list.
-    private mutating func store(_ member: Int, entry: Int, at now: Int64) {
+    @inline(__always) private mutating func store(_ member: Int, entry: Int, at now: Int64) {
         if ttlMicros != nil {
             var purged = 0
-            while purged < 4, tails[member] >= 0, expires[tails[member] * members + member] <= now {
+            while purged < 4 {
+                let tail = tails[member]
+                guard tail >= 0, cells[tail * members + member].expires <= now else { break }
                 removeTail(member, front: entry)
                 expirations[member] += 1
                 purged += 1
             }
         }
-        if counts[member] >= capacities[member], tails[member] >= 0 {
-            if expires[tails[member] * members + member] <= now { expirations[member] += 1 } else { evictions[member] += 1 }
-            removeTail(member, front: entry)
+        if counts[member] >= capacities[member] {
+            let tail = tails[member]
+            if tail >= 0 {
+                if cells[tail * members + member].expires <= now { expirations[member] += 1 } else { evictions[member] += 1 }
+                removeTail(member, front: entry)
+            }
         }
         counts[member] += 1
-        masks[entry] |= 1 << UInt64(member)
+        nodes[entry].mask |= 1 << UInt64(member)
         if tails[member] < 0 { tails[member] = entry }
     }
 
@@ -177,11 +223,12 @@ private struct RecencyStack {
     private mutating func removeTail(_ member: Int, front: Int) {
         let tail = tails[member]
         counts[member] -= 1
-        masks[tail] &= ~(1 << UInt64(member))
-        tails[member] = previous[tail] == front ? -1 : previous[tail]
-        if masks[tail] == 0 {
+        nodes[tail].mask &= ~(1 << UInt64(member))
+        let before = nodes[tail].previous
+        tails[member] = before == front ? -1 : before
+        if nodes[tail].mask == 0 {
             unlink(tail)
-            index.remove(keys[tail])
+            index.remove(nodes[tail].key)
             free.append(tail)
         }
     }
@@ -190,35 +237,30 @@ private struct RecencyStack {
         let slot: Int
         if let reused = free.popLast() {
             slot = reused
-            keys[slot] = key
-            masks[slot] = 0
         } else {
-            slot = keys.count
-            keys.append(key)
-            previous.append(-1)
-            next.append(-1)
-            masks.append(0)
-            expires.append(contentsOf: repeatElement(0, count: members))
-            responses.append(contentsOf: repeatElement(0, count: members))
-            available.append(contentsOf: repeatElement(0, count: members))
+            slot = used
+            used += 1
+            nodes.reserve(used, filling: Node(key: 0, previous: -1, next: -1, mask: 0))
+            cells.reserve(used * members, filling: Cell(expires: 0, response: 0, available: 0))
         }
+        nodes[slot] = Node(key: key, previous: -1, next: -1, mask: 0)
         index.set(key, slot: slot)
         pushFront(slot)
         return slot
     }
 
     private mutating func pushFront(_ slot: Int) {
-        previous[slot] = -1
-        next[slot] = head
-        if head >= 0 { previous[head] = slot }
+        nodes[slot].previous = -1
+        nodes[slot].next = head
+        if head >= 0 { nodes[head].previous = slot }
         head = slot
     }
 
     private mutating func unlink(_ slot: Int) {
-        let before = previous[slot], after = next[slot]
-        if before >= 0 { next[before] = after } else if head == slot { head = after }
-        if after >= 0 { previous[after] = before }
-        previous[slot] = -1
-        next[slot] = -1
+        let before = nodes[slot].previous, after = nodes[slot].next
+        if before >= 0 { nodes[before].next = after } else if head == slot { head = after }
+        if after >= 0 { nodes[after].previous = before }
+        nodes[slot].previous = -1
+        nodes[slot].next = -1
     }
 }
