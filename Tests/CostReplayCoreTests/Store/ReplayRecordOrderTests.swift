@@ -1,5 +1,6 @@
 @testable import CostReplayCore
 import Foundation
+import TestSupport
 import Testing
 
 /// The replay's reading of the store: its own column list and its own ordering of requests that start together.
