@@ -65,18 +65,30 @@ extension TraceStore {
 
     /// Streams full records (for export) in start-time order.
     public func forEachRecord(in window: TimeWindow = TimeWindow(), _ body: (TraceRecord, SourceLocation?) throws -> Void) throws {
-        try forEachRecord(in: window, columns: Schema.selectColumns) { record, source in try body(record, source) }
+        try forEachRecord(in: window, columns: Schema.selectColumns, order: "start_us, id") { record, source in try body(record, source) }
     }
 
     /// ``forEachRecord(in:_:)`` without the fields no replay reads (``Schema/replayColumns``): they come back empty.
     /// The body owns each record, so the replay keeps it without copying its fields.
     func forEachReplayRecord(in window: TimeWindow, _ body: (consuming TraceRecord) throws -> Void) throws {
-        try forEachRecord(in: window, columns: Schema.replayColumns) { record, _ in try body(record) }
+        // Requests starting at the same microsecond are put in id order here, as `ORDER BY start_us, id` would: for
+        // it SQLite sends every row of the window through a temporary B-tree (about 0.8 CPU s per million rows).
+        // Ids are unique; SQLite's BINARY collation compares their UTF-8 bytes.
+        var ties: [TraceRecord] = []
+        func flush() throws {
+            if ties.count > 1 { ties.sort { $1.id.utf8.lexicographicallyPrecedes($0.id.utf8) } }
+            while let record = ties.popLast() { try body(record) }
+        }
+        try forEachRecord(in: window, columns: Schema.replayColumns, order: "start_us") { record, _ in
+            if let first = ties.first, first.startMicros != record.startMicros { try flush() }
+            ties.append(record)
+        }
+        try flush()
     }
 
-    private func forEachRecord(in window: TimeWindow, columns: String,
+    private func forEachRecord(in window: TimeWindow, columns: String, order: String,
                                _ body: (consuming TraceRecord, SourceLocation?) throws -> Void) throws {
-        let statement = try database.prepare("SELECT \(columns) FROM requests\(window.sql) ORDER BY start_us, id")
+        let statement = try database.prepare("SELECT \(columns) FROM requests\(window.sql) ORDER BY \(order)")
         let parser = JSONParser()
         defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
         while try statement.step() {
