@@ -139,10 +139,41 @@ public struct ModelRouter: ReplayStrategy {
         if let minimum = rule.minTokens, tokens < minimum { return false }
         if let maximum = rule.maxTokens, tokens > maximum { return false }
         let prompt = request.promptText ?? ""
-        if let keyword = rule.keyword, !prompt.lowercased().contains(keyword) { return false }
+        if let keyword = rule.keyword, !containsLowercased(prompt, keyword) { return false }
         if let regex = rule.regex, !regex.matches(prompt) { return false }
         if let hasCode = rule.hasCode, request.recorded.promptLooksLikeCode != hasCode { return false }
         return true
+    }
+
+    /// Whether the lowercased prompt contains `keyword` (lowercase already), as `prompt.lowercased().contains(keyword)`
+    /// says, without lowercasing a copy of the prompt per rule when both are ASCII. Unicode lowercasing can turn other
+    /// characters into ASCII ones ("K", the Kelvin sign, into "k"), so other texts take the long way.
+    static func containsLowercased(_ prompt: String, _ keyword: String) -> Bool {
+        let needle = keyword.utf8, haystack = prompt.utf8
+        guard !needle.isEmpty, needle.allSatisfy({ $0 < 0x80 }), haystack.allSatisfy({ $0 < 0x80 }) else {
+            return prompt.lowercased().contains(keyword)
+        }
+        guard haystack.count >= needle.count else { return false }
+        return haystack.withContiguousStorageIfAvailable { text in
+            needle.withContiguousStorageIfAvailable { word in
+                let first = word[0], last = text.count - word.count
+                var start = 0
+                while start <= last {
+                    let byte = text[start]
+                    if (byte >= 65 && byte <= 90 ? byte + 32 : byte) == first {
+                        var matched = 1
+                        while matched < word.count {
+                            let next = text[start + matched]
+                            if (next >= 65 && next <= 90 ? next + 32 : next) != word[matched] { break }
+                            matched += 1
+                        }
+                        if matched == word.count { return true }
+                    }
+                    start += 1
+                }
+                return false
+            }
+        }.flatMap { $0 } ?? prompt.lowercased().contains(keyword)
     }
 
     /// A code fence, or two or more of the usual signs of code.

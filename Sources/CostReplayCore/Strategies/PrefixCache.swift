@@ -44,7 +44,7 @@ public struct PrefixCache: ReplayStrategy {
                       writePremium: try p.choice("write_premium", as: WritePremium.self), scope: try p.choice("scope", as: CacheScope.self))
     }
 
-    var cache: KeyedCache<String, Bool>
+    var cache: HashedCache<Bool>
     let pricer: Pricer
     var counters = MetricCounts()
     /// The step's typed parameters.
@@ -66,24 +66,28 @@ public struct PrefixCache: ReplayStrategy {
         return metrics
     }
 
-    /// (block key, tokens in the block) for each leading block of the prompt.
-    func blocks(_ request: ReplayRequest, input: Int64) -> [(String, Int64)] {
-        let scopeKey = settings.scope.key(request)
-        let prefix = scopeKey + "|" + (request.model ?? "") + "|"
+    /// (block key, tokens in the block) for each leading block of the prompt. A block's key is a 64-bit hash of the
+    /// cache partition, the model and the block (its recorded hash, or the chain of message hashes up to it), like the
+    /// exact cache's keys: two different blocks share a key with probability about n²/2⁶⁴.
+    func blocks(_ request: ReplayRequest, input: Int64) -> [(UInt64, Int64)] {
+        let partition = StableHash.finalise(settings.scope.hash(request) ^ StableHash.hash(request.model ?? "", seed: 0x7072_6566))
+        func key(_ block: UInt64, kind: UInt64) -> UInt64 {
+            StableHash.finalise((partition &+ kind &* 0x9e37_79b9_7f4a_7c15) ^ StableHash.finalise(block))
+        }
         if !request.prefixHashes.isEmpty {
             let size = Int64(request.prefixBlockTokens ?? 512)
             var remaining = input
             return request.prefixHashes.map { hash in
                 let tokens = min(size, max(0, remaining))
                 remaining -= tokens
-                return (prefix + String(hash), tokens)
+                return (key(UInt64(bitPattern: hash), kind: 1), tokens)
             }
         }
         guard !request.messages.isEmpty, request.messages.allSatisfy({ $0.hash != nil }) else { return [] }
         var chain: UInt64 = 0
         return request.messages.map { message in
             chain = StableHash.hash(String(chain) + message.hash!)
-            return (prefix + "m" + String(chain), message.tokens)
+            return (key(chain, kind: 2), message.tokens)
         }
     }
 

@@ -11,8 +11,15 @@ public enum StableHash {
     }
 
     public static func hash(_ text: String, seed: UInt64 = 0) -> UInt64 {
+        finalise(unfinalised(text, seed: seed))
+    }
+
+    /// FNV-1a of the text's UTF-8 bytes before the finaliser, for callers that hash bytes they do not hold as a string.
+    static func unfinalised(_ text: String, seed: UInt64 = 0) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
         var text = text
-        return text.withUTF8 { hash(UnsafeRawBufferPointer($0), seed: seed) }
+        text.withUTF8 { for byte in $0 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 } }
+        return h
     }
 
     /// The hash of `prefix + text`, without building the concatenation.

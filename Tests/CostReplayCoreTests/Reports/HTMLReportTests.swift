@@ -43,8 +43,9 @@ import TestSupport
     func run(_ executable: String, _ arguments: [String]) throws -> (out: String, err: String, status: Int32) {
         let dir = Fixtures.temporaryDirectory()
         let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        for file in [out, err] {
+            try #require(FileManager.default.createFile(atPath: file.path, contents: nil), "cannot create \(file.path)")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [executable] + arguments
