@@ -149,38 +149,26 @@ public struct ModelRouter: ReplayStrategy {
     /// says, without lowercasing a copy of the prompt per rule when both are ASCII. Unicode lowercasing can turn other
     /// characters into ASCII ones ("K", the Kelvin sign, into "k"), so other texts take the long way.
     static func containsLowercased(_ prompt: String, _ keyword: String) -> Bool {
-        let needle = keyword.utf8, haystack = prompt.utf8
-        guard !needle.isEmpty, needle.allSatisfy({ $0 < 0x80 }), haystack.allSatisfy({ $0 < 0x80 }) else {
+        guard !keyword.isEmpty, let found = ASCIISearch.contains(prompt, keyword, foldingCase: true) else {
             return prompt.lowercased().contains(keyword)
         }
-        guard haystack.count >= needle.count else { return false }
-        return haystack.withContiguousStorageIfAvailable { text in
-            needle.withContiguousStorageIfAvailable { word in
-                let first = word[0], last = text.count - word.count
-                var start = 0
-                while start <= last {
-                    let byte = text[start]
-                    if (byte >= 65 && byte <= 90 ? byte + 32 : byte) == first {
-                        var matched = 1
-                        while matched < word.count {
-                            let next = text[start + matched]
-                            if (next >= 65 && next <= 90 ? next + 32 : next) != word[matched] { break }
-                            matched += 1
-                        }
-                        if matched == word.count { return true }
-                    }
-                    start += 1
-                }
-                return false
-            }
-        }.flatMap { $0 } ?? prompt.lowercased().contains(keyword)
+        return found
     }
+
+    static let codeSigns = ["def ", "func ", "function ", "class ", "import ", "return ", "#include", "=>", "();", "{\n", "};"]
 
     /// A code fence, or two or more of the usual signs of code.
     static func looksLikeCode(_ text: String) -> Bool {
-        if text.contains("```") { return true }
-        let signs = ["def ", "func ", "function ", "class ", "import ", "return ", "#include", "=>", "();", "{\n", "};"]
-        return signs.filter { text.contains($0) }.count >= 2
+        // Foundation's search matches canonically equivalent text ("\u{37E}" is ";"), so only ASCII text is searched
+        // byte by byte.
+        func contains(_ sign: String) -> Bool { ASCIISearch.contains(text, sign, foldingCase: false) ?? text.contains(sign) }
+        if contains("```") { return true }
+        var found = 0
+        for sign in codeSigns where contains(sign) {
+            found += 1
+            if found == 2 { return true }
+        }
+        return false
     }
 
     /// Where the trace records per-model outcomes (`quality` keys `correct:<model>`, 0 or 1), the
