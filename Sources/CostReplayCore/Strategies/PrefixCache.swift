@@ -86,7 +86,7 @@ public struct PrefixCache: ReplayStrategy {
         guard !request.messages.isEmpty, request.messages.allSatisfy({ $0.hash != nil }) else { return [] }
         var chain: UInt64 = 0
         return request.messages.map { message in
-            chain = StableHash.hash(String(chain) + message.hash!)
+            chain = StableHash.finalise((chain &* 0x0000_0100_0000_01b3) ^ StableHash.hash(message.hash!))
             return (key(chain, kind: 2), message.tokens)
         }
     }
