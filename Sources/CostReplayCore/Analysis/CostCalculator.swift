@@ -41,8 +41,8 @@ public struct CostTally {
         total.add(row, priced: priced)
         for key in grouping.keys(row) { groups[key, default: CostRow(key: key)].add(row, priced: priced) }
         if grouping == .request, let key = grouping.keys(row).first { groups[key]!.describe(row) }
-        if let reason = priced.unpricedDescription { unpriced[reason + "\u{0}" + (row.model ?? "(none)"), default: 0] += 1 }
-        for note in priced.notes { notes[note.description + "\u{0}" + (row.model ?? "(none)"), default: 0] += 1 }
+        if let reason = priced.unpricedDescription { unpriced[reason + "\u{0}" + (row.pricingInput.model ?? "(none)"), default: 0] += 1 }
+        for note in priced.notes { notes[note.description + "\u{0}" + (row.pricingInput.model ?? "(none)"), default: 0] += 1 }
     }
 
     public func report(window: TraceStore.TimeWindow) -> CostReport {
@@ -88,9 +88,7 @@ extension CostGrouping {
 extension PricingRow {
     /// The pricing columns of a record, as the store would return them.
     init(_ r: TraceRecord) {
-        self.init(id: r.id, kind: r.kind, startMicros: r.startMicros, provider: r.provider, model: r.model,
-                  serviceTier: r.serviceTier, isBatch: r.isBatch, cacheHit: r.cacheHit, usage: r.usage,
-                  billedCost: r.billedCost, userID: r.userID, tenantID: r.tenantID, sessionID: r.sessionID,
-                  traceID: r.traceID, tags: r.tags)
+        self.init(id: r.id, kind: r.kind, pricingInput: r.pricingInput, billedCost: r.billedCost, userID: r.userID,
+                  tenantID: r.tenantID, sessionID: r.sessionID, traceID: r.traceID, tags: r.tags)
     }
 }

@@ -6,11 +6,11 @@ public enum CostGrouping: String, CaseIterable, Sendable, Codable {
     func keys(_ row: PricingRow) -> [String] {
         let none = "(none)"
         switch self {
-        case .model: return [row.model ?? none]
-        case .provider: return [row.provider ?? none]
-        case .day: return [row.startMicros.map(Timestamp.day) ?? none]
-        case .week: return [row.startMicros.map(Self.weekStart) ?? none]
-        case .month: return [row.startMicros.map { String(Timestamp.day($0).prefix(7)) } ?? none]
+        case .model: return [row.pricingInput.model ?? none]
+        case .provider: return [row.pricingInput.provider ?? none]
+        case .day: return [row.pricingInput.startMicros.map(Timestamp.day) ?? none]
+        case .week: return [row.pricingInput.startMicros.map(Self.weekStart) ?? none]
+        case .month: return [row.pricingInput.startMicros.map { String(Timestamp.day($0).prefix(7)) } ?? none]
         case .user: return [row.userID ?? none]
         case .tenant: return [row.tenantID ?? none]
         case .tag: return row.tags.isEmpty ? [none] : row.tags
@@ -33,22 +33,12 @@ public enum CostGrouping: String, CaseIterable, Sendable, Codable {
 public struct PricingRow: Sendable {
     public var id: String
     public var kind: RequestKind
-    public var startMicros: Int64?
-    public var provider: String?
-    public var model: String?
-    public var serviceTier: String?
-    public var isBatch: Bool
-    public var cacheHit: Bool
-    public var usage: TokenUsage?
+    /// What the price depends on: model, provider, start, usage, batch, service tier, cache hit.
+    public var pricingInput: PricingInput
     public var billedCost: Money?
     public var userID: String?
     public var tenantID: String?
     public var sessionID: String?
     public var traceID: String?
     public var tags: [String]
-
-    public var pricingInput: PricingInput {
-        PricingInput(model: model, provider: provider, startMicros: startMicros, usage: usage, isBatch: isBatch,
-                     serviceTier: serviceTier, cacheHit: cacheHit)
-    }
 }

@@ -70,14 +70,14 @@ public struct CostRow: Sendable, Codable, Equatable {
 
     /// Names the one request a `--by request` row stands for.
     mutating func describe(_ row: PricingRow) {
-        model = row.model
-        provider = row.provider
-        start = row.startMicros.map(Timestamp.iso)
+        model = row.pricingInput.model
+        provider = row.pricingInput.provider
+        start = row.pricingInput.startMicros.map(Timestamp.iso)
     }
 
     mutating func add(_ row: PricingRow, priced: PricedRequest) {
         requests += 1
-        if let usage = row.usage {
+        if let usage = row.pricingInput.usage {
             inputTokens += usage.input
             cacheReadTokens += usage.cacheRead
             cacheWriteTokens += usage.cacheWrite5m + usage.cacheWrite1h

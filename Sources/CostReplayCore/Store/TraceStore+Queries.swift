@@ -55,9 +55,10 @@ extension TraceStore {
             if let text = statement.string(19), let value = try? parser.parse(text) { tags = value.elements.compactMap(\.string) }
             try body(PricingRow(
                 id: statement.string(0) ?? "", kind: RequestKind(rawValue: statement.string(1) ?? "") ?? .other,
-                startMicros: statement.optionalInt64(2), provider: statement.string(3), model: statement.string(4),
-                serviceTier: statement.string(5), isBatch: statement.int64(6) != 0, cacheHit: statement.int64(7) != 0,
-                usage: usage, billedCost: statement.optionalDouble(14).map(Money.init(dollars:)),
+                pricingInput: PricingInput(model: statement.string(4), provider: statement.string(3), startMicros: statement.optionalInt64(2),
+                                           usage: usage, isBatch: statement.int64(6) != 0, serviceTier: statement.string(5),
+                                           cacheHit: statement.int64(7) != 0),
+                billedCost: statement.optionalDouble(14).map(Money.init(dollars:)),
                 userID: statement.string(15), tenantID: statement.string(16), sessionID: statement.string(17),
                 traceID: statement.string(18), tags: tags))
         }

@@ -47,7 +47,7 @@ public struct DriverBasis: Sendable, Equatable {
         var migrations = [(from: Double, to: Double)](repeating: (0, 0), count: drivers.migrations.count)
         var seenDays = Set<Int64>()
         try store.forEachPricingRow(in: window, ordered: true) { row in
-            guard row.kind == .llm, let start = row.startMicros, let cost = pricer.price(row.pricingInput).cost?.dollars else { return }
+            guard row.kind == .llm, let start = row.pricingInput.startMicros, let cost = pricer.price(row.pricingInput).cost?.dollars else { return }
             seenDays.insert(Timestamp.floorDiv(start, 86_400_000_000))
             rows.append((row.pricingInput, cost))
             let first = driven.first { row.tags.contains($0) }
@@ -57,7 +57,7 @@ public struct DriverBasis: Sendable, Equatable {
                 if tag == first { tags[tag]!.drivenCost += cost }
                 if let user = row.userID { users[tag, default: []].insert(user) }
             }
-            for (index, migration) in drivers.migrations.enumerated() where row.model?.lowercased() == migration.from.lowercased() {
+            for (index, migration) in drivers.migrations.enumerated() where row.pricingInput.model?.lowercased() == migration.from.lowercased() {
                 var moved = row.pricingInput
                 moved.model = migration.to
                 guard let to = pricer.price(moved).cost?.dollars else {
