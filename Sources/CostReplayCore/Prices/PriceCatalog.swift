@@ -67,7 +67,7 @@ public struct PriceCatalog: Sendable {
 
     /// Which entry prices a model name for a provider, with notes on any loose match, or why none does.
     public func resolve(model: String, provider: String?) -> ModelResolution {
-        let key = (provider ?? "") + "|" + model
+        let key = ResolutionCache.Key(model: model, provider: provider)
         if let cached = cache.withLock({ $0[key] }) { return cached }
         let found = resolveUncached(model: model.lowercased(), provider: provider?.lowercased())
         cache.withLock { $0[key] = found }
@@ -90,9 +90,15 @@ public struct PriceCatalog: Sendable {
 
 /// The memo of ``PriceCatalog/resolve(model:provider:)``, shared by copies of one loaded catalog.
 final class ResolutionCache: Sendable {
-    let lookups = Mutex<[String: ModelResolution]>([:])
+    /// A traced model and provider, as given (no string is built per lookup).
+    struct Key: Hashable {
+        var model: String
+        var provider: String?
+    }
 
-    func withLock<R>(_ body: (inout [String: ModelResolution]) -> R) -> R { lookups.withLock { body(&$0) } }
+    let lookups = Mutex<[Key: ModelResolution]>([:])
+
+    func withLock<R>(_ body: (inout [Key: ModelResolution]) -> R) -> R { lookups.withLock { body(&$0) } }
 }
 
 /// Errors loading price data.

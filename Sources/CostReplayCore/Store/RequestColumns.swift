@@ -1,27 +1,27 @@
 /// Reading ``TraceRecord`` fields back from the columns of `requests` (``RequestRows`` writes them), and the JSON
 /// text of the columns that hold lists and objects.
 enum RequestColumns {
-    /// Reads a row selected with ``Schema/selectColumns``.
-    static func record(from s: SQLiteStatement, parser: JSONParser) -> (TraceRecord, SourceLocation?) {
+    /// Reads a row selected with ``Schema/selectColumns``; `memos` keeps the decoded values of the columns that repeat.
+    static func record(from s: SQLiteStatement, parser: JSONParser, memos: inout RequestColumnMemos) -> (TraceRecord, SourceLocation?) {
         var r = TraceRecord(id: s.string(0) ?? "")
-        r.kind = RequestKind(rawValue: s.string(1) ?? "") ?? .other
-        r.format = s.string(2) ?? ""
+        r.kind = memos.kind.value(s, 1) { RequestKind(rawValue: $0) ?? .other } ?? .other
+        r.format = memos.format.value(s, 2) { $0 } ?? ""
         let source = s.string(3).map { SourceLocation(file: $0, line: Int(s.int64(4))) }
         r.traceID = s.string(5)
         r.parentID = s.string(6)
         r.sessionID = s.string(7)
-        r.userID = s.string(8)
-        r.tenantID = s.string(9)
-        r.name = s.string(10)
-        r.operation = s.string(11)
-        if let tags = s.string(12), let value = try? parser.parse(tags) { r.tags = value.elements.compactMap(\.string) }
+        r.userID = memos.user.value(s, 8) { $0 }
+        r.tenantID = memos.tenant.value(s, 9) { $0 }
+        r.name = memos.name.value(s, 10) { $0 }
+        r.operation = memos.operation.value(s, 11) { $0 }
+        r.tags = memos.tags.value(s, 12) { text in (try? parser.parse(text)).map { $0.elements.compactMap(\.string) } ?? [] } ?? []
         r.startMicros = s.optionalInt64(13)
         r.endMicros = s.optionalInt64(14)
         r.firstTokenMicros = s.optionalInt64(15)
-        r.provider = s.string(16)
-        r.model = s.string(17)
-        r.requestModel = s.string(18)
-        r.serviceTier = s.string(19)
+        r.provider = memos.provider.value(s, 16) { $0 }
+        r.model = memos.model.value(s, 17) { $0 }
+        r.requestModel = memos.requestModel.value(s, 18) { $0 }
+        r.serviceTier = memos.serviceTier.value(s, 19) { $0 }
         r.isBatch = s.int64(20) != 0
         if let input = s.optionalInt64(21) {
             r.usage = TokenUsage(
@@ -29,7 +29,7 @@ enum RequestColumns {
                 cacheWrite1h: s.int64(24), reasoning: s.int64(26))
         }
         r.billedCost = s.optionalDouble(27).map(Money.init(dollars:))
-        r.billedCostSource = s.string(28)
+        r.billedCostSource = memos.billedCostSource.value(s, 28) { $0 }
         r.promptText = s.string(29)
         r.responseText = s.string(30)
         r.promptHash = s.string(31)
@@ -38,12 +38,16 @@ enum RequestColumns {
         r.prefixHashes = int64s(s.blob(34))
         r.prefixBlockTokens = s.optionalInt64(35).map(Int.init)
         r.embedding = floats(s.blob(36))
-        if let text = s.string(37), let value = try? parser.parse(text) {
-            for (key, score) in value.members { r.quality[key] = score.double }
-        }
-        if let text = s.string(38), let value = try? parser.parse(text) {
-            for (key, raw) in value.members { r.attributes[key] = raw.json }
-        }
+        r.quality = memos.quality.value(s, 37) { text in
+            var quality: [String: Double] = [:]
+            if let value = try? parser.parse(text) { for (key, score) in value.members { quality[key] = score.double } }
+            return quality
+        } ?? [:]
+        r.attributes = memos.attributes.value(s, 38) { text in
+            var attributes: [String: String] = [:]
+            if let value = try? parser.parse(text) { for (key, raw) in value.members { attributes[key] = raw.json } }
+            return attributes
+        } ?? [:]
         r.cacheHit = s.int64(39) != 0
         return (r, source)
     }

@@ -92,8 +92,9 @@ extension TraceStore {
         let statement = try database.prepare("SELECT \(columns) FROM requests\(window.sql) ORDER BY \(order)")
         let parser = JSONParser()
         defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
+        var memos = RequestColumnMemos()
         while try statement.step() {
-            let (record, source) = RequestColumns.record(from: statement, parser: parser)
+            let (record, source) = RequestColumns.record(from: statement, parser: parser, memos: &memos)
             if let usage = record.usage { try checkStored(usage, id: record.id) }
             try body(record, source)
         }
