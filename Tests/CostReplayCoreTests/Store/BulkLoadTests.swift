@@ -91,7 +91,7 @@ import TestSupport
         let (partial, _) = try StoreIngest.ingest([Fixtures.trace("openai-chat.jsonl")], into: loading + ".src", options: IngestOptions())
         #expect(partial.requestCount > 0)
         try FileManager.default.copyItem(atPath: loading + ".src", toPath: loading)
-        FileManager.default.createFile(atPath: loading + "-wal", contents: Data(repeating: 7, count: 4096))
+        try #require(FileManager.default.createFile(atPath: loading + "-wal", contents: Data(repeating: 7, count: 4096)))
         let (store, summary) = try StoreIngest.ingest([Fixtures.trace("canonical.jsonl")], into: target, options: IngestOptions())
         let (reference, _) = try Fixtures.ingestIncrementally([Fixtures.trace("canonical.jsonl")])
         #expect(summary.totals.stored > 0)
@@ -105,7 +105,7 @@ import TestSupport
         let target = Fixtures.temporaryDirectory().appendingPathComponent("s.db").path
         let loading = StoreIngest.loadingPath(for: target)
         let bytes = Data("being written".utf8)
-        FileManager.default.createFile(atPath: loading, contents: bytes)
+        try #require(FileManager.default.createFile(atPath: loading, contents: bytes))
         let running = open(loading, O_RDWR)
         #expect(flock(running, LOCK_EX | LOCK_NB) == 0)
         defer { close(running) }
