@@ -121,7 +121,10 @@ public final class ReplayEngine {
     /// Streams the store once and returns the result document.
     public func run(store: TraceStore, inputs: ReplayResult.Inputs) throws -> ReplayResult {
         var feed = Feed(engine: self)
-        try store.forEachReplayRecord(in: options.window) { feed.add($0) }
+        do { try store.forEachReplayRecord(in: options.window) { feed.add($0) } } catch {
+            feed.pipeline.drain()
+            throw error
+        }
         feed.finish()
         return document(inputs: inputs)
     }
@@ -129,7 +132,10 @@ public final class ReplayEngine {
     /// Streams the records of `source` once and returns the result document.
     public func run(source: RecordSource, inputs: ReplayResult.Inputs) throws -> ReplayResult {
         var feed = Feed(engine: self)
-        try source.forEach { feed.add($0) }
+        do { try source.forEach { feed.add($0) } } catch {
+            feed.pipeline.drain()
+            throw error
+        }
         feed.finish()
         return document(inputs: inputs)
     }
@@ -142,7 +148,8 @@ public final class ReplayEngine {
         return document(inputs: inputs)
     }
 
-    /// Prices each request's baseline and hands batches to the workers.
+    /// Prices each request's baseline and hands batches to the workers, which replay one batch while the reader
+    /// fills the next.
     struct Feed {
         let engine: ReplayEngine
         var batch: [(ReplayRequest, Money?)] = []
@@ -150,12 +157,14 @@ public final class ReplayEngine {
         /// exclusive access at every use.
         var baseline: Totals, tally: StoreTally
         let shard: ShardFilter?
+        let pipeline: BatchPipeline
 
         init(engine: ReplayEngine) {
             self.engine = engine
             shard = engine.options.shard
             baseline = engine.baseline
             tally = engine.tally
+            pipeline = BatchPipeline(engine)
             batch.reserveCapacity(ReplayEngine.batchSize)
         }
 
@@ -178,16 +187,52 @@ public final class ReplayEngine {
             }
             batch.append((request, base))
             if batch.count == ReplayEngine.batchSize {
-                engine.process(batch)
-                batch.removeAll(keepingCapacity: true)
+                // Handed over whole (the worker releases its requests), and a fresh batch is filled meanwhile.
+                pipeline.submit(batch)
+                batch = []
+                batch.reserveCapacity(ReplayEngine.batchSize)
             }
         }
 
         mutating func finish() {
-            engine.process(batch)
-            batch.removeAll()
+            pipeline.submit(batch)
+            batch = []
+            pipeline.drain()
             engine.baseline = baseline
             engine.tally = tally
+        }
+    }
+
+    /// Replays batches in order on one background thread (and, through ``process(_:)``, on one worker per group),
+    /// at most `depth` submitted batches waiting or running: reading and pricing the next batch overlaps with
+    /// replaying this one. Only that thread touches the groups until ``drain()``, so results do not depend on timing.
+    final class BatchPipeline: @unchecked Sendable {
+        /// Used only on `queue` (and by ``drain()``'s caller once it returns).
+        private let engine: UncheckedBox<ReplayEngine>
+        private let queue = DispatchQueue(label: "costreplay.replay")
+        private let slots: DispatchSemaphore
+        private let depth: Int
+
+        init(_ engine: ReplayEngine, depth: Int = 2) {
+            self.engine = UncheckedBox(engine)
+            self.depth = depth
+            slots = DispatchSemaphore(value: depth)
+        }
+
+        func submit(_ batch: [(ReplayRequest, Money?)]) {
+            guard !batch.isEmpty else { return }
+            slots.wait()
+            let work = UncheckedBox(batch)
+            queue.async { [engine, slots] in
+                engine.value.process(work.value)
+                slots.signal()
+            }
+        }
+
+        /// Returns once every submitted batch has been replayed.
+        func drain() {
+            for _ in 0..<depth { slots.wait() }
+            for _ in 0..<depth { slots.signal() }
         }
     }
 

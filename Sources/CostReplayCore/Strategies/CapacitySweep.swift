@@ -7,9 +7,13 @@
 /// looked up, which then goes back to the front). So one doubly linked list, a tail per capacity and a bit per
 /// capacity on each entry describe every cache at once, and an entry leaves the list when no capacity holds it.
 ///
+/// The list's order does not depend on the TTL either (every request moves its key to the front whether it hits,
+/// misses or finds an expired entry), so members may differ in TTL as well as in capacity: a 10 × 5 sweep of
+/// capacities and TTLs finds each key once, not five times.
+///
 /// With a TTL, hits are not monotone in capacity: a key evicted and stored again at a small capacity expires later
-/// there than at a large one. So each entry keeps, per capacity, what ``BoundedCache`` keeps (expiry, response,
-/// available time), and each capacity replays exactly the cache's rules: an expired entry found by a lookup is
+/// there than at a large one. So each entry keeps, per member, what ``BoundedCache`` keeps (expiry, response,
+/// available time), and each member replays exactly the cache's rules with its own capacity and TTL: an expired entry found by a lookup is
 /// dropped and counted, a store first drops up to four expired entries from the cold end, then evicts the cold end
 /// when full (counted as an expiration if it had expired). Results equal one ``BoundedCache`` per capacity, counters
 /// included (tested against that path). Members must run on one thread and ask about the same requests in order.
@@ -26,9 +30,10 @@ final class CapacitySweep: @unchecked Sendable {
     var evictions: [Int] { stack.evictions.prefix(stack.members) }
     var expirations: [Int] { stack.expirations.prefix(stack.members) }
 
-    init(capacities: [Int?], ttlSeconds: Double?) {
-        precondition(capacities.count >= 1 && capacities.count <= 64)
-        stack = RecencyStack(capacities: capacities, ttlSeconds: ttlSeconds)
+    /// One member per (capacity, TTL) pair; a capacity of 0 or nil is unbounded, a TTL of 0 or nil never expires.
+    init(members: [(capacity: Int?, ttlSeconds: Double?)]) {
+        precondition(members.count >= 1 && members.count <= 64)
+        stack = RecencyStack(members: members)
     }
 
     deinit { stack.deallocate() }
@@ -75,9 +80,10 @@ private struct RecencyStack {
     }
 
     let members: Int
-    let ttlMicros: Int64?
     /// Per member; `Int.max` for an unbounded cache.
     private let capacities: UncheckedArray<Int>
+    /// Per member, in microseconds; `Int64.max` for a cache whose entries never expire.
+    private let ttls: UncheckedArray<Int64>
 
     private var index = HashIndex()
     private var nodes: UncheckedArray<Node>
@@ -98,12 +104,14 @@ private struct RecencyStack {
     private var processed = 0
     private var lastKey: UInt64 = 0
 
-    init(capacities: [Int?], ttlSeconds: Double?) {
-        members = capacities.count
-        let bounded = capacities.map { $0.flatMap { $0 > 0 ? $0 : nil } ?? Int.max }
-        self.capacities = UncheckedArray(repeating: 0, count: members)
-        for (member, capacity) in bounded.enumerated() { self.capacities[member] = capacity }
-        ttlMicros = ttlSeconds.flatMap { $0 > 0 ? Int64($0 * 1e6) : nil }
+    init(members list: [(capacity: Int?, ttlSeconds: Double?)]) {
+        members = list.count
+        capacities = UncheckedArray(repeating: 0, count: members)
+        ttls = UncheckedArray(repeating: 0, count: members)
+        for (member, settings) in list.enumerated() {
+            capacities[member] = settings.capacity.flatMap { $0 > 0 ? $0 : nil } ?? Int.max
+            ttls[member] = settings.ttlSeconds.flatMap { $0 > 0 ? Int64($0 * 1e6) : nil } ?? Int64.max
+        }
         nodes = UncheckedArray(repeating: Node(key: 0, previous: -1, next: -1, mask: 0), count: 1024)
         cells = UncheckedArray(repeating: Cell(expires: 0, response: 0, available: 0), count: 1024 * members)
         tails = UncheckedArray(repeating: -1, count: members)
@@ -116,6 +124,7 @@ private struct RecencyStack {
 
     func deallocate() {
         for buffer in [capacities, tails, counts, evictions, expirations] { buffer.deallocate() }
+        ttls.deallocate()
         cached.deallocate()
         nodes.deallocate()
         cells.deallocate()
@@ -170,7 +179,7 @@ private struct RecencyStack {
         }
         let base = entry * members
         // The TTL runs from when the response is cached.
-        let stored = Cell(expires: ttlMicros.map { max(availableAt, now) + $0 } ?? Int64.max, response: response, available: availableAt)
+        let written = max(availableAt, now)
         var hits: UInt64 = 0
         for member in 0..<members {
             let bit: UInt64 = 1 << UInt64(member)
@@ -189,15 +198,16 @@ private struct RecencyStack {
                 nodes[entry].mask &= ~bit
                 if tails[member] == entry { tails[member] = -1 }
             }
-            store(member, entry: entry, at: now)
-            cells[base + member] = stored
+            let ttl = ttls[member]
+            store(member, entry: entry, at: now, expiring: ttl != Int64.max)
+            cells[base + member] = Cell(expires: ttl == Int64.max ? Int64.max : written + ttl, response: response, available: availableAt)
         }
         hitMask = hits
     }
 
     /// ``BoundedCache/insert(_:_:at:)`` for one member, with `entry` already at the front of the list.
-    @inline(__always) private mutating func store(_ member: Int, entry: Int, at now: Int64) {
-        if ttlMicros != nil {
+    @inline(__always) private mutating func store(_ member: Int, entry: Int, at now: Int64, expiring: Bool) {
+        if expiring {
             var purged = 0
             while purged < 4 {
                 let tail = tails[member]

@@ -84,7 +84,8 @@ import TestSupport
             let engine = ReplayEngine(plans: plans, pricer: Pricer(catalog: sharedCatalog), options: options)
             return engine.groups.flatMap { $0.sweepGroups.map(\.chains.count) }
         }
-        #expect(try groups(Self.sweeps) == [4, 4, 3])
+        // The free caches sweep capacity and TTL in one group.
+        #expect(try groups(Self.sweeps) == [8, 3])
         #expect(try groups(Self.sweeps, explain: "r1") == [])
         // A second lever after the cache: the full chains have two steps, so the members keep their own chains.
         #expect(try groups("""
