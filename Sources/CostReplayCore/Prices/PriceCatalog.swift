@@ -67,9 +67,15 @@ public struct PriceCatalog: Sendable {
 
     /// Which entry prices a model name for a provider, with notes on any loose match, or why none does.
     public func resolve(model: String, provider: String?) -> ModelResolution {
+        resolved(model: model, provider: provider).resolution
+    }
+
+    /// ``resolve(model:provider:)`` as the memo keeps it: one reference, where a copy of the resolution would retain
+    /// each of the entry's strings and arrays (the replay prices every request).
+    func resolved(model: String, provider: String?) -> ResolutionCache.Resolved {
         let key = ResolutionCache.Key(model: model, provider: provider)
         if let cached = cache.withLock({ $0[key] }) { return cached }
-        let found = resolveUncached(model: model.lowercased(), provider: provider?.lowercased())
+        let found = ResolutionCache.Resolved(resolveUncached(model: model.lowercased(), provider: provider?.lowercased()))
         cache.withLock { $0[key] = found }
         return found
     }
@@ -96,9 +102,15 @@ final class ResolutionCache: Sendable {
         var provider: String?
     }
 
-    let lookups = Mutex<[Key: ModelResolution]>([:])
+    /// A resolution, immutable once made.
+    final class Resolved: Sendable {
+        let resolution: ModelResolution
+        init(_ resolution: ModelResolution) { self.resolution = resolution }
+    }
 
-    func withLock<R>(_ body: (inout [Key: ModelResolution]) -> R) -> R { lookups.withLock { body(&$0) } }
+    let lookups = Mutex<[Key: Resolved]>([:])
+
+    func withLock<R>(_ body: (inout [Key: Resolved]) -> R) -> R { lookups.withLock { body(&$0) } }
 }
 
 /// Errors loading price data.

@@ -158,9 +158,12 @@ public struct ModelPricing: Sendable {
 
     /// The price set in force at an instant.
     public func prices(at micros: Int64) -> (PriceSet, PriceConstraint) {
-        for period in periods.reversed() where period.constraint.holds(at: micros) {
-            return (period.prices, period.constraint)
-        }
-        return (periods[0].prices, periods[0].constraint)
+        let period = periods[periodIndex(at: micros)]
+        return (period.prices, period.constraint)
+    }
+
+    /// The index in `periods` of the price set in force at an instant: the last whose constraint holds, else the first.
+    func periodIndex(at micros: Int64) -> Int {
+        periods.indices.last { periods[$0].constraint.holds(at: micros) } ?? 0
     }
 }

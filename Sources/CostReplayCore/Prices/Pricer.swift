@@ -18,46 +18,47 @@ public struct Pricer {
     public init(catalog: PriceCatalog) { self.catalog = catalog }
 
     public func price(_ request: PricingInput) -> PricedRequest {
-        if request.cacheHit { return PricedRequest(cost: .zero, breakdown: CostBreakdown(), pricing: nil, notes: [], unpriced: nil) }
-        guard let usage = request.usage else { return .unpriced(.noUsage) }
-        guard let model = request.model else { return .unpriced(.noModel) }
-        let resolution = catalog.resolve(model: model, provider: request.provider)
-        guard let pricing = resolution.pricing else {
-            var refused = PricedRequest.unpriced(resolution.unpriced ?? .unknownModel)
-            refused.nearest = resolution.nearest
+        var notes: [PricingNote]? = []
+        switch evaluate(request, notes: &notes) {
+        case let .priced(breakdown, resolved):
+            return PricedRequest(cost: breakdown.total, breakdown: breakdown, pricing: resolved?.resolution.pricing, notes: notes ?? [],
+                                 unpriced: nil)
+        case let .unpriced(reason, nearest):
+            var refused = PricedRequest.unpriced(reason)
+            refused.nearest = nearest
             return refused
         }
-        let at = request.startMicros ?? 0
-        var (set, _) = pricing.prices(at: at)
-        guard set.hasTokenRates || set.isFree else {
-            var refused = PricedRequest.unpriced(.noTokenRates)
-            refused.nearest = pricing.qualifiedID
-            return refused
+    }
+
+    /// ``price(_:)``'s cost alone, nil when the request cannot be priced: what the replay sums for every request, without
+    /// the notes, the breakdown and the entry (a copy of the entry retains each of its strings and arrays).
+    func cost(_ request: PricingInput) -> Money? {
+        var notes: [PricingNote]? = nil
+        guard case .priced(let breakdown, _) = evaluate(request, notes: &notes) else { return nil }
+        return breakdown.total
+    }
+
+    /// The outcome of pricing: the breakdown and the entry used (none for an application cache hit), or why none.
+    private enum Evaluation {
+        case priced(CostBreakdown, ResolutionCache.Resolved?)
+        case unpriced(UnpricedReason, nearest: String?)
+    }
+
+    /// ``price(_:)``'s rules; notes are collected only when `notes` is not nil.
+    private func evaluate(_ request: PricingInput, notes: inout [PricingNote]?) -> Evaluation {
+        if request.cacheHit { return .priced(CostBreakdown(), nil) }
+        guard let usage = request.usage else { return .unpriced(.noUsage, nearest: nil) }
+        guard let model = request.model else { return .unpriced(.noModel, nearest: nil) }
+        let resolved = catalog.resolved(model: model, provider: request.provider)
+        // Called on the memo's own entry: binding the entry to a local would copy it (a retain per string and array).
+        guard let breakdown = resolved.resolution.pricing?.breakdown(usage, request, isOwnEntry: resolved.resolution.isOwnEntry,
+                                                                     notes: &notes, before: resolved.resolution.notes) else {
+            return .unpriced(resolved.resolution.unpriced ?? .unknownModel, nearest: resolved.resolution.nearest)
         }
-        var notes = resolution.notes
-        if set.isFree { notes.append(.listedFree) }
-        let tier = request.serviceTier?.lowercased()
-        var context: [String: String] = [:]
-        if request.isBatch { context["processing"] = "batch" }
-        if let tier, !tier.isEmpty { context["service_tier"] = tier }
-        // genai-prices applies variants only to the named provider's own entries (types.py `ModelInfo.calc_price`).
-        let override = resolution.isOwnEntry ? pricing.override(for: context, at: at) : nil
-        if let override { set.apply(override) }
-        var b = Self.breakdown(usage, set)
-        // Listed variants start on the day they were verified; before it, the overlay's factors stand in.
-        func listed(_ key: String, _ value: String) -> Bool {
-            override != nil && pricing.variants.contains { $0.when == [key: value] && $0.constraint.holds(at: at) }
+        switch breakdown {
+        case .success(let b): return .priced(b, resolved)
+        case .failure(let refusal): return .unpriced(refusal.reason, nearest: refusal.nearest)
         }
-        if request.isBatch && !listed("processing", "batch") {
-            if let factors = pricing.batch { b.scale(factors) } else { notes.append(.noBatchRate) }
-        }
-        if let tier, !Self.standardTiers.contains(tier), !listed("service_tier", tier) {
-            if let factors = pricing.serviceTiers[tier] { b.scale(factors) } else { notes.append(.noServiceTierRate(tier)) }
-        }
-        if usage.output > 0 && set.output.base == .zero && set.output.tiers.isEmpty && set.outputReasoning == nil {
-            notes.append(.noOutputRate)
-        }
-        return PricedRequest(cost: b.total, breakdown: b, pricing: pricing, notes: notes, unpriced: nil)
     }
 
     /// The cost of each kind of token at one price set.
@@ -205,6 +206,61 @@ public enum PricingNote: Sendable, Hashable, CustomStringConvertible {
         case .hostedEntry(let host, let entry): return "\(host) hosts this model; priced from \(entry)"
         case .providerFallback(let entry): return "the provider has no price for it; priced from \(entry) (--provider-fallback)"
         case .inferredProvider(let entry): return "no provider recorded or implied; priced from \(entry)"
+        }
+    }
+}
+
+/// Why an entry prices nothing for a request.
+struct PricingRefusal: Error {
+    var reason: UnpricedReason
+    var nearest: String?
+}
+
+extension ModelPricing {
+    /// ``Pricer/price(_:)``'s rules once the entry is known; notes (after `before`) only when `notes` is not nil.
+    func breakdown(_ usage: TokenUsage, _ request: PricingInput, isOwnEntry: Bool, notes: inout [PricingNote]?,
+                   before: [PricingNote]) -> Result<CostBreakdown, PricingRefusal> {
+        let at = request.startMicros ?? 0
+        let period = periodIndex(at: at)
+        guard periods[period].prices.hasTokenRates || periods[period].prices.isFree else {
+            return .failure(PricingRefusal(reason: .noTokenRates, nearest: qualifiedID))
+        }
+        if notes != nil {
+            notes! += before
+            if periods[period].prices.isFree { notes!.append(.listedFree) }
+        }
+        let tier = request.serviceTier?.lowercased()
+        guard request.isBatch || !(tier ?? "").isEmpty else {
+            // No variant or factor applies: the listed rates, read in place.
+            let b = Pricer.breakdown(usage, periods[period].prices)
+            noteMissingOutputRate(usage, periods[period].prices, notes: &notes)
+            return .success(b)
+        }
+        var set = periods[period].prices
+        var context: [String: String] = [:]
+        if request.isBatch { context["processing"] = "batch" }
+        if let tier, !tier.isEmpty { context["service_tier"] = tier }
+        // genai-prices applies variants only to the named provider's own entries (types.py `ModelInfo.calc_price`).
+        let override = isOwnEntry ? self.override(for: context, at: at) : nil
+        if let override { set.apply(override) }
+        var b = Pricer.breakdown(usage, set)
+        // Listed variants start on the day they were verified; before it, the overlay's factors stand in.
+        func listed(_ key: String, _ value: String) -> Bool {
+            override != nil && variants.contains { $0.when == [key: value] && $0.constraint.holds(at: at) }
+        }
+        if request.isBatch && !listed("processing", "batch") {
+            if let factors = batch { b.scale(factors) } else { notes?.append(.noBatchRate) }
+        }
+        if let tier, !Pricer.standardTiers.contains(tier), !listed("service_tier", tier) {
+            if let factors = serviceTiers[tier] { b.scale(factors) } else { notes?.append(.noServiceTierRate(tier)) }
+        }
+        noteMissingOutputRate(usage, set, notes: &notes)
+        return .success(b)
+    }
+
+    private func noteMissingOutputRate(_ usage: TokenUsage, _ set: PriceSet, notes: inout [PricingNote]?) {
+        if notes != nil && usage.output > 0 && set.output.base == .zero && set.output.tiers.isEmpty && set.outputReasoning == nil {
+            notes!.append(.noOutputRate)
         }
     }
 }

@@ -110,7 +110,7 @@ struct CapacitySweepGroup {
         // A miss leaves the request as recorded but for the lookup cost: priced as recorded when that is zero (as
         // ``ReplayRequest/pricesAsRecorded`` finds), otherwise priced again with the lookup cost on top.
         let lookupCost = cache.lookupCost
-        let missCost = lookupCost == .zero ? base : pricer.price(original.pricingInput).cost.map { $0 + lookupCost }
+        let missCost = lookupCost == .zero ? base : pricer.cost(original.pricingInput).map { $0 + lookupCost }
         let block = sums ? blockKey(original) : 0
         shared.add(original, base: base, cost: missCost, model: original.recorded.modelID, day: day, block: block, sums: sums)
         let recorded = original.recorded.responseID

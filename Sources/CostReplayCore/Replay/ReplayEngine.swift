@@ -170,13 +170,14 @@ public final class ReplayEngine {
 
         mutating func add(_ record: consuming TraceRecord) {
             // Each request is priced once, as recorded: for the store-health block and as every chain's baseline.
-            let priced = record.kind == .llm ? engine.pricer.price(record.pricingInput) : nil
-            if let priced { tally.add(record, priced: priced) }
+            let isLLM = record.kind == .llm
+            let cost = isLLM ? engine.pricer.cost(record.pricingInput) : nil
+            if isLLM { tally.add(record, cost: cost, pricer: engine.pricer) }
             guard shard.map({ $0.contains(record) }) ?? true else { return }
             let modelID = engine.models.id(record.model), responseID = ReplayEngine.responseID(record.responseHash)
             let request = ReplayRequest(record, modelID: modelID, responseID: responseID)
             let isCall = request.kind == .llm
-            let base = isCall ? priced!.cost : (request.spanCost ?? .zero)
+            let base = isCall ? cost : (request.spanCost ?? .zero)
             if isCall {
                 baseline.add(request, baseCost: base, cost: base)
             } else {
@@ -379,7 +380,7 @@ final class ChainGroup: @unchecked Sendable {
         } else if let served = request.served {
             cost = served.cost + request.extraCost
         } else if isCall {
-            cost = pricer.price(request.pricingInput).cost.map { $0 + request.extraCost }
+            cost = pricer.cost(request.pricingInput).map { $0 + request.extraCost }
         } else {
             cost = (original.spanCost ?? .zero) + request.extraCost
         }

@@ -222,7 +222,7 @@ enum PromptKey {
             if whitespace { normalised = collapseWhitespace(normalised) }
             return StableHash.hash(normalised)
         }
-        if let hash = r.promptHash { return StableHash.hash("h" + hash) }
+        if let hash = r.promptHash { return StableHash.hash(hash, prefix: "h") }
         if !r.messages.isEmpty, r.messages.allSatisfy({ $0.hash != nil }) {
             return StableHash.hash("m" + r.messages.map { $0.hash! }.joined(separator: ","))
         }

@@ -15,15 +15,15 @@ struct StoreTally {
         var model: String
     }
 
-    /// Counts one model call, priced as recorded.
-    mutating func add(_ record: TraceRecord, priced: PricedRequest) {
+    /// Counts one model call, priced as recorded at `cost` (nil when unpriced: `pricer` then says why).
+    mutating func add(_ record: borrowing TraceRecord, cost: Money?, pricer: Pricer) {
         if let billed = record.billedCost {
             // Billed but not computable counts too: its whole billed amount is a gap (as in `CostRow`).
             billedRequests += 1
             billedCost += billed
-            computedOnBilled += priced.cost ?? .zero
+            computedOnBilled += cost ?? .zero
         }
-        if let reason = priced.unpricedDescription {
+        if cost == nil, let reason = pricer.price(record.pricingInput).unpricedDescription {
             unpriced[UnpricedKey(reason: reason, model: record.model ?? "(none)"), default: 0] += 1
         }
     }

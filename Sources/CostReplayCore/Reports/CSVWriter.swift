@@ -29,7 +29,8 @@ public struct CSVWriter {
         if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             value = "'" + value
         }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        // Bytes, not characters: "\r\n" is one character, equal to neither "\r" nor "\n", and must be quoted too.
+        if value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {
             return "\"" + value.replacingQuotes() + "\""
         }
         return value

@@ -76,12 +76,15 @@ extension TraceStore {
         // it SQLite sends every row of the window through a temporary B-tree (about 0.8 CPU s per million rows).
         // Ids are unique; SQLite's BINARY collation compares their UTF-8 bytes.
         var ties: [TraceRecord] = []
+        // The start of the records in `ties`, kept apart: `ties.first` would copy a whole record per row.
+        var tieStart: Int64?
         func flush() throws {
             if ties.count > 1 { ties.sort { $1.id.utf8.lexicographicallyPrecedes($0.id.utf8) } }
             while let record = ties.popLast() { try body(record) }
         }
         try forEachRecord(in: window, columns: Schema.replayColumns, order: "start_us") { record, _ in
-            if let first = ties.first, first.startMicros != record.startMicros { try flush() }
+            if !ties.isEmpty, tieStart != record.startMicros { try flush() }
+            tieStart = record.startMicros
             ties.append(record)
         }
         try flush()

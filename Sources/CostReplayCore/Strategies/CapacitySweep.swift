@@ -178,6 +178,15 @@ private struct RecencyStack {
             entry = allocate(key)
         }
         let base = entry * members
+        // Every member that misses reads the cold end of its cache, each at a random place: fetched all at once here,
+        // the loads overlap (the stack took half the time of a 50-point sweep waiting for them one by one).
+        for member in 0..<members {
+            let tail = tails[member]
+            if tail >= 0 {
+                cells.prefetch(tail * members + member)
+                nodes.prefetch(tail)
+            }
+        }
         // The TTL runs from when the response is cached.
         let written = max(availableAt, now)
         var hits: UInt64 = 0

@@ -92,7 +92,7 @@ public struct Cascade: ReplayStrategy {
         if escalate {
             counters.add(.escalated)
             // The cheap attempt is paid for on top of the strong call.
-            request.extraCost += pricer.price(first.pricingInput).cost ?? .zero
+            request.extraCost += pricer.cost(first.pricingInput) ?? .zero
             request.model = settings.strong
             request.provider = pricer.catalog.find(model: settings.strong, provider: nil)?.provider
             request.usage = usage

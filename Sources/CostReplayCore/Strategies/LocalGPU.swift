@@ -127,7 +127,7 @@ public struct LocalGPU: ReplayStrategy {
         if firstStart == nil { firstStart = request.startMicros }
         lastStart = request.startMicros
         if !probes.isEmpty {
-            let cost = pricer.price(request.pricingInput).cost ?? .zero
+            let cost = pricer.cost(request.pricingInput) ?? .zero
             for index in probes.indices where probes[index].simulator.offer(at: Double(request.startMicros) / 1000, prompt: usage.input, output: usage.output) {
                 probes[index].avoided += cost
             }
@@ -139,7 +139,7 @@ public struct LocalGPU: ReplayStrategy {
             ledger.note(Self.name, "spilled", "every local queue was full")
             return
         }
-        apiCostAvoided += pricer.price(request.pricingInput).cost ?? .zero
+        apiCostAvoided += pricer.cost(request.pricingInput) ?? .zero
         request.served = .init(strategy: Self.name, cost: .zero, latencyMicros: request.latencyMicros ?? 0)
         ledger.note(Self.name, "served locally", "queued on the least-loaded server")
     }

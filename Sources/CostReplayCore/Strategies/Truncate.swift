@@ -125,7 +125,7 @@ public struct Truncate: ReplayStrategy {
                 call.isBatch = false
                 call.serviceTier = nil
                 call.usage = TokenUsage(input: fresh + (done > 0 ? settings.summaryTokens : 0), output: settings.summaryTokens)
-                if let cost = pricer.price(call.pricingInput).cost {
+                if let cost = pricer.cost(call.pricingInput) {
                     request.extraCost += cost
                     counters.add(.summariserCostUsd, cost.dollars)
                 }

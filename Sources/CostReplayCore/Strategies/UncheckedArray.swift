@@ -1,3 +1,5 @@
+import CVectorKernels
+
 /// A fixed-capacity buffer of plain values read and written without bounds or uniqueness checks.
 ///
 /// For the innermost loops of a capacity sweep, where a Swift array's checks on every element access (is the
@@ -23,6 +25,11 @@ struct UncheckedArray<Element: BitwiseCopyable> {
             assert(index >= 0 && index < capacity)
             base[index] = newValue
         }
+    }
+
+    /// Asks the processor to fetch the element at `index` into the cache ahead of a read (no effect on results).
+    @inline(__always) func prefetch(_ index: Int) {
+        crk_prefetch(base + index)
     }
 
     /// Makes room for at least `count` elements, keeping the first `capacity` and filling the rest with `value`.

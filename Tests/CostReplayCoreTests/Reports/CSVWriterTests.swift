@@ -7,6 +7,10 @@ import Testing
         ("a,b", "\"a,b\""),
         ("say \"hi\"", "\"say \"\"hi\"\"\""),
         ("two\nlines", "\"two\nlines\""),
+        // "\r\n" is one Swift character, equal to neither "\r" nor "\n"; the field must be quoted all the same.
+        ("two\r\nlines", "\"two\r\nlines\""),
+        // A comma followed by a combining accent is one character but still a comma byte: quoted.
+        ("a,\u{301}b", "\"a,\u{301}b\""),
         ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
         ("+1", "'+1"),
         ("-2", "'-2"),

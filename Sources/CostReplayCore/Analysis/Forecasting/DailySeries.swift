@@ -24,7 +24,7 @@ public struct DailySeries: Sendable {
         var cost: [Int64: Money] = [:]
         var requests: [Int64: Double] = [:]
         try store.forEachPricingRow(in: window, ordered: false) { row in
-            guard row.kind == .llm, let start = row.pricingInput.startMicros, let price = pricer.price(row.pricingInput).cost else { return }
+            guard row.kind == .llm, let start = row.pricingInput.startMicros, let price = pricer.cost(row.pricingInput) else { return }
             let day = Timestamp.floorDiv(start, 86_400_000_000)
             cost[day, default: .zero] += price
             requests[day, default: 0] += 1

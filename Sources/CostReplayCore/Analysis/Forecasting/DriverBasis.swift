@@ -47,7 +47,7 @@ public struct DriverBasis: Sendable, Equatable {
         var migrations = [(from: Double, to: Double)](repeating: (0, 0), count: drivers.migrations.count)
         var seenDays = Set<Int64>()
         try store.forEachPricingRow(in: window, ordered: true) { row in
-            guard row.kind == .llm, let start = row.pricingInput.startMicros, let cost = pricer.price(row.pricingInput).cost?.dollars else { return }
+            guard row.kind == .llm, let start = row.pricingInput.startMicros, let cost = pricer.cost(row.pricingInput)?.dollars else { return }
             seenDays.insert(Timestamp.floorDiv(start, 86_400_000_000))
             rows.append((row.pricingInput, cost))
             let first = driven.first { row.tags.contains($0) }
@@ -60,7 +60,7 @@ public struct DriverBasis: Sendable, Equatable {
             for (index, migration) in drivers.migrations.enumerated() where row.pricingInput.model?.lowercased() == migration.from.lowercased() {
                 var moved = row.pricingInput
                 moved.model = migration.to
-                guard let to = pricer.price(moved).cost?.dollars else {
+                guard let to = pricer.cost(moved)?.dollars else {
                     throw ScenarioError(file: drivers.path, line: migration.line, key: "to", "the price catalog has no price for migration target \(migration.to)")
                 }
                 migrations[index].from += cost
@@ -76,7 +76,7 @@ public struct DriverBasis: Sendable, Equatable {
                     var input = row.input
                     let start = input.startMicros ?? 0
                     input.startMicros = start + (day - Timestamp.floorDiv(start, 86_400_000_000)) * 86_400_000_000
-                    return sum + (pricer.price(input).cost?.dollars ?? row.cost)
+                    return sum + (pricer.cost(input)?.dollars ?? row.cost)
                 }
                 catalogPrices.append((day, shifted / total))
             }
