@@ -151,6 +151,11 @@ public enum CLI {
 
 /// Builders for replay tests.
 public enum Replays {
+    /// Stores the records (as canonical JSONL, ingested) in a fresh database and returns its path.
+    public static func store(_ records: [TraceRecord]) -> String {
+        try! Fixtures.ingest([Fixtures.write(records.map(CanonicalEncoder.line).joined(separator: "\n") + "\n")]).0.database.path
+    }
+
     /// Stores a synthetic trace (`costreplay synth` with these options) in a fresh database and returns its path.
     public static func synthesizedStore(_ options: SynthOptions) -> String {
         var lines = ""

@@ -79,7 +79,7 @@ struct CapacitySweepGroup {
         sums = members.contains { $0.full }
     }
 
-    mutating func process(_ batch: [(ReplayRequest, Money?)]) {
+    mutating func process<Request: SweepInput>(_ batch: [(Request, Money?)]) {
         // Borrowed in place: a copy of each request would retain its strings once per group.
         batch.withUnsafeBufferPointer { requests in
             for index in requests.indices { replay(requests[index].0, base: requests[index].1) }
@@ -87,7 +87,7 @@ struct CapacitySweepGroup {
     }
 
     /// ``ChainGroup/replay(_:base:explain:chain:)`` of one request at every member.
-    private mutating func replay(_ original: borrowing ReplayRequest, base: Money?) {
+    private mutating func replay<Request: SweepInput>(_ original: Request, base: Money?) {
         let day = Timestamp.floorDiv(original.startMicros, 86_400_000_000)
         guard original.kind == .llm else {
             // A span passes the cache untouched: its own fee, at every member.
@@ -103,7 +103,7 @@ struct CapacitySweepGroup {
         }
         guard let key = cache.key(original) else {
             noKey += 1
-            shared.add(original, base: base, cost: base, model: original.recorded.modelID, day: day, block: sums ? blockKey(original) : 0, sums: sums)
+            shared.add(original, base: base, cost: base, model: original.recordedModelID, day: day, block: sums ? blockKey(original) : 0, sums: sums)
             return
         }
         lookups += 1
@@ -112,13 +112,13 @@ struct CapacitySweepGroup {
         let lookupCost = cache.lookupCost
         let missCost = lookupCost == .zero ? base : pricer.cost(original.pricingInput).map { $0 + lookupCost }
         let block = sums ? blockKey(original) : 0
-        shared.add(original, base: base, cost: missCost, model: original.recorded.modelID, day: day, block: block, sums: sums)
-        let recorded = original.recorded.responseID
+        shared.add(original, base: base, cost: missCost, model: original.recordedModelID, day: day, block: block, sums: sums)
+        let recorded = original.recordedResponseID
         let hits = sweep.advance(key: key, at: original.startMicros, response: recorded, availableAt: original.endMicros ?? original.startMicros)
         guard hits.served != 0 else { return }
         // What a hit changes against a miss, the same at every member that hits.
         let hitCost = cache.lookupCost
-        let saved = original.latencyMicros.map { max(0, $0 - cache.hitLatency) } ?? 0
+        let saved = original.recordedLatencyMicros.map { max(0, $0 - cache.hitLatency) } ?? 0
         let savedMs = Double(saved) / 1000
         let missPriced = base != nil && missCost != nil, hitPriced = base != nil
         var mask = hits.served
@@ -132,7 +132,7 @@ struct CapacitySweepGroup {
             if hits.likelyFalse & bit != 0 { members[m].counters.likelyFalseHits += 1 }
             var delta = members[m].delta.totals
             delta.servedRequests += 1
-            delta.latencySavedMs += Double(max(0, (original.latencyMicros ?? 0) - cache.hitLatency)) / 1000
+            delta.latencySavedMs += Double(max(0, (original.recordedLatencyMicros ?? 0) - cache.hitLatency)) / 1000
             if let usage = original.usage {
                 delta.inputTokens -= usage.input
                 delta.cacheReadTokens -= usage.cacheRead
@@ -149,16 +149,14 @@ struct CapacitySweepGroup {
             }
             members[m].delta.totals = delta
             guard members[m].full, hitPriced else { continue }
-            members[m].delta.moveToServed(from: original.recorded.modelID, day: day, block: block, base: base!.femtos,
+            members[m].delta.moveToServed(from: original.recordedModelID, day: day, block: block, base: base!.femtos,
                                           missCost: missPriced ? missCost!.femtos : nil, hitCost: hitCost.femtos)
         }
     }
 
     /// ``ChainGroup/blockKey(_:)``.
-    private func blockKey(_ request: ReplayRequest) -> Int64 {
-        if bootstrapBySession {
-            return Int64(bitPattern: StableHash.hash(request.sessionID ?? request.traceID ?? request.id))
-        }
+    private func blockKey<Request: SweepInput>(_ request: Request) -> Int64 {
+        if bootstrapBySession { return request.sessionBlock }
         return Timestamp.floorDiv(request.startMicros, 86_400_000_000)
     }
 
@@ -190,8 +188,8 @@ struct CapacitySweepGroup {
 
 extension CapacitySweepGroup.Sums {
     /// A request no member served, at cost `cost` (nil when unpriced).
-    mutating func add(_ request: ReplayRequest, base: Money?, cost: Money?, model: Int32, day: Int64, block: Int64, sums: Bool) {
-        totals.add(request, baseCost: base, cost: cost)
+    mutating func add<Request: SweepInput>(_ request: Request, base: Money?, cost: Money?, model: Int32, day: Int64, block: Int64, sums: Bool) {
+        totals.addAsRecorded(usage: request.usage, baseCost: base, cost: cost)
         guard sums, let base, let cost else { return }
         blocks.add(block, baseline: base.femtos, cost: cost.femtos, served: 0, requests: 1)
         daily.add(day, baseline: base.femtos, cost: cost.femtos, served: 0, requests: 1)

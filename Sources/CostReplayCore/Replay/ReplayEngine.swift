@@ -121,7 +121,13 @@ public final class ReplayEngine {
     /// Streams the store once and returns the result document.
     public func run(store: TraceStore, inputs: ReplayResult.Inputs) throws -> ReplayResult {
         var feed = Feed(engine: self)
-        do { try store.forEachReplayRecord(in: options.window) { feed.add($0) } } catch {
+        do {
+            if readsSweepRows {
+                try store.forEachSweepRow(in: options.window) { feed.add(row: $0) }
+            } else {
+                try store.forEachReplayRecord(in: options.window) { feed.add($0) }
+            }
+        } catch {
             feed.pipeline.drain()
             throw error
         }
@@ -153,6 +159,8 @@ public final class ReplayEngine {
     struct Feed {
         let engine: ReplayEngine
         var batch: [(ReplayRequest, Money?)] = []
+        /// Rows of a replay made only of capacity sweeps (``ReplayEngine/readsSweepRows``).
+        var rows: [(SweepRow, Money?)] = []
         /// The engine's baseline and store tally, kept here until `finish`: a class's stored property is checked for
         /// exclusive access at every use.
         var baseline: Totals, tally: StoreTally
@@ -164,68 +172,101 @@ public final class ReplayEngine {
             shard = engine.options.shard
             baseline = engine.baseline
             tally = engine.tally
-            pipeline = BatchPipeline(engine)
+            pipeline = BatchPipeline()
             batch.reserveCapacity(ReplayEngine.batchSize)
         }
 
         mutating func add(_ record: consuming TraceRecord) {
-            // Each request is priced once, as recorded: for the store-health block and as every chain's baseline.
-            let isLLM = record.kind == .llm
-            let cost = isLLM ? engine.pricer.cost(record.pricingInput) : nil
-            if isLLM { tally.add(record, cost: cost, pricer: engine.pricer) }
+            let cost = price(record.kind, record.pricingInput, billed: record.billedCost)
             guard shard.map({ $0.contains(record) }) ?? true else { return }
             let modelID = engine.models.id(record.model), responseID = ReplayEngine.responseID(record.responseHash)
             let request = ReplayRequest(record, modelID: modelID, responseID: responseID)
-            let isCall = request.kind == .llm
-            let base = isCall ? cost : (request.spanCost ?? .zero)
-            if isCall {
-                baseline.add(request, baseCost: base, cost: base)
-            } else {
-                // A span's own fee (a paid tool call) is part of the bill as recorded, as it is of every scenario.
-                baseline.spans += 1
-                baseline.baselineCost += base ?? .zero
-                baseline.cost += base ?? .zero
-            }
-            batch.append((request, base))
-            if batch.count == ReplayEngine.batchSize {
-                // Handed over whole (the worker releases its requests), and a fresh batch is filled meanwhile.
-                pipeline.submit(batch)
+            let base = addToBaseline(request, cost: cost)
+            if let full = Self.append((request, base), to: &batch) { submit(full) }
+        }
+
+        /// ``add(_:)`` of a row read for a replay made only of capacity sweeps (never sharded).
+        mutating func add(row: consuming SweepRow) {
+            let cost = price(row.kind, row.pricingInput, billed: row.billedCost)
+            row.recordedModelID = engine.models.id(row.pricingInput.model)
+            let base = addToBaseline(row, cost: cost)
+            if let full = Self.append((row, base), to: &rows) { submit(full) }
+        }
+
+        /// Appends to a batch; returns the batch when full, to be handed over whole (the worker releases its requests)
+        /// while a fresh one is filled.
+        private static func append<Request>(_ entry: consuming (Request, Money?), to batch: inout [(Request, Money?)]) -> [(Request, Money?)]? {
+            batch.append(entry)
+            guard batch.count == ReplayEngine.batchSize else { return nil }
+            defer {
                 batch = []
                 batch.reserveCapacity(ReplayEngine.batchSize)
             }
+            return batch
+        }
+
+        /// Each model call is priced once, as recorded: for the store-health block and as every chain's baseline.
+        private mutating func price(_ kind: RequestKind, _ input: PricingInput, billed: Money?) -> Money? {
+            guard kind == .llm else { return nil }
+            let cost = engine.pricer.cost(input)
+            tally.add(billed: billed, input, cost: cost, pricer: engine.pricer)
+            return cost
+        }
+
+        /// Adds a request as recorded to the baseline; returns its baseline cost (a span's own fee for a span).
+        private mutating func addToBaseline<Request: SweepInput>(_ request: Request, cost: Money?) -> Money? {
+            guard request.kind == .llm else {
+                // A span's own fee (a paid tool call) is part of the bill as recorded, as it is of every scenario.
+                let fee = request.spanCost ?? .zero
+                baseline.spans += 1
+                baseline.baselineCost += fee
+                baseline.cost += fee
+                return fee
+            }
+            baseline.addAsRecorded(usage: request.usage, baseCost: cost, cost: cost)
+            return cost
+        }
+
+        private func submit(_ batch: [(ReplayRequest, Money?)]) {
+            guard !batch.isEmpty else { return }
+            let work = UncheckedBox((engine, batch))
+            pipeline.submit { work.value.0.process(work.value.1) }
+        }
+
+        private func submit(_ rows: [(SweepRow, Money?)]) {
+            guard !rows.isEmpty else { return }
+            let work = UncheckedBox((engine, rows))
+            pipeline.submit { work.value.0.process(rows: work.value.1) }
         }
 
         mutating func finish() {
-            pipeline.submit(batch)
+            submit(batch)
+            submit(rows)
             batch = []
+            rows = []
             pipeline.drain()
             engine.baseline = baseline
             engine.tally = tally
         }
     }
 
-    /// Replays batches in order on one background thread (and, through ``process(_:)``, on one worker per group),
-    /// at most `depth` submitted batches waiting or running: reading and pricing the next batch overlaps with
+    /// Runs the replay of each batch in order on one background thread (and, through ``process(_:)``, on one worker
+    /// per group), at most `depth` batches waiting or running: reading and pricing the next batch overlaps with
     /// replaying this one. Only that thread touches the groups until ``drain()``, so results do not depend on timing.
-    final class BatchPipeline: @unchecked Sendable {
-        /// Used only on `queue` (and by ``drain()``'s caller once it returns).
-        private let engine: UncheckedBox<ReplayEngine>
+    final class BatchPipeline: Sendable {
         private let queue = DispatchQueue(label: "costreplay.replay")
         private let slots: DispatchSemaphore
         private let depth: Int
 
-        init(_ engine: ReplayEngine, depth: Int = 2) {
-            self.engine = UncheckedBox(engine)
+        init(depth: Int = 2) {
             self.depth = depth
             slots = DispatchSemaphore(value: depth)
         }
 
-        func submit(_ batch: [(ReplayRequest, Money?)]) {
-            guard !batch.isEmpty else { return }
+        func submit(_ work: @escaping @Sendable () -> Void) {
             slots.wait()
-            let work = UncheckedBox(batch)
-            queue.async { [engine, slots] in
-                engine.value.process(work.value)
+            queue.async { [slots] in
+                work()
                 slots.signal()
             }
         }
@@ -246,14 +287,28 @@ public final class ReplayEngine {
 
     /// Hands one batch to every group; groups run in parallel, each in request order.
     func process(_ batch: [(ReplayRequest, Money?)]) {
-        guard !batch.isEmpty else { return }
-        if groups.count == 1 {
-            groups[0].process(batch)
-            return
-        }
+        forEachGroup { $0.process(batch) }
+    }
+
+    /// ``process(_:)`` of rows (``readsSweepRows``): only capacity sweeps read them.
+    func process(rows: [(SweepRow, Money?)]) {
+        forEachGroup { $0.processSweeps(rows) }
+    }
+
+    private func forEachGroup(_ body: (ChainGroup) -> Void) {
+        if groups.count == 1 { return body(groups[0]) }
         let shared = UncheckedBox(groups)
-        let work = UncheckedBox(batch)
-        DispatchQueue.concurrentPerform(iterations: groups.count) { shared.value[$0].process(work.value) }
+        withoutActuallyEscaping(body) { body in
+            let work = UncheckedBox(body)
+            DispatchQueue.concurrentPerform(iterations: groups.count) { work.value(shared.value[$0]) }
+        }
+    }
+
+    /// Whether every chain is a member of a capacity sweep replayed as one unit: then the replay reads ``SweepRow``s,
+    /// which hold all such a replay uses (a sharded replay filters on fields rows do not keep).
+    var readsSweepRows: Bool {
+        options.readsSweepRows && options.shard == nil && !groups.isEmpty
+            && groups.allSatisfy { $0.chains.isEmpty && !$0.sweepGroups.isEmpty }
     }
 }
 
@@ -324,7 +379,18 @@ final class ChainGroup: @unchecked Sendable {
         }
     }
 
+    /// Replays a batch through the capacity sweeps replayed as one unit.
+    func processSweeps<Request: SweepInput>(_ batch: [(Request, Money?)]) {
+        // Moved to a local for the batch: a class's stored array is checked for exclusive access at every use.
+        var sweepGroups = self.sweepGroups
+        self.sweepGroups = []
+        defer { self.sweepGroups = sweepGroups }
+        for index in sweepGroups.indices { sweepGroups[index].process(batch) }
+    }
+
     func process(_ batch: [(ReplayRequest, Money?)]) {
+        processSweeps(batch)
+        guard !chains.isEmpty else { return }
         // Nodes and chains move to locals for the batch: a class's stored array would be checked for exclusive access
         // at every element access, which costs as much as a cache lookup.
         var nodes = self.nodes, chains = self.chains
@@ -334,11 +400,6 @@ final class ChainGroup: @unchecked Sendable {
             self.nodes = nodes
             self.chains = chains
         }
-        var sweepGroups = self.sweepGroups
-        self.sweepGroups = []
-        defer { self.sweepGroups = sweepGroups }
-        for index in sweepGroups.indices { sweepGroups[index].process(batch) }
-        guard !chains.isEmpty else { return }
         let requests = batch.map(\.0)
         for node in nodes.indices { nodes[node].strategy.prepare(requests) }
         let height = (nodes.map(\.depth).max() ?? -1) + 1
@@ -364,9 +425,7 @@ final class ChainGroup: @unchecked Sendable {
 
     /// The bootstrap block of a request: its UTC day, or its session (by trace or id when it has none).
     func blockKey(_ request: ReplayRequest) -> Int64 {
-        if bootstrapBySession {
-            return Int64(bitPattern: StableHash.hash(request.sessionID ?? request.traceID ?? request.id))
-        }
+        if bootstrapBySession { return request.sessionBlock }
         return Timestamp.floorDiv(request.startMicros, 86_400_000_000)
     }
 
@@ -426,17 +485,25 @@ final class ChainGroup: @unchecked Sendable {
 
 extension Totals {
     mutating func add(_ request: ReplayRequest, baseCost: Money?, cost: Money?) {
-        requests += 1
-        if let usage = request.usage, request.served == nil {
+        guard let served = request.served else { return addAsRecorded(usage: request.usage, baseCost: baseCost, cost: cost) }
+        servedRequests += 1
+        latencySavedMs += Double(max(0, (request.latencyMicros ?? 0) - served.latencyMicros)) / 1000
+        addPriced(baseCost: baseCost, cost: cost)
+    }
+
+    /// A model call sent to the provider with its recorded tokens.
+    mutating func addAsRecorded(usage: TokenUsage?, baseCost: Money?, cost: Money?) {
+        if let usage {
             inputTokens += usage.input
             cacheReadTokens += usage.cacheRead
             cacheWriteTokens += usage.cacheWrite5m + usage.cacheWrite1h
             outputTokens += usage.output
         }
-        if let served = request.served {
-            servedRequests += 1
-            latencySavedMs += Double(max(0, (request.latencyMicros ?? 0) - served.latencyMicros)) / 1000
-        }
+        addPriced(baseCost: baseCost, cost: cost)
+    }
+
+    private mutating func addPriced(baseCost: Money?, cost: Money?) {
+        requests += 1
         guard let baseCost, let cost else {
             unpricedRequests += 1
             return
@@ -465,6 +532,9 @@ public struct ReplayOptions: Sendable {
     /// Chains whose first steps are the same strategies with the same parameters share those strategy instances; false
     /// gives every chain its own. The documents are the same either way (tested); the switch exists to compare the two.
     public var sharedChainPrefixes = true
+    /// A replay made only of capacity sweeps reads plain rows of the fields it uses instead of whole records
+    /// (``SweepRow``); false reads records. The documents are the same either way (tested).
+    public var readsSweepRows = true
     /// Stored embedding sets that semantic caches name (`embedding:`), loaded by ``Simulation``.
     public var embeddings: [String: StoredEmbeddings] = [:]
 

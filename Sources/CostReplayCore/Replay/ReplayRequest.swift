@@ -121,19 +121,27 @@ public final class RecordedRequest: Sendable {
     init(_ r: consuming TraceRecord, modelID: Int32, responseID: UInt64) {
         self.modelID = modelID
         self.responseID = responseID
-        spanCost = r.attributes.isEmpty ? nil : r.attributes["cost_usd"].flatMap(Double.init).map(Money.init(dollars:))
+        spanCost = Self.spanCost(r.attributes)
         modelHash = StableHash.hash(r.model ?? "")
-        scopeKeys = Four(StableHash.hash("") | 1, StableHash.hash(r.tenantID ?? "\u{0}", prefix: "t:") | 1,
-                         StableHash.hash(r.userID ?? "\u{0}", prefix: "u:") | 1, StableHash.hash(r.sessionID ?? "\u{0}", prefix: "s:") | 1)
-        // Normalisation applies to text only: without text the four keys are one.
-        if r.promptText == nil {
-            let key = PromptKey.compute(r, whitespace: false, case: false)
-            promptKeys = Four(key, key, key, key)
-        } else {
-            promptKeys = Four(PromptKey.compute(r, whitespace: false, case: false), PromptKey.compute(r, whitespace: true, case: false),
-                              PromptKey.compute(r, whitespace: false, case: true), PromptKey.compute(r, whitespace: true, case: true))
-        }
+        scopeKeys = Self.scopeKeys(tenant: r.tenantID, user: r.userID, session: r.sessionID)
+        promptKeys = PromptKey.keys(text: r.promptText, hash: r.promptHash, messages: r.messages)
         original = r
+    }
+
+    /// A structural span's own fee, from its `cost_usd` attribute.
+    static func spanCost(_ attributes: [String: String]) -> Money? {
+        attributes.isEmpty ? nil : attributes["cost_usd"].flatMap(Double.init).map(Money.init(dollars:))
+    }
+
+    /// The scope hashes for global, tenant, user and session (nonzero).
+    static func scopeKeys(tenant: String?, user: String?, session: String?) -> Four<UInt64> {
+        Four(StableHash.hash("") | 1, StableHash.hash(tenant ?? "\u{0}", prefix: "t:") | 1,
+             StableHash.hash(user ?? "\u{0}", prefix: "u:") | 1, StableHash.hash(session ?? "\u{0}", prefix: "s:") | 1)
+    }
+
+    /// The bootstrap block of a request when blocks are sessions: its session, else its trace, else its id.
+    static func sessionBlock(session: String?, trace: String?, id: String) -> Int64 {
+        Int64(bitPattern: StableHash.hash(session ?? trace ?? id))
     }
 }
 
@@ -212,21 +220,30 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     }
 }
 
-/// The identity of a prompt for exact matching.
+/// The identity of a prompt for exact matching: normalised text if present, else the recorded prompt hash, else the
+/// message hashes.
 enum PromptKey {
-    /// Normalised text if present, else the recorded prompt hash, else the message hashes.
-    static func compute(_ r: TraceRecord, whitespace: Bool, case lower: Bool) -> UInt64? {
-        if let text = r.promptText {
-            var normalised = text
-            if lower { normalised = normalised.lowercased() }
-            if whitespace { normalised = collapseWhitespace(normalised) }
-            return StableHash.hash(normalised)
+    /// The key per normalisation (bit 0: whitespace, bit 1: case); normalisation applies to text only, so without text
+    /// the four keys are one. `messages` is read only when there is neither text nor hash.
+    static func keys(text: String?, hash: String?, messages: @autoclosure () -> [MessageInfo]) -> Four<UInt64?> {
+        guard let text else {
+            let key = hash.map { StableHash.hash($0, prefix: "h") } ?? messagesKey(messages())
+            return Four(key, key, key, key)
         }
-        if let hash = r.promptHash { return StableHash.hash(hash, prefix: "h") }
-        if !r.messages.isEmpty, r.messages.allSatisfy({ $0.hash != nil }) {
-            return StableHash.hash("m" + r.messages.map { $0.hash! }.joined(separator: ","))
-        }
-        return nil
+        return Four(textKey(text, whitespace: false, case: false), textKey(text, whitespace: true, case: false),
+                    textKey(text, whitespace: false, case: true), textKey(text, whitespace: true, case: true))
+    }
+
+    static func textKey(_ text: String, whitespace: Bool, case lower: Bool) -> UInt64 {
+        var normalised = text
+        if lower { normalised = normalised.lowercased() }
+        if whitespace { normalised = collapseWhitespace(normalised) }
+        return StableHash.hash(normalised)
+    }
+
+    static func messagesKey(_ messages: [MessageInfo]) -> UInt64? {
+        guard !messages.isEmpty, messages.allSatisfy({ $0.hash != nil }) else { return nil }
+        return StableHash.hash("m" + messages.map { $0.hash! }.joined(separator: ","))
     }
 
     /// Trims and collapses runs of ASCII whitespace to one space.

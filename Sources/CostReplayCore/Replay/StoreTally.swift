@@ -16,15 +16,15 @@ struct StoreTally {
     }
 
     /// Counts one model call, priced as recorded at `cost` (nil when unpriced: `pricer` then says why).
-    mutating func add(_ record: borrowing TraceRecord, cost: Money?, pricer: Pricer) {
-        if let billed = record.billedCost {
+    mutating func add(billed: Money?, _ input: PricingInput, cost: Money?, pricer: Pricer) {
+        if let billed {
             // Billed but not computable counts too: its whole billed amount is a gap (as in `CostRow`).
             billedRequests += 1
             billedCost += billed
             computedOnBilled += cost ?? .zero
         }
-        if cost == nil, let reason = pricer.price(record.pricingInput).unpricedDescription {
-            unpriced[UnpricedKey(reason: reason, model: record.model ?? "(none)"), default: 0] += 1
+        if cost == nil, let reason = pricer.price(input).unpricedDescription {
+            unpriced[UnpricedKey(reason: reason, model: input.model ?? "(none)"), default: 0] += 1
         }
     }
 

@@ -4,7 +4,7 @@ enum RequestColumns {
     /// Reads a row selected with ``Schema/selectColumns``; `memos` keeps the decoded values of the columns that repeat.
     static func record(from s: SQLiteStatement, parser: JSONParser, memos: inout RequestColumnMemos) -> (TraceRecord, SourceLocation?) {
         var r = TraceRecord(id: s.string(0) ?? "")
-        r.kind = memos.kind.value(s, 1) { RequestKind(rawValue: $0) ?? .other } ?? .other
+        r.kind = kind(s, 1, memos: &memos)
         r.format = memos.format.value(s, 2) { $0 } ?? ""
         let source = s.string(3).map { SourceLocation(file: $0, line: Int(s.int64(4))) }
         r.traceID = s.string(5)
@@ -43,13 +43,46 @@ enum RequestColumns {
             if let value = try? parser.parse(text) { for (key, score) in value.members { quality[key] = score.double } }
             return quality
         } ?? [:]
-        r.attributes = memos.attributes.value(s, 38) { text in
-            var attributes: [String: String] = [:]
-            if let value = try? parser.parse(text) { for (key, raw) in value.members { attributes[key] = raw.json } }
-            return attributes
-        } ?? [:]
+        r.attributes = memos.attributes.value(s, 38) { decodeAttributes($0, parser: parser) } ?? [:]
         r.cacheHit = s.int64(39) != 0
         return (r, source)
+    }
+
+    static func kind(_ s: SQLiteStatement, _ column: Int32, memos: inout RequestColumnMemos) -> RequestKind {
+        memos.kind.value(s, column) { RequestKind(rawValue: $0) ?? .other } ?? .other
+    }
+
+    static func decodeAttributes(_ text: String, parser: JSONParser) -> [String: String] {
+        var attributes: [String: String] = [:]
+        if let value = try? parser.parse(text) { for (key, raw) in value.members { attributes[key] = raw.json } }
+        return attributes
+    }
+
+    /// Reads a row selected with ``Schema/sweepColumns``; `usage` comes back for the caller to check.
+    static func sweepRow(from s: SQLiteStatement, parser: JSONParser, memos: inout RequestColumnMemos) -> SweepRow {
+        let id = s.string(0) ?? ""
+        let start = s.optionalInt64(2)
+        let session = s.string(4)
+        var usage: TokenUsage?
+        if let input = s.optionalInt64(13) {
+            usage = TokenUsage(input: input, output: s.int64(17), cacheRead: s.int64(14), cacheWrite5m: s.int64(15),
+                               cacheWrite1h: s.int64(16), reasoning: s.int64(18))
+        }
+        let pricing = PricingInput(model: memos.model.value(s, 9) { $0 }, provider: memos.provider.value(s, 8) { $0 }, startMicros: start,
+                                   usage: usage, isBatch: s.int64(11) != 0, serviceTier: memos.serviceTier.value(s, 10) { $0 },
+                                   cacheHit: s.int64(12) != 0)
+        let attributes = memos.attributes.value(s, 24) { decodeAttributes($0, parser: parser) } ?? [:]
+        let promptKeys = PromptKey.keys(text: s.string(20), hash: s.string(21), messages: {
+            guard let text = s.string(23), let value = try? parser.parse(text) else { return [] }
+            return decodeMessages(value)
+        }())
+        return SweepRow(
+            id: id, kind: kind(s, 1, memos: &memos), startMicros: start ?? 0, endMicros: s.optionalInt64(3), pricingInput: pricing,
+            billedCost: s.optionalDouble(19).map(Money.init(dollars:)), spanCost: RecordedRequest.spanCost(attributes),
+            scopeKeys: RecordedRequest.scopeKeys(tenant: memos.tenant.value(s, 7) { $0 }, user: memos.user.value(s, 6) { $0 }, session: session),
+            promptKeys: promptKeys, modelHash: StableHash.hash(pricing.model ?? ""),
+            sessionBlock: RecordedRequest.sessionBlock(session: session, trace: s.string(5), id: id),
+            recordedResponseID: ReplayEngine.responseID(s.string(22)))
     }
 
     static func encodeMessages(_ messages: [MessageInfo]) -> String {

@@ -104,6 +104,14 @@ enum Schema {
     /// Columns read back into a full ``TraceRecord``, in ``RequestColumns`` order.
     static let selectColumns = requestColumns.joined(separator: ", ")
 
+    /// The columns ``RequestColumns/sweepRow(from:parser:memos:)`` reads, in its order.
+    static let sweepColumns = [
+        "id", "kind", "start_us", "end_us", "session_id", "trace_id", "user_id", "tenant_id", "provider", "model", "service_tier",
+        "is_batch", "cache_hit", "input_tokens", "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens",
+        "output_tokens", "reasoning_tokens", "billed_cost_usd", "prompt_text", "prompt_hash", "response_hash", "messages",
+        "attributes",
+    ].joined(separator: ", ")
+
     /// ``selectColumns`` with NULL in place of the columns no replay reads (format, source, first token, requested
     /// model, billing source, response text), so ``RequestColumns`` reads both by the same positions.
     static let replayColumns = requestColumns.map {

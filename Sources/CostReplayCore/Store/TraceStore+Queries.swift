@@ -72,22 +72,27 @@ extension TraceStore {
     /// ``forEachRecord(in:_:)`` without the fields no replay reads (``Schema/replayColumns``): they come back empty.
     /// The body owns each record, so the replay keeps it without copying its fields.
     func forEachReplayRecord(in window: TimeWindow, _ body: (consuming TraceRecord) throws -> Void) throws {
-        // Requests starting at the same microsecond are put in id order here, as `ORDER BY start_us, id` would: for
-        // it SQLite sends every row of the window through a temporary B-tree (about 0.8 CPU s per million rows).
-        // Ids are unique; SQLite's BINARY collation compares their UTF-8 bytes.
-        var ties: [TraceRecord] = []
-        // The start of the records in `ties`, kept apart: `ties.first` would copy a whole record per row.
-        var tieStart: Int64?
-        func flush() throws {
-            if ties.count > 1 { ties.sort { $1.id.utf8.lexicographicallyPrecedes($0.id.utf8) } }
-            while let record = ties.popLast() { try body(record) }
-        }
+        var ties = TieOrder<TraceRecord>()
         try forEachRecord(in: window, columns: Schema.replayColumns, order: "start_us") { record, _ in
-            if !ties.isEmpty, tieStart != record.startMicros { try flush() }
-            tieStart = record.startMicros
-            ties.append(record)
+            try ties.add(record, start: record.startMicros, id: \.id, body)
         }
-        try flush()
+        try ties.flush(id: \.id, body)
+    }
+
+    /// ``forEachReplayRecord(in:_:)`` as ``SweepRow``s: the columns a replay made only of capacity sweeps uses.
+    func forEachSweepRow(in window: TimeWindow, _ body: (consuming SweepRow) throws -> Void) throws {
+        let statement = try database.prepare("SELECT \(Schema.sweepColumns) FROM requests\(window.sql) ORDER BY start_us")
+        let parser = JSONParser()
+        defer { withExtendedLifetime(parser) {} }  // JSONValue holds the parser unowned
+        var memos = RequestColumnMemos()
+        var ties = TieOrder<SweepRow>()
+        while try statement.step() {
+            let row = RequestColumns.sweepRow(from: statement, parser: parser, memos: &memos)
+            if let usage = row.usage { try checkStored(usage, id: row.id) }
+            // The start as stored (a row without one sorts first, as in the record read).
+            try ties.add(row, start: statement.optionalInt64(2), id: \.id, body)
+        }
+        try ties.flush(id: \.id, body)
     }
 
     private func forEachRecord(in window: TimeWindow, columns: String, order: String,
@@ -109,5 +114,26 @@ extension TraceStore {
         if let problem = usage.inconsistency {
             throw StoreError.badRow(path: database.path, id: id ?? "?", reason: "\(problem.field): \(problem.reason)")
         }
+    }
+}
+
+/// Puts requests that start at the same microsecond in id order, as `ORDER BY start_us, id` would: for it SQLite sends
+/// every row of the window through a temporary B-tree (about 0.8 CPU s per million rows). Ids are unique; SQLite's
+/// BINARY collation compares their UTF-8 bytes.
+struct TieOrder<Row> {
+    private var ties: [Row] = []
+    /// The start of the rows in `ties`, kept apart: `ties.first` would copy a whole row.
+    private var start: Int64?
+
+    /// Adds the next row in start order, first handing on the rows before it when it starts later.
+    mutating func add(_ row: consuming Row, start: Int64?, id: (Row) -> String, _ body: (consuming Row) throws -> Void) throws {
+        if !ties.isEmpty, self.start != start { try flush(id: id, body) }
+        self.start = start
+        ties.append(row)
+    }
+
+    mutating func flush(id: (Row) -> String, _ body: (consuming Row) throws -> Void) throws {
+        if ties.count > 1 { ties.sort { id($1).utf8.lexicographicallyPrecedes(id($0).utf8) } }
+        while let row = ties.popLast() { try body(row) }
     }
 }

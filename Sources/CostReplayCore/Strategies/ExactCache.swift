@@ -78,15 +78,10 @@ public struct ExactCache: ReplayStrategy {
         return metrics
     }
 
-    func key(_ request: ReplayRequest) -> UInt64? {
-        guard request.kind == .llm, let prompt = promptKey(request) else { return nil }
-        let scopeHash = request.recorded.scopeKeys[scopeSlot]
-        return CacheParameters.combine(scopeHash, CacheParameters.modelHash(request), prompt)
-    }
-
-    /// The prompt's identity under this cache's normalisation (computed when the request was read).
-    func promptKey(_ request: ReplayRequest) -> UInt64? {
-        request.recorded.promptKeys[(normaliseWhitespace ? 1 : 0) | (normaliseCase ? 2 : 0)]
+    func key<Request: SweepInput>(_ request: Request) -> UInt64? {
+        // The prompt's identity under this cache's normalisation (computed when the request was read).
+        guard request.kind == .llm, let prompt = request.promptKey((normaliseWhitespace ? 1 : 0) | (normaliseCase ? 2 : 0)) else { return nil }
+        return CacheParameters.combine(request.scopeKey(scopeSlot), request.cacheModelHash, prompt)
     }
 
     /// The cached response's id on a hit (0 when none was recorded), nil on a miss; a miss stores the request's

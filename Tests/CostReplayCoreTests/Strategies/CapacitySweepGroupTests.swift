@@ -37,8 +37,7 @@ import TestSupport
         // Day 5: claude-3-5-haiku's only request repeats its day-4 prompt within the hour.
         records.append(Replays.request("h1", at: 4 * 86_400 - 600, model: "claude-3-5-haiku", prompt: "haiku"))
         records.append(Replays.request("h2", at: 4 * 86_400 + 600, model: "claude-3-5-haiku", prompt: "haiku"))
-        let trace = Fixtures.write(records.map(CanonicalEncoder.line).joined(separator: "\n") + "\n")
-        return try! Fixtures.ingest([trace]).0.database.path
+        return Replays.store(records)
     }()
 
     static let sweeps = """

@@ -41,8 +41,7 @@ import TestSupport
                                     prompt: "question \(prompt)", duration: Double(random() % 30_000) / 1000,
                                     tenant: "t\(prompt % 2)", response: "answer \(prompt) v\(random() % 3)")
         }
-        let trace = Fixtures.write(records.map(CanonicalEncoder.line).joined(separator: "\n") + "\n")
-        return try! Fixtures.ingest([trace]).0.database.path
+        return Replays.store(records)
     }()
 
     @Test func tinyCapacitiesAndShortTTLsGiveTheSameDocumentAsOneCachePerPoint() throws {
