@@ -4,11 +4,11 @@ import Glibc
 
 /// Ingests trace files into the store at a path, loading a store that does not exist yet in bulk.
 ///
-/// A fresh store (no file, or an empty one) is filled as a private sibling file with no journal and no index on
-/// the rows; the indexes are built once, sorted, at the end, and only then is the file put in place. An interrupted
-/// or failed load therefore leaves no store (or the empty file that was there), never half of one. Counts,
-/// duplicates and rejections are the same as an incremental ingest's (``SeenIDs``). An existing store is appended
-/// to incrementally: chunked WAL commits, duplicates found by the unique index, so a killed run keeps whole chunks.
+/// A fresh store (no file, or an empty one) is filled as a private sibling file with no journal and no start index;
+/// that index is built once, sorted, at the end, and only then is the file put in place. An interrupted or failed
+/// load therefore leaves no store (or the empty file that was there), never half of one. The unique id index is
+/// there from the first row, so counts, duplicates and rejections are those of an incremental ingest. An existing
+/// store is appended to incrementally: chunked WAL commits, so a killed run keeps whole chunks.
 public enum StoreIngest {
     /// Where a bulk load into `path` writes until it is complete.
     public static func loadingPath(for path: String) -> String { path + ".loading" }

@@ -5,20 +5,20 @@
 public final class RequestWriter {
     let store: TraceStore
     let insert: SQLiteStatement
+    /// The parameters of ``insert`` bound to null (``RequestRows/insert(row:with:nulls:)``).
+    var insertNulls: UInt64 = 0
     let insertReject: SQLiteStatement
     let chunkSize: Int
     var pending = 0
     var inTransaction = false
     var selectStored: SQLiteStatement?
-    /// Ids stored so far when the store is a bulk load (which has no unique index until it ends).
-    var seenIDs: SeenIDs?
     /// Makes a bulk load fail after this many stored records, as a full disk would (tests of interrupted loads).
     var failAfterRecords: Int?
+    var storedInLoad = 0
 
     public init(store: TraceStore, chunkSize: Int = 20_000) throws(StoreError) {
         self.store = store
         self.chunkSize = chunkSize
-        seenIDs = store.isBulkLoad ? try SeenIDs(database: store.database) : nil
         insert = try store.database.prepare(Schema.insertRequest)
         insertReject = try store.database.prepare(
             "INSERT OR REPLACE INTO rejects (source_file, line, item, field, reason, raw) VALUES (?,?,?,?,?,?)")
@@ -41,9 +41,14 @@ public final class RequestWriter {
     /// Stores one encoded row, or says why not.
     func write(row: Int, of rows: RequestRows) throws(StoreError) -> Outcome {
         try beginIfNeeded()
-        if seenIDs != nil { return try writeBulk(row: row, of: rows) }
-        try rows.insert(row: row, with: insert)
+        try rows.insert(row: row, with: insert, nulls: &insertNulls)
         let stored = store.database.changes > 0
+        if stored, store.isBulkLoad, let limit = failAfterRecords {
+            storedInLoad += 1
+            if storedInLoad >= limit {
+                throw StoreError.sql(path: store.database.path, reason: "failure injected after \(limit) records")
+            }
+        }
         try countAndMaybeCommit()
         return stored ? .stored : try compareWithStored(row: row, of: rows) ?? .duplicate
     }

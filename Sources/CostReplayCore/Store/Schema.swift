@@ -73,9 +73,11 @@ enum Schema {
         """,
     ]
 
-    /// What makes ids unique and re-ingest idempotent (`INSERT OR IGNORE`). A named index rather than a column
-    /// constraint so a bulk load into a fresh store can build it once, sorted, after the rows (stores made before
-    /// keep the constraint's automatic index, `sqlite_autoindex_requests_1`, which does the same).
+    /// What makes ids unique and re-ingest idempotent (`INSERT OR IGNORE`); stores made before it keep the column
+    /// constraint's automatic index, `sqlite_autoindex_requests_1`, which does the same. Every store, a bulk load's
+    /// included, has it before its first row: building it after the rows took a serial scan of the whole table at
+    /// the end of a load while the other core idled, and a table of id hashes to find duplicates meanwhile; the
+    /// index's inserts during the load cost less wall time than both (branch `ingest6`, docs/performance.md).
     static let uniqueID = "CREATE UNIQUE INDEX IF NOT EXISTS requests_id ON requests(id)"
 
     /// Indexes built after every ingest; reads in start order and time windows use them.

@@ -5,7 +5,7 @@ import Glibc
 /// The embedded SQLite store of requests, rejects and ingested sources.
 public final class TraceStore {
     public let database: SQLiteDatabase
-    /// A fresh file being filled by ``BulkLoad``: no journal, no unique index until ``finishBulkLoad()``.
+    /// A fresh file being filled by ``StoreIngest``: no journal, no start index until ``finishBulkLoad()``.
     let isBulkLoad: Bool
 
     /// Opens or creates a store, applying the schema.
@@ -72,7 +72,7 @@ public final class TraceStore {
         for statement in Schema.statements { try database.execute(statement) }
         let hasIDConstraint = try database.scalar(
             "SELECT count(*) FROM sqlite_master WHERE name='sqlite_autoindex_requests_1'") ?? 0
-        if hasIDConstraint == 0 && !isBulkLoad { try database.execute(Schema.uniqueID) }
+        if hasIDConstraint == 0 { try database.execute(Schema.uniqueID) }
         try database.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '\(Schema.version)')")
         try database.execute("COMMIT")
@@ -82,9 +82,8 @@ public final class TraceStore {
         for statement in Schema.indexes { try database.execute(statement) }
     }
 
-    /// Builds every index of a bulk-loaded file once, sorted, and leaves it in WAL mode like any other store.
+    /// Builds the start index of a bulk-loaded file once, sorted, and leaves it in WAL mode like any other store.
     func finishBulkLoad() throws(StoreError) {
-        try database.execute(Schema.uniqueID)
         try createIndexes()
         try database.execute("PRAGMA journal_mode=WAL")
     }

@@ -132,37 +132,6 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: StoreIngest.loadingPath(for: target)))
     }
 
-    @Test func anIdWhoseHashPointsAtAnotherRowIsStillFoundByItsOwnId() throws {
-        let path = Fixtures.temporaryDirectory().appendingPathComponent("s.db").path
-        let store = try TraceStore(path: path, bulkLoad: true)
-        let writer = try RequestWriter(store: store)
-        var a = TraceRecord(id: "a")
-        a.model = "gpt-4o"
-        var b = TraceRecord(id: "b")
-        b.model = "gpt-4o"
-        #expect(try writer.write(a, source: nil) == .stored)
-        // As if "b" hashed like "a": the match is checked against the stored id, not trusted.
-        writer.seenIDs!.insert(StableHash.hash("b"), row: try #require(writer.seenIDs!.row(for: StableHash.hash("a"))))
-        #expect(try writer.write(b, source: nil) == .stored)
-        #expect(try writer.write(b, source: nil) == .duplicate)
-        b.model = "gpt-4o-mini"
-        #expect(try writer.write(b, source: nil) == .conflict(field: "model", stored: "gpt-4o", found: "gpt-4o-mini"))
-        try writer.flush()
-        #expect(store.requestCount == 2)
-    }
-
-    @Test func theSeenIdTableGrowsAndKeepsEveryHashIncludingHashesThatShareTheirLowBits() throws {
-        let store = try TraceStore(path: Fixtures.temporaryDirectory().appendingPathComponent("s.db").path, bulkLoad: true)
-        var seen = try SeenIDs(database: store.database, capacity: 4)
-        // Every hash lands on the same first slot of any table up to 2^20 slots, then its neighbours.
-        let hashes = (1...5_000).map { UInt64($0) << 20 } + (1...5_000).map { StableHash.hash("id-\($0)") }
-        for (index, hash) in hashes.enumerated() { seen.insert(hash, row: Int64(index + 1)) }
-        #expect(seen.count == hashes.count)
-        #expect(hashes.enumerated().allSatisfy { seen.row(for: $1) == Int64($0 + 1) })
-        #expect(seen.row(for: 3 << 40) == nil)
-        #expect(seen.row(for: StableHash.hash("id-5001")) == nil)
-    }
-
     @Test func aLoadBuildsTheIdAndStartIndexesOnlyAndAnOlderStoreLosesItsUnreadTraceIndex() throws {
         let target = Fixtures.temporaryDirectory().appendingPathComponent("s.db").path
         let canonical = Fixtures.trace("canonical.jsonl")

@@ -1,5 +1,6 @@
 @testable import CostReplayCore
 import Testing
+import TestSupport
 
 /// Rows encoded for the bulk insert must hold exactly the column values the store reads back.
 @Suite struct RequestRowsTests {
@@ -35,7 +36,34 @@ import Testing
         #expect(rows.string(row: 1, column: 29) == "hello")
         #expect(rows.string(row: 0, column: 29) == nil)
         #expect(rows.real(row: 0, column: 27) == 0.25)
-        #expect(rows.idHashes == [StableHash.hash("a"), StableHash.hash("bb")])
+    }
+
+    @Test func aColumnNullInOneRowAndSetInTheNextIsStoredAsEachRowHoldsIt() throws {
+        // The insert leaves a parameter that is already null unbound: a stale value must never leak into a row.
+        let store = try TraceStore(path: Fixtures.temporaryDirectory().appendingPathComponent("s.db").path)
+        let writer = try RequestWriter(store: store)
+        var full = TraceRecord(id: "full")
+        full.model = "gpt-4o"
+        full.promptText = "hello"
+        full.usage = TokenUsage(input: 10, output: 2)
+        full.tags = ["t"]
+        var empty = TraceRecord(id: "empty")
+        empty.model = "gpt-4o"
+        var rows = RequestRows()
+        for record in [full, empty, TraceRecord(id: "bare"), { var r = full; r.id = "full-again"; return r }()] {
+            rows.append(record, source: nil)
+        }
+        for row in 0..<rows.count { #expect(try writer.write(row: row, of: rows) == .stored) }
+        #expect(try writer.write(empty, source: SourceLocation(file: "f", line: 1)) == .duplicate)
+        try writer.flush()
+        let stored = try Fixtures.records(store)
+        #expect(stored["empty"]?.promptText == nil)
+        #expect(stored["empty"]?.usage == nil)
+        #expect(stored["empty"]?.tags == [])
+        #expect(stored["bare"]?.model == nil)
+        #expect(stored["full-again"]?.promptText == "hello")
+        #expect(stored["full-again"]?.usage == TokenUsage(input: 10, output: 2))
+        #expect(stored["full-again"]?.tags == ["t"])
     }
 
     @Test func aRowHasOneCellPerColumnTheInsertBinds() throws {
