@@ -78,7 +78,7 @@ struct RequestRows {
         blob(r.prefixHashes)
         integer(r.prefixBlockTokens.map(Int64.init))
         blob(r.embedding)
-        text(r.quality.isEmpty ? nil : RequestColumns.encodeQuality(r.quality))
+        jsonQuality(r.quality)
         text(r.attributes.isEmpty ? nil : RequestColumns.encodeAttributes(r.attributes))
         integer(r.cacheHit ? 1 : 0)
         assert(cells.count == count * Self.columnCount, "one cell per column of Schema.requestColumns")
@@ -101,16 +101,40 @@ struct RequestRows {
         bytes.append(UInt8(ascii: "["))
         for (position, item) in items.enumerated() {
             if position > 0 { bytes.append(UInt8(ascii: ",")) }
-            var item = item
-            if JSONText.needsEscaping(item) {  // rare: take the quoting path
-                bytes.append(contentsOf: JSONText.quote(item).utf8)
-            } else {
-                bytes.append(UInt8(ascii: "\""))
-                item.withUTF8 { bytes.append(contentsOf: $0) }
-                bytes.append(UInt8(ascii: "\""))
-            }
+            quoted(item)
         }
         bytes.append(UInt8(ascii: "]"))
+        cells.append(.text(start: start, count: bytes.count - start))
+    }
+
+    /// The bytes of ``JSONText/quote(_:)``.
+    private mutating func quoted(_ text: String) {
+        var text = text
+        if JSONText.needsEscaping(text) {  // rare: take the quoting path
+            bytes.append(contentsOf: JSONText.quote(text).utf8)
+        } else {
+            bytes.append(UInt8(ascii: "\""))
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+            bytes.append(UInt8(ascii: "\""))
+        }
+    }
+
+    /// Quality scores as JSON text, the bytes of ``RequestColumns/encodeQuality(_:)``, written in place; none is null.
+    private mutating func jsonQuality(_ quality: [String: Double]) {
+        guard !quality.isEmpty else { return cells.append(.null) }
+        let start = bytes.count
+        bytes.append(UInt8(ascii: "{"))
+        for (position, key) in quality.keys.sorted().enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            quoted(key)
+            bytes.append(UInt8(ascii: ":"))
+            let value = quality[key]!
+            // 0 and 1, the usual scores, without formatting a number.
+            if value == 0 && value.sign == .plus { bytes.append(UInt8(ascii: "0")) } else if value == 1 { bytes.append(UInt8(ascii: "1")) } else {
+                bytes.append(contentsOf: JSONText.number(value).utf8)
+            }
+        }
+        bytes.append(UInt8(ascii: "}"))
         cells.append(.text(start: start, count: bytes.count - start))
     }
 

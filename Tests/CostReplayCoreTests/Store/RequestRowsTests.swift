@@ -15,6 +15,20 @@ import TestSupport
         #expect(RequestRows(TraceRecord(id: "x"), source: nil).string(row: 0, column: 12) == nil, "no tags: null")
     }
 
+    @Test func qualityIsWrittenAsTheSameJSONTextAsBefore() {
+        let column = Schema.requestColumns.firstIndex(of: "quality")!
+        let scores: [[String: Double]] = [
+            ["correct:gpt-4o": 1, "correct:gpt-4o-mini": 0], ["b": 0.25, "a": -0.0, "c": -3, "d": 1e20, "e": .nan],
+            ["say \"hi\"": 1, "tab\there": 0.5, "é": 2], ["": 1],
+        ]
+        for quality in scores {
+            var record = TraceRecord(id: "x")
+            record.quality = quality
+            #expect(RequestRows(record, source: nil).string(row: 0, column: column) == RequestColumns.encodeQuality(quality))
+        }
+        #expect(RequestRows(TraceRecord(id: "x"), source: nil).string(row: 0, column: column) == nil, "no scores: null")
+    }
+
     @Test func rowsOfOneBatchKeepTheirOwnValues() {
         var rows = RequestRows()
         var a = TraceRecord(id: "a")
