@@ -61,6 +61,10 @@ public struct IngestOptions: Sendable {
     /// Threads that decode canonical JSONL beside the reading thread; 1 decodes on the reading thread. Two on a
     /// machine with two cores or more: decoding is the bound of a bulk load, and SQLite's writer has one thread.
     public var decodingThreads = ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1
+    /// Whether canonical records of the usual shapes are written straight from their JSON into rows
+    /// (``CanonicalDecoder/appendRow(_:source:defaults:into:scores:)``); false sends every record through a
+    /// ``TraceRecord``. Both store the same rows; tests compare them.
+    public var rowsFromJSON = true
 
     public init() {}
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Lines of a JSONL file copied out of the reader's buffer, with their numbers: the work of one decoding thread.
 struct LineChunk: @unchecked Sendable {
     var bytes: [UInt8] = []
@@ -32,8 +38,9 @@ extension Ingestor {
             WriterThread {
                 let parser = JSONParser()
                 var decoder = CanonicalDecoder()
+                var scores: [CanonicalDecoder.Score] = []
                 while let (number, chunk) = work.pop() {
-                    let batch = box.value.decode(chunk, path: path, parser: parser, prefix: prefix, decoder: &decoder)
+                    let batch = box.value.decode(chunk, path: path, parser: parser, prefix: prefix, decoder: &decoder, scores: &scores)
                     if !written.push(batch, number: number) { return }
                 }
             }
@@ -67,17 +74,48 @@ extension Ingestor {
     }
 
     /// Decodes and encodes one chunk of lines into a batch for the writer (on a decoding thread).
-    func decode(_ chunk: LineChunk, path: String, parser: JSONParser, prefix: String, decoder: inout CanonicalDecoder) -> IngestBatch {
+    func decode(_ chunk: LineChunk, path: String, parser: JSONParser, prefix: String, decoder: inout CanonicalDecoder,
+                scores: inout [CanonicalDecoder.Score]) -> IngestBatch {
         var batch = IngestBatch(capacity: chunk.lines.count)
         chunk.bytes.withUnsafeBytes { raw in
             var start = 0
             for line in chunk.lines {
                 let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<line.end])
                 start = line.end
-                prepare(Self.decodeLine(bytes, number: line.number, terminated: line.terminated, path: path,
-                                        parser: parser, prefix: prefix, decoder: &decoder), into: &batch)
+                prepareCanonical(bytes, number: line.number, terminated: line.terminated, path: path, parser: parser,
+                                 prefix: prefix, decoder: &decoder, scores: &scores, into: &batch)
             }
         }
         return batch
+    }
+
+    /// Decodes one canonical line into `batch`: straight into its rows when the record's shape allows
+    /// (``CanonicalDecoder/appendRow(_:source:defaults:into:scores:)``), else through a ``TraceRecord``, which also
+    /// gives every rejection.
+    func prepareCanonical(_ bytes: UnsafeRawBufferPointer, number: Int, terminated: Bool, path: String, parser: JSONParser,
+                          prefix: String, decoder: inout CanonicalDecoder, scores: inout [CanonicalDecoder.Score],
+                          into batch: inout IngestBatch) {
+        // A `\u` escape may spell a lone surrogate, which the record path's `String` repairs: left to that path.
+        if options.rowsFromJSON, !Self.hasUnicodeEscape(bytes), let value = try? parser.parse(bytes) {
+            let location = SourceLocation(file: path, line: number)
+            let defaults = CanonicalDecoder.RowDefaults(model: options.defaultModel, provider: options.defaultProvider)
+            if let row = CanonicalDecoder.appendRow(value, source: location, defaults: defaults, into: &batch.rows, scores: &scores) {
+                return batch.entries.append(.row(row, location, raw: nil, item: 0))
+            }
+        }
+        prepare(Self.decodeLine(bytes, number: number, terminated: terminated, path: path, parser: parser, prefix: prefix,
+                                decoder: &decoder), into: &batch)
+    }
+
+    /// Whether the bytes hold a backslash followed by `u`.
+    static func hasUnicodeEscape(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 1 else { return false }
+        var offset = 0
+        while offset < bytes.count - 1, let found = memchr(base + offset, 0x5C, bytes.count - 1 - offset) {
+            let position = base.distance(to: UnsafeRawPointer(found))
+            if bytes[position + 1] == UInt8(ascii: "u") { return true }
+            offset = position + 2  // the escaped byte is not a backslash that starts an escape
+        }
+        return false
     }
 }

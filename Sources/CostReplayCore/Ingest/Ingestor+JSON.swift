@@ -47,10 +47,17 @@ extension Ingestor {
         let queue = OrderedQueue<IngestBatch>()
         let writerThread = startWriter(queue)
         var batch = IngestBatch(capacity: Self.batchSize)
+        var canonical = decoder is CanonicalDecoder ? CanonicalDecoder() : nil
+        var scores: [CanonicalDecoder.Score] = []
         do {
             try forEachRecordLine(reader, path: path, stopped: { queue.aborted }) { line, number, terminated in
-                prepare(Self.decodeLine(line, number: number, terminated: terminated, path: path, parser: parser,
-                                        prefix: prefix, decoder: &decoder), into: &batch)
+                if canonical != nil {
+                    prepareCanonical(line, number: number, terminated: terminated, path: path, parser: parser, prefix: prefix,
+                                     decoder: &canonical!, scores: &scores, into: &batch)
+                } else {
+                    prepare(Self.decodeLine(line, number: number, terminated: terminated, path: path, parser: parser,
+                                            prefix: prefix, decoder: &decoder), into: &batch)
+                }
                 if batch.entries.count >= Self.batchSize || batch.rows.bytes.count >= Self.batchBytes {
                     queue.push(batch)
                     batch = IngestBatch(capacity: Self.batchSize)

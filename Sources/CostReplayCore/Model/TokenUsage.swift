@@ -40,6 +40,11 @@ public struct TokenUsage: Hashable, Sendable, Codable {
 
     /// The first broken invariant, named by field, or nil when the counts are consistent.
     public var inconsistency: (field: String, reason: String)? {
+        // The usual case without building the list below (every decoded record passes here).
+        let inRange = (0...Self.maximum).contains(input) && (0...Self.maximum).contains(cacheRead)
+            && (0...Self.maximum).contains(cacheWrite5m) && (0...Self.maximum).contains(cacheWrite1h)
+            && (0...Self.maximum).contains(output) && (0...Self.maximum).contains(reasoning)
+        if inRange && uncachedInput >= 0 && reasoning <= output { return nil }
         let fields: [(String, Int64)] = [
             ("input_tokens", input), ("cache_read_tokens", cacheRead), ("cache_write_5m_tokens", cacheWrite5m),
             ("cache_write_1h_tokens", cacheWrite1h), ("output_tokens", output), ("reasoning_tokens", reasoning),

@@ -128,20 +128,76 @@ struct RequestRows {
             if position > 0 { bytes.append(UInt8(ascii: ",")) }
             quoted(key)
             bytes.append(UInt8(ascii: ":"))
-            let value = quality[key]!
-            // 0 and 1, the usual scores, without formatting a number.
-            if value == 0 && value.sign == .plus { bytes.append(UInt8(ascii: "0")) } else if value == 1 { bytes.append(UInt8(ascii: "1")) } else {
-                bytes.append(contentsOf: JSONText.number(value).utf8)
-            }
+            Self.appendScore(quality[key]!, to: &bytes)
         }
         bytes.append(UInt8(ascii: "}"))
         cells.append(.text(start: start, count: bytes.count - start))
+    }
+
+    /// A score as ``JSONText/number(_:)`` writes it; 0 and 1, the usual scores, without formatting a number.
+    static func appendScore(_ value: Double, to bytes: inout [UInt8]) {
+        if value == 0 && value.sign == .plus { bytes.append(UInt8(ascii: "0")) } else if value == 1 { bytes.append(UInt8(ascii: "1")) } else {
+            bytes.append(contentsOf: JSONText.number(value).utf8)
+        }
     }
 
     private mutating func blob<T>(_ values: [T]) {
         guard !values.isEmpty else { return cells.append(.null) }
         let start = bytes.count
         values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        cells.append(.blob(start: start, count: bytes.count - start))
+    }
+
+    // MARK: Writing a row column by column (decoders that write straight from their input)
+
+    /// Where the rows ended, to take back a row left half written.
+    struct Mark {
+        fileprivate let cells, bytes, count: Int
+    }
+
+    /// Starts a row whose cells the caller appends in ``Schema/requestColumns`` order, then ends with ``endRow()``
+    /// or takes back with ``rollBack(to:)``.
+    mutating func beginRow() -> Mark {
+        defer { count += 1 }
+        return Mark(cells: cells.count, bytes: bytes.count, count: count)
+    }
+
+    /// Ends the row begun last; returns its number.
+    func endRow() -> Int {
+        assert(cells.count == count * Self.columnCount, "one cell per column of Schema.requestColumns")
+        return count - 1
+    }
+
+    /// Removes the row begun at `mark`, whatever part of it was written.
+    mutating func rollBack(to mark: Mark) {
+        cells.removeSubrange(mark.cells...)
+        bytes.removeSubrange(mark.bytes...)
+        count = mark.count
+    }
+
+    mutating func appendNull() { cells.append(.null) }
+    mutating func appendInteger(_ value: Int64?) { integer(value) }
+    mutating func appendReal(_ value: Double) { cells.append(.real(value)) }
+    mutating func appendText(_ value: String?) { text(value) }
+
+    mutating func appendText(bytes value: UnsafeRawBufferPointer) {
+        let start = bytes.count
+        bytes.append(contentsOf: value)
+        cells.append(.text(start: start, count: value.count))
+    }
+
+    /// Text built by `body` straight into the row buffer.
+    mutating func appendText(building body: (inout [UInt8]) -> Void) {
+        let start = bytes.count
+        body(&bytes)
+        cells.append(.text(start: start, count: bytes.count - start))
+    }
+
+    /// A blob of 64-bit integers in native byte order, as ``init(_:source:)`` stores `[Int64]`; none is null.
+    mutating func appendBlob(integers count: Int, _ element: (Int) -> Int64) {
+        guard count > 0 else { return cells.append(.null) }
+        let start = bytes.count
+        for index in 0..<count { withUnsafeBytes(of: element(index)) { bytes.append(contentsOf: $0) } }
         cells.append(.blob(start: start, count: bytes.count - start))
     }
 

@@ -74,6 +74,14 @@ public struct JSONValue {
         return (0..<count).map { JSONValue(parser: parser, slot: first + Int32($0)) }
     }
 
+    /// Calls `body` with each element of an array (none for other types), without building an array.
+    public func forEachElement(_ body: (JSONValue) throws -> Void) rethrows {
+        var count = 0
+        let first = csj_children(parser.handle, slot, &count)
+        guard first >= 0, type == .array else { return }
+        for index in 0..<count { try body(JSONValue(parser: parser, slot: first + Int32(index))) }
+    }
+
     /// The members of an object in document order (empty for other types).
     public var members: [(key: String, value: JSONValue)] {
         guard type == .object else { return [] }

@@ -1,0 +1,283 @@
+/// Canonical records written straight from their JSON into ready-to-bind rows, with no ``TraceRecord`` between.
+///
+/// The bulk-load profile (session 10, docs/performance.md) put a fifth of each decoding thread in retains and
+/// releases of the strings, arrays and dictionaries a record is made of, and more in making and copying them; the
+/// row only needs their bytes. This path takes the shapes CostReplay writes (`costreplay export`, `synth`): strings
+/// where text is expected, whole numbers for tokens, ISO times, numbers for scores. Anything else (a token count
+/// written as text, an epoch number, messages, an embedding, attributes, a `\u` escape, any value the record path
+/// would reject) leaves `rows` as it was and returns nil, and the caller decodes the line through
+/// ``CanonicalDecoder/decode(_:fallbackID:into:)``, which gives the record, or the error, the file always got. The
+/// row is the one ``RequestRows/append(_:source:)`` makes of that record after ``Normalise/check(_:)``, the ingest
+/// defaults and ``Normalise/validate(_:)`` (`CanonicalRowsTests` compares both paths column by column).
+extension CanonicalDecoder {
+    /// The model and provider given to model calls that name none (``IngestOptions``).
+    struct RowDefaults: Sendable {
+        var model: String?
+        var provider: String?
+    }
+
+    /// A quality score found in the JSON: its key's bytes (valid while the parser's document is) and value.
+    struct Score {
+        let key: UnsafeRawBufferPointer
+        let value: Double
+    }
+
+    /// The record's shape needs the record path.
+    struct NeedsRecordPath: Error {}
+
+    /// Appends the row of canonical record `v` to `rows` and returns its number, or returns nil with `rows`
+    /// unchanged when the record needs the record path. `scores` is scratch space kept between calls.
+    static func appendRow(_ v: JSONValue, source: SourceLocation, defaults: RowDefaults, into rows: inout RequestRows,
+                          scores: inout [Score]) -> Int? {
+        guard v.isObject else { return nil }
+        let m = Members(v)
+        let mark = rows.beginRow()
+        do {
+            try write(m, source: source, defaults: defaults, into: &rows, scores: &scores)
+            return rows.endRow()
+        } catch {
+            rows.rollBack(to: mark)
+            return nil
+        }
+    }
+
+    private static func write(_ m: Members, source: SourceLocation, defaults: RowDefaults, into rows: inout RequestRows,
+                              scores: inout [Score]) throws(NeedsRecordPath) {
+        guard let id = try text(m.id), id.count > 0 else { throw NeedsRecordPath() }
+        var kind = RequestKind.llm
+        if let value = try text(m.kind) {
+            guard let known = value.withStringBytes({ bytes in RequestKind.allCases.first { $0.rawValue.utf8.elementsEqual(bytes) } }) ?? nil
+            else { throw NeedsRecordPath() }
+            kind = known
+        }
+        rows.appendText(value: id)
+        rows.appendText(kind.rawValue)
+        if let format = try text(m.format) { rows.appendText(value: format) } else { rows.appendText(TraceFormat.canonical.rawValue) }
+        rows.appendText(source.file)
+        rows.appendInteger(Int64(source.line))
+        try reference(m.traceID, into: &rows)
+        try reference(m.parentID, into: &rows)
+        try reference(m.sessionID, into: &rows)
+        try reference(m.userID, into: &rows)
+        try reference(m.tenantID, into: &rows)
+        rows.appendText(value: try text(m.name))
+        rows.appendText(value: try text(m.operation))
+        try tags(m.tags, into: &rows)
+
+        guard let start = quickInstant(m.start), let end = quickInstant(m.end), let firstToken = quickInstant(m.firstToken)
+        else { throw NeedsRecordPath() }
+        if let start, let end, end < start { throw NeedsRecordPath() }
+        if let firstToken, let start, firstToken < start { throw NeedsRecordPath() }
+        if let firstToken, let end, firstToken > end { throw NeedsRecordPath() }
+        rows.appendInteger(start)
+        rows.appendInteger(end)
+        rows.appendInteger(firstToken)
+
+        if let provider = try text(m.provider) {
+            try lowercasedASCII(provider, into: &rows)
+        } else if kind == .llm {
+            rows.appendText(defaults.provider)
+        } else {
+            rows.appendNull()
+        }
+        if let model = try text(m.model), model.count > 0 {
+            rows.appendText(value: model)
+        } else {
+            rows.appendText(kind == .llm ? defaults.model : nil)
+        }
+        rows.appendText(value: try text(m.requestModel))
+        rows.appendText(value: try text(m.serviceTier))
+        guard let batch = flag(m.batch), let cacheHit = flag(m.cacheHit) else { throw NeedsRecordPath() }
+        rows.appendInteger(batch ? 1 : 0)
+
+        if kind == .llm {
+            guard let input = try tokens(m.input), let output = try tokens(m.output) else { throw NeedsRecordPath() }
+            let cacheRead = try tokens(m.cacheRead) ?? 0, cacheWrite5m = try tokens(m.cacheWrite5m) ?? 0
+            let cacheWrite1h = try tokens(m.cacheWrite1h) ?? 0, reasoning = try tokens(m.reasoning) ?? 0
+            // ``TokenUsage/inconsistency``: each count is already within 0 and the maximum.
+            guard input - cacheRead - cacheWrite5m - cacheWrite1h >= 0, reasoning <= output else { throw NeedsRecordPath() }
+            rows.appendInteger(input)
+            rows.appendInteger(cacheRead)
+            rows.appendInteger(cacheWrite5m)
+            rows.appendInteger(cacheWrite1h)
+            rows.appendInteger(output)
+            rows.appendInteger(reasoning)
+        } else {
+            for _ in 0..<6 { rows.appendNull() }
+        }
+
+        let billedSource = try text(m.billedSource)
+        if let cost = m.billedCost, !cost.isNull {
+            guard cost.type != .string, cost.type != .bool, let dollars = cost.double, dollars.isFinite, abs(dollars) <= 1e6
+            else { throw NeedsRecordPath() }
+            let money = Money(dollars: dollars)
+            guard money.femtos >= 0 else { throw NeedsRecordPath() }
+            rows.appendReal(money.dollars)
+            if let billedSource { rows.appendText(value: billedSource) } else { rows.appendText("trace") }
+        } else {
+            rows.appendNull()
+            rows.appendNull()
+        }
+        rows.appendText(value: try text(m.prompt))
+        rows.appendText(value: try text(m.response))
+        rows.appendText(value: try text(m.promptHash))
+        rows.appendText(value: try text(m.responseHash))
+        guard absent(m.messages) else { throw NeedsRecordPath() }
+        rows.appendNull()
+        try prefixHashes(m.prefixHashes, into: &rows)
+        if let block = m.prefixBlock, !block.isNull {
+            guard let tokens = block.int64, (1...1_000_000).contains(tokens) else { throw NeedsRecordPath() }
+            rows.appendInteger(tokens)
+        } else {
+            rows.appendNull()
+        }
+        guard absent(m.embedding) else { throw NeedsRecordPath() }
+        rows.appendNull()
+        try quality(m.quality, into: &rows, scores: &scores)
+        guard absent(m.attributes) else { throw NeedsRecordPath() }
+        rows.appendNull()
+        rows.appendInteger(cacheHit ? 1 : 0)
+    }
+
+    /// A string value, nil when absent or null; any other type needs the record path (which rejects it or reads a
+    /// number as text).
+    @inline(__always)
+    private static func text(_ value: JSONValue?) throws(NeedsRecordPath) -> StringValue? {
+        guard let value else { return nil }
+        switch value.type {
+        case .null: return nil
+        case .string:
+            guard let string = StringValue(value) else { throw NeedsRecordPath() }
+            return string
+        default: throw NeedsRecordPath()
+        }
+    }
+
+    /// The bytes of a string value as the parser holds them.
+    struct StringValue {
+        let bytes: UnsafeRawBufferPointer
+        var count: Int { bytes.count }
+
+        init?(_ value: JSONValue) {
+            guard let bytes = value.withStringBytes({ $0 }) else { return nil }
+            self.bytes = bytes
+        }
+
+        func withStringBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? { body(bytes) }
+    }
+
+    /// An id that refers to something else; an empty one is none (``FieldReading/reference(_:field:)``).
+    private static func reference(_ value: JSONValue?, into rows: inout RequestRows) throws(NeedsRecordPath) {
+        if let value = try text(value), value.count > 0 { rows.appendText(value: value) } else { rows.appendNull() }
+    }
+
+    private static func absent(_ value: JSONValue?) -> Bool { value == nil || value!.isNull }
+
+    /// ``FieldReading/flag(_:field:)`` with nil for what it rejects.
+    private static func flag(_ value: JSONValue?) -> Bool? {
+        guard let value, !value.isNull else { return false }
+        return value.bool
+    }
+
+    /// A token count written as a whole number within range, nil when absent or null.
+    private static func tokens(_ value: JSONValue?) throws(NeedsRecordPath) -> Int64? {
+        guard let value, !value.isNull else { return nil }
+        guard value.type == .int64, let count = value.int64, count >= 0, count <= TokenUsage.maximum else { throw NeedsRecordPath() }
+        return count
+    }
+
+    /// Lowercases an ASCII provider in place (``Normalise/check(_:)``); other text needs `String.lowercased()`.
+    private static func lowercasedASCII(_ value: StringValue, into rows: inout RequestRows) throws(NeedsRecordPath) {
+        for byte in value.bytes where byte >= 0x80 { throw NeedsRecordPath() }
+        rows.appendText { buffer in
+            for byte in value.bytes { buffer.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte) }
+        }
+    }
+
+    /// Whether text is written into JSON as it is (``JSONText/needsEscaping(_:)`` is false).
+    private static func plainJSON(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 { return false }
+        return true
+    }
+
+    /// Tags as the JSON text ``RequestRows`` writes for them; none or an empty list is null.
+    private static func tags(_ value: JSONValue?, into rows: inout RequestRows) throws(NeedsRecordPath) {
+        guard let value, !value.isNull else { return rows.appendNull() }
+        guard value.isArray else { throw NeedsRecordPath() }
+        guard value.count > 0 else { return rows.appendNull() }
+        var plain = true
+        value.forEachElement { item in
+            if plain { plain = item.withStringBytes(plainJSON) ?? false }
+        }
+        guard plain else { throw NeedsRecordPath() }
+        rows.appendText { buffer in
+            buffer.append(UInt8(ascii: "["))
+            var first = true
+            value.forEachElement { item in
+                if !first { buffer.append(UInt8(ascii: ",")) }
+                first = false
+                buffer.append(UInt8(ascii: "\""))
+                _ = item.withStringBytes { buffer.append(contentsOf: $0) }
+                buffer.append(UInt8(ascii: "\""))
+            }
+            buffer.append(UInt8(ascii: "]"))
+        }
+    }
+
+    /// Prompt-block hashes as the blob ``RequestRows`` writes for them; none or an empty list is null.
+    private static func prefixHashes(_ value: JSONValue?, into rows: inout RequestRows) throws(NeedsRecordPath) {
+        guard let value, !value.isNull else { return rows.appendNull() }
+        guard value.isArray else { throw NeedsRecordPath() }
+        let elements = value.elements
+        var hashes: [Int64] = []
+        hashes.reserveCapacity(elements.count)
+        for element in elements {
+            guard let hash = element.int64 else { throw NeedsRecordPath() }
+            hashes.append(hash)
+        }
+        rows.appendBlob(integers: hashes.count) { hashes[$0] }
+    }
+
+    /// Quality scores as the JSON text ``RequestRows`` writes for them (keys sorted, one each); none is null. Keys
+    /// must be plain ASCII, whose byte order is `String`'s order.
+    private static func quality(_ value: JSONValue?, into rows: inout RequestRows, scores: inout [Score]) throws(NeedsRecordPath) {
+        guard let value, !value.isNull else { return rows.appendNull() }
+        guard value.isObject else { throw NeedsRecordPath() }
+        scores.removeAll(keepingCapacity: true)
+        var valid = true
+        value.forEachMemberKey { key, score in
+            guard valid else { return }
+            for byte in key where byte >= 0x80 { valid = false }
+            guard valid, plainJSON(key), score.type != .string, score.type != .bool, let number = score.double,
+                  number.isFinite, abs(number) <= 1e9 else { return valid = false }
+            if key.starts(with: "correct:".utf8) && number != 0 && number != 1 { return valid = false }
+            scores.append(Score(key: key, value: number))
+        }
+        guard valid else { throw NeedsRecordPath() }
+        guard !scores.isEmpty else { return rows.appendNull() }
+        scores.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        for index in scores.indices.dropFirst() where scores[index].key.elementsEqual(scores[index - 1].key) {
+            throw NeedsRecordPath()  // a repeated key: the record path keeps the last
+        }
+        rows.appendText { buffer in
+            buffer.append(UInt8(ascii: "{"))
+            for (position, score) in scores.enumerated() {
+                if position > 0 { buffer.append(UInt8(ascii: ",")) }
+                buffer.append(UInt8(ascii: "\""))
+                buffer.append(contentsOf: score.key)
+                buffer.append(UInt8(ascii: "\""))
+                buffer.append(UInt8(ascii: ":"))
+                RequestRows.appendScore(score.value, to: &buffer)
+            }
+            buffer.append(UInt8(ascii: "}"))
+        }
+    }
+}
+
+extension RequestRows {
+    /// A string value's bytes, or null.
+    fileprivate mutating func appendText(value: CanonicalDecoder.StringValue?) {
+        guard let value else { return appendNull() }
+        appendText(bytes: value.bytes)
+    }
+}
