@@ -13,7 +13,8 @@ struct KeyTable: Sendable {
 
     init(_ keys: [String]) {
         var table = [[(bytes: [UInt8], position: Int)]](repeating: [], count: (keys.map(\.utf8.count).max() ?? 0) + 1)
-        for (position, key) in keys.enumerated() { table[key.utf8.count].append((Array(key.utf8), position)) }
+        // An empty name stands for a position no key finds.
+        for (position, key) in keys.enumerated() where !key.isEmpty { table[key.utf8.count].append((Array(key.utf8), position)) }
         byLength = table
     }
 

@@ -1,51 +1,59 @@
+private typealias F = TraceField
+
 /// Reading ``TraceRecord`` fields back from the columns of `requests` (``RequestRows`` writes them), and the JSON
 /// text of the columns that hold lists and objects.
 enum RequestColumns {
     /// Reads a row selected with ``Schema/selectColumns``; `memos` keeps the decoded values of the columns that repeat.
     static func record(from s: SQLiteStatement, parser: JSONParser, memos: inout RequestColumnMemos) -> (TraceRecord, SourceLocation?) {
-        var r = TraceRecord(id: s.string(0) ?? "")
-        r.kind = kind(s, 1, memos: &memos)
-        r.format = memos.format.value(s, 2) { $0 } ?? ""
-        let source = s.string(3).map { SourceLocation(file: $0, line: Int(s.int64(4))) }
-        r.traceID = s.string(5)
-        r.parentID = s.string(6)
-        r.sessionID = s.string(7)
-        r.userID = memos.user.value(s, 8) { $0 }
-        r.tenantID = memos.tenant.value(s, 9) { $0 }
-        r.name = memos.name.value(s, 10) { $0 }
-        r.operation = memos.operation.value(s, 11) { $0 }
-        r.tags = memos.tags.value(s, 12) { text in (try? parser.parse(text)).map { $0.elements.compactMap(\.string) } ?? [] } ?? []
-        r.startMicros = s.optionalInt64(13)
-        r.endMicros = s.optionalInt64(14)
-        r.firstTokenMicros = s.optionalInt64(15)
-        r.provider = memos.provider.value(s, 16) { $0 }
-        r.model = memos.model.value(s, 17) { $0 }
-        r.requestModel = memos.requestModel.value(s, 18) { $0 }
-        r.serviceTier = memos.serviceTier.value(s, 19) { $0 }
-        r.isBatch = s.int64(20) != 0
-        if let input = s.optionalInt64(21) {
-            r.usage = TokenUsage(
-                input: input, output: s.int64(25), cacheRead: s.int64(22), cacheWrite5m: s.int64(23),
-                cacheWrite1h: s.int64(24), reasoning: s.int64(26))
-        }
-        r.billedCost = s.optionalDouble(27).map(Money.init(dollars:))
-        r.billedCostSource = memos.billedCostSource.value(s, 28) { $0 }
-        r.promptText = s.string(29)
-        r.responseText = s.string(30)
-        r.promptHash = s.string(31)
-        r.responseHash = s.string(32)
-        if let text = s.string(33), let value = try? parser.parse(text) { r.messages = decodeMessages(value) }
-        r.prefixHashes = int64s(s.blob(34))
-        r.prefixBlockTokens = s.optionalInt64(35).map(Int.init)
-        r.embedding = floats(s.blob(36))
-        r.quality = memos.quality.value(s, 37) { text in
+        var r = TraceRecord(id: s.string(F.id.index) ?? "")
+        r.kind = kind(s, F.kind.index, memos: &memos)
+        r.format = memos.format.value(s, F.format.index) { $0 } ?? ""
+        let source = s.string(F.sourceFile.index).map { SourceLocation(file: $0, line: Int(s.int64(F.sourceLine.index))) }
+        r.traceID = s.string(F.traceID.index)
+        r.parentID = s.string(F.parentID.index)
+        r.sessionID = s.string(F.sessionID.index)
+        r.userID = memos.user.value(s, F.userID.index) { $0 }
+        r.tenantID = memos.tenant.value(s, F.tenantID.index) { $0 }
+        r.name = memos.name.value(s, F.name.index) { $0 }
+        r.operation = memos.operation.value(s, F.operation.index) { $0 }
+        r.tags = memos.tags.value(s, F.tags.index) { text in (try? parser.parse(text)).map { $0.elements.compactMap(\.string) } ?? [] } ?? []
+        r.startMicros = s.optionalInt64(F.start.index)
+        r.endMicros = s.optionalInt64(F.end.index)
+        r.firstTokenMicros = s.optionalInt64(F.firstToken.index)
+        r.provider = memos.provider.value(s, F.provider.index) { $0 }
+        r.model = memos.model.value(s, F.model.index) { $0 }
+        r.requestModel = memos.requestModel.value(s, F.requestModel.index) { $0 }
+        r.serviceTier = memos.serviceTier.value(s, F.serviceTier.index) { $0 }
+        r.isBatch = s.int64(F.batch.index) != 0
+        r.usage = usage(s) { $0.index }
+        r.billedCost = s.optionalDouble(F.billedCost.index).map(Money.init(dollars:))
+        r.billedCostSource = memos.billedCostSource.value(s, F.billedCostSource.index) { $0 }
+        r.promptText = s.string(F.prompt.index)
+        r.responseText = s.string(F.response.index)
+        r.promptHash = s.string(F.promptHash.index)
+        r.responseHash = s.string(F.responseHash.index)
+        if let text = s.string(F.messages.index), let value = try? parser.parse(text) { r.messages = decodeMessages(value) }
+        r.prefixHashes = int64s(s.blob(F.prefixHashes.index))
+        r.prefixBlockTokens = s.optionalInt64(F.prefixBlockTokens.index).map(Int.init)
+        r.embedding = floats(s.blob(F.embedding.index))
+        r.quality = memos.quality.value(s, F.quality.index) { text in
             var quality: [String: Double] = [:]
             if let value = try? parser.parse(text) { for (key, score) in value.members { quality[key] = score.double } }
             return quality
         } ?? [:]
-        r.attributes = memos.attributes.value(s, 38) { decodeAttributes($0, parser: parser) } ?? [:]
-        r.cacheHit = s.int64(39) != 0
+        r.attributes = memos.attributes.value(s, F.attributes.index) { decodeAttributes($0, parser: parser) } ?? [:]
+        r.cacheHit = s.int64(F.cacheHit.index) != 0
         return (r, source)
+    }
+
+    /// The token counts of a model call (input stored), from the columns at `position(field)`.
+    @inline(__always)
+    static func usage(_ s: SQLiteStatement, _ position: (TraceField) -> Int32) -> TokenUsage? {
+        guard let input = s.optionalInt64(position(.inputTokens)) else { return nil }
+        return TokenUsage(
+            input: input, output: s.int64(position(.outputTokens)), cacheRead: s.int64(position(.cacheReadTokens)),
+            cacheWrite5m: s.int64(position(.cacheWrite5mTokens)), cacheWrite1h: s.int64(position(.cacheWrite1hTokens)),
+            reasoning: s.int64(position(.reasoningTokens)))
     }
 
     static func kind(_ s: SQLiteStatement, _ column: Int32, memos: inout RequestColumnMemos) -> RequestKind {
@@ -60,29 +68,27 @@ enum RequestColumns {
 
     /// Reads a row selected with ``Schema/sweepColumns``; `usage` comes back for the caller to check.
     static func sweepRow(from s: SQLiteStatement, parser: JSONParser, memos: inout RequestColumnMemos) -> SweepRow {
-        let id = s.string(0) ?? ""
-        let start = s.optionalInt64(2)
-        let session = s.string(4)
-        var usage: TokenUsage?
-        if let input = s.optionalInt64(13) {
-            usage = TokenUsage(input: input, output: s.int64(17), cacheRead: s.int64(14), cacheWrite5m: s.int64(15),
-                               cacheWrite1h: s.int64(16), reasoning: s.int64(18))
-        }
-        let pricing = PricingInput(model: memos.model.value(s, 9) { $0 }, provider: memos.provider.value(s, 8) { $0 }, startMicros: start,
-                                   usage: usage, isBatch: s.int64(11) != 0, serviceTier: memos.serviceTier.value(s, 10) { $0 },
-                                   cacheHit: s.int64(12) != 0)
-        let attributes = memos.attributes.value(s, 24) { decodeAttributes($0, parser: parser) } ?? [:]
-        let promptKeys = PromptKey.keys(text: s.string(20), hash: s.string(21), messages: {
-            guard let text = s.string(23), let value = try? parser.parse(text) else { return [] }
+        let p = Schema.sweepPositions
+        let id = s.string(p[.id]) ?? ""
+        let start = s.optionalInt64(p[.start])
+        let session = s.string(p[.sessionID])
+        let pricing = PricingInput(model: memos.model.value(s, p[.model]) { $0 }, provider: memos.provider.value(s, p[.provider]) { $0 },
+                                   startMicros: start, usage: usage(s) { p[$0] }, isBatch: s.int64(p[.batch]) != 0,
+                                   serviceTier: memos.serviceTier.value(s, p[.serviceTier]) { $0 }, cacheHit: s.int64(p[.cacheHit]) != 0)
+        let attributes = memos.attributes.value(s, p[.attributes]) { decodeAttributes($0, parser: parser) } ?? [:]
+        let promptKeys = PromptKey.keys(text: s.string(p[.prompt]), hash: s.string(p[.promptHash]), messages: {
+            guard let text = s.string(p[.messages]), let value = try? parser.parse(text) else { return [] }
             return decodeMessages(value)
         }())
         return SweepRow(
-            id: id, kind: kind(s, 1, memos: &memos), startMicros: start ?? 0, endMicros: s.optionalInt64(3), pricingInput: pricing,
-            billedCost: s.optionalDouble(19).map(Money.init(dollars:)), spanCost: RecordedRequest.spanCost(attributes),
-            scopeKeys: RecordedRequest.scopeKeys(tenant: memos.tenant.value(s, 7) { $0 }, user: memos.user.value(s, 6) { $0 }, session: session),
+            id: id, kind: kind(s, p[.kind], memos: &memos), startMicros: start ?? 0, endMicros: s.optionalInt64(p[.end]),
+            pricingInput: pricing, billedCost: s.optionalDouble(p[.billedCost]).map(Money.init(dollars:)),
+            spanCost: RecordedRequest.spanCost(attributes),
+            scopeKeys: RecordedRequest.scopeKeys(tenant: memos.tenant.value(s, p[.tenantID]) { $0 }, user: memos.user.value(s, p[.userID]) { $0 },
+                                                 session: session),
             promptKeys: promptKeys, modelHash: StableHash.hash(pricing.model ?? ""),
-            sessionBlock: RecordedRequest.sessionBlock(session: session, trace: s.string(5), id: id),
-            recordedResponseID: ReplayEngine.responseID(s.string(22)))
+            sessionBlock: RecordedRequest.sessionBlock(session: session, trace: s.string(p[.traceID]), id: id),
+            recordedResponseID: ReplayEngine.responseID(s.string(p[.responseHash])))
     }
 
     static func encodeMessages(_ messages: [MessageInfo]) -> String {

@@ -41,53 +41,63 @@ struct RequestRows {
     @discardableResult
     mutating func append(_ r: TraceRecord, source: SourceLocation?) -> Int {
         count += 1
-        text(r.id)
-        text(r.kind.rawValue)
-        text(r.format)
-        text(source?.file)
-        integer(source.map { Int64($0.line) })
-        text(r.traceID)
-        text(r.parentID)
-        text(r.sessionID)
-        text(r.userID)
-        text(r.tenantID)
-        text(r.name)
-        text(r.operation)
-        jsonStrings(r.tags)
-        integer(r.startMicros)
-        integer(r.endMicros)
-        integer(r.firstTokenMicros)
-        text(r.provider)
-        text(r.model)
-        text(r.requestModel)
-        text(r.serviceTier)
-        integer(r.isBatch ? 1 : 0)
-        integer(r.usage?.input)
-        integer(r.usage?.cacheRead)
-        integer(r.usage?.cacheWrite5m)
-        integer(r.usage?.cacheWrite1h)
-        integer(r.usage?.output)
-        integer(r.usage?.reasoning)
-        cells.append(r.billedCost.map { Cell.real($0.dollars) } ?? .null)
-        text(r.billedCostSource)
-        text(r.promptText)
-        text(r.responseText)
-        text(r.promptHash)
-        text(r.responseHash)
-        text(r.messages.isEmpty ? nil : RequestColumns.encodeMessages(r.messages))
-        blob(r.prefixHashes)
-        integer(r.prefixBlockTokens.map(Int64.init))
-        blob(r.embedding)
-        jsonQuality(r.quality)
-        text(r.attributes.isEmpty ? nil : RequestColumns.encodeAttributes(r.attributes))
-        integer(r.cacheHit ? 1 : 0)
+        text(.id, r.id)
+        text(.kind, r.kind.rawValue)
+        text(.format, r.format)
+        text(.sourceFile, source?.file)
+        integer(.sourceLine, source.map { Int64($0.line) })
+        text(.traceID, r.traceID)
+        text(.parentID, r.parentID)
+        text(.sessionID, r.sessionID)
+        text(.userID, r.userID)
+        text(.tenantID, r.tenantID)
+        text(.name, r.name)
+        text(.operation, r.operation)
+        jsonStrings(.tags, r.tags)
+        integer(.start, r.startMicros)
+        integer(.end, r.endMicros)
+        integer(.firstToken, r.firstTokenMicros)
+        text(.provider, r.provider)
+        text(.model, r.model)
+        text(.requestModel, r.requestModel)
+        text(.serviceTier, r.serviceTier)
+        integer(.batch, r.isBatch ? 1 : 0)
+        integer(.inputTokens, r.usage?.input)
+        integer(.cacheReadTokens, r.usage?.cacheRead)
+        integer(.cacheWrite5mTokens, r.usage?.cacheWrite5m)
+        integer(.cacheWrite1hTokens, r.usage?.cacheWrite1h)
+        integer(.outputTokens, r.usage?.output)
+        integer(.reasoningTokens, r.usage?.reasoning)
+        if let billed = r.billedCost { appendReal(.billedCost, billed.dollars) } else { appendNull(.billedCost) }
+        text(.billedCostSource, r.billedCostSource)
+        text(.prompt, r.promptText)
+        text(.response, r.responseText)
+        text(.promptHash, r.promptHash)
+        text(.responseHash, r.responseHash)
+        text(.messages, r.messages.isEmpty ? nil : RequestColumns.encodeMessages(r.messages))
+        blob(.prefixHashes, r.prefixHashes)
+        integer(.prefixBlockTokens, r.prefixBlockTokens.map(Int64.init))
+        blob(.embedding, r.embedding)
+        jsonQuality(.quality, r.quality)
+        text(.attributes, r.attributes.isEmpty ? nil : RequestColumns.encodeAttributes(r.attributes))
+        integer(.cacheHit, r.cacheHit ? 1 : 0)
         assert(cells.count == count * Self.columnCount, "one cell per column of Schema.requestColumns")
         return count - 1
     }
 
-    private mutating func integer(_ value: Int64?) { cells.append(value.map { .integer($0) } ?? .null) }
+    /// Checks, in debug builds, that the next cell is `field`'s: every writer of a row follows ``TraceField``.
+    @inline(__always)
+    private func expect(_ field: TraceField) {
+        assert(cells.count - (count - 1) * Self.columnCount == field.rawValue, "\(field) written out of TraceField order")
+    }
 
-    private mutating func text(_ value: String?) {
+    private mutating func integer(_ field: TraceField, _ value: Int64?) {
+        expect(field)
+        cells.append(value.map { .integer($0) } ?? .null)
+    }
+
+    private mutating func text(_ field: TraceField, _ value: String?) {
+        expect(field)
         guard var value else { return cells.append(.null) }
         let start = bytes.count
         value.withUTF8 { bytes.append(contentsOf: $0) }
@@ -95,7 +105,8 @@ struct RequestRows {
     }
 
     /// A list of strings as JSON text, the bytes of ``JSONText/array(_:)``, written in place; an empty list is null.
-    private mutating func jsonStrings(_ items: [String]) {
+    private mutating func jsonStrings(_ field: TraceField, _ items: [String]) {
+        expect(field)
         guard !items.isEmpty else { return cells.append(.null) }
         let start = bytes.count
         bytes.append(UInt8(ascii: "["))
@@ -120,7 +131,8 @@ struct RequestRows {
     }
 
     /// Quality scores as JSON text, the bytes of ``RequestColumns/encodeQuality(_:)``, written in place; none is null.
-    private mutating func jsonQuality(_ quality: [String: Double]) {
+    private mutating func jsonQuality(_ field: TraceField, _ quality: [String: Double]) {
+        expect(field)
         guard !quality.isEmpty else { return cells.append(.null) }
         let start = bytes.count
         bytes.append(UInt8(ascii: "{"))
@@ -141,7 +153,8 @@ struct RequestRows {
         }
     }
 
-    private mutating func blob<T>(_ values: [T]) {
+    private mutating func blob<T>(_ field: TraceField, _ values: [T]) {
+        expect(field)
         guard !values.isEmpty else { return cells.append(.null) }
         let start = bytes.count
         values.withUnsafeBytes { bytes.append(contentsOf: $0) }
@@ -175,26 +188,38 @@ struct RequestRows {
         count = mark.count
     }
 
-    mutating func appendNull() { cells.append(.null) }
-    mutating func appendInteger(_ value: Int64?) { integer(value) }
-    mutating func appendReal(_ value: Double) { cells.append(.real(value)) }
-    mutating func appendText(_ value: String?) { text(value) }
+    mutating func appendNull(_ field: TraceField) {
+        expect(field)
+        cells.append(.null)
+    }
 
-    mutating func appendText(bytes value: UnsafeRawBufferPointer) {
+    mutating func appendInteger(_ field: TraceField, _ value: Int64?) { integer(field, value) }
+
+    mutating func appendReal(_ field: TraceField, _ value: Double) {
+        expect(field)
+        cells.append(.real(value))
+    }
+
+    mutating func appendText(_ field: TraceField, _ value: String?) { text(field, value) }
+
+    mutating func appendText(_ field: TraceField, bytes value: UnsafeRawBufferPointer) {
+        expect(field)
         let start = bytes.count
         bytes.append(contentsOf: value)
         cells.append(.text(start: start, count: value.count))
     }
 
     /// Text built by `body` straight into the row buffer.
-    mutating func appendText(building body: (inout [UInt8]) -> Void) {
+    mutating func appendText(_ field: TraceField, building body: (inout [UInt8]) -> Void) {
+        expect(field)
         let start = bytes.count
         body(&bytes)
         cells.append(.text(start: start, count: bytes.count - start))
     }
 
-    /// A blob of 64-bit integers in native byte order, as ``init(_:source:)`` stores `[Int64]`; none is null.
-    mutating func appendBlob(integers count: Int, _ element: (Int) -> Int64) {
+    /// A blob of 64-bit integers in native byte order, as ``append(_:source:)`` stores `[Int64]`; none is null.
+    mutating func appendBlob(_ field: TraceField, integers count: Int, _ element: (Int) -> Int64) {
+        expect(field)
         guard count > 0 else { return cells.append(.null) }
         let start = bytes.count
         for index in 0..<count { withUnsafeBytes(of: element(index)) { bytes.append(contentsOf: $0) } }

@@ -88,16 +88,9 @@ enum Schema {
         "DROP INDEX IF EXISTS requests_trace",
     ]
 
-    /// The columns of `requests` a record fills, in the order ``RequestRows`` encodes them, ``RequestColumns`` reads
-    /// them and the insert binds them: written once here.
-    static let requestColumns = [
-        "id", "kind", "format", "source_file", "source_line", "trace_id", "parent_id", "session_id", "user_id", "tenant_id",
-        "name", "operation", "tags", "start_us", "end_us", "first_token_us", "provider", "model", "request_model",
-        "service_tier", "is_batch", "input_tokens", "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens",
-        "output_tokens", "reasoning_tokens", "billed_cost_usd", "billed_cost_source", "prompt_text", "response_text",
-        "prompt_hash", "response_hash", "messages", "prefix_hashes", "prefix_block_tokens", "embedding", "quality",
-        "attributes", "cache_hit",
-    ]
+    /// The columns of `requests` a record fills, in ``TraceField`` order: the order ``RequestRows`` encodes them,
+    /// ``RequestColumns`` reads them and the insert binds them.
+    static let requestColumns = TraceField.allCases.map(\.column)
 
     /// The insert ``RequestRows`` binds, one parameter per column of ``requestColumns``.
     static let insertRequest = "INSERT OR IGNORE INTO requests (\(selectColumns)) VALUES ("
@@ -106,18 +99,18 @@ enum Schema {
     /// Columns read back into a full ``TraceRecord``, in ``RequestColumns`` order.
     static let selectColumns = requestColumns.joined(separator: ", ")
 
-    /// The columns ``RequestColumns/sweepRow(from:parser:memos:)`` reads, in its order.
-    static let sweepColumns = [
-        "id", "kind", "start_us", "end_us", "session_id", "trace_id", "user_id", "tenant_id", "provider", "model", "service_tier",
-        "is_batch", "cache_hit", "input_tokens", "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens",
-        "output_tokens", "reasoning_tokens", "billed_cost_usd", "prompt_text", "prompt_hash", "response_hash", "messages",
-        "attributes",
-    ].joined(separator: ", ")
+    /// The fields ``RequestColumns/sweepRow(from:parser:memos:)`` reads, at the positions of ``sweepPositions``.
+    static let sweepFields: [TraceField] = [
+        .id, .kind, .start, .end, .sessionID, .traceID, .userID, .tenantID, .provider, .model, .serviceTier, .batch, .cacheHit,
+        .inputTokens, .cacheReadTokens, .cacheWrite5mTokens, .cacheWrite1hTokens, .outputTokens, .reasoningTokens, .billedCost,
+        .prompt, .promptHash, .responseHash, .messages, .attributes,
+    ]
+    static let sweepColumns = sweepFields.map(\.column).joined(separator: ", ")
+    static let sweepPositions = FieldPositions(sweepFields)
 
     /// ``selectColumns`` with NULL in place of the columns no replay reads (format, source, first token, requested
     /// model, billing source, response text), so ``RequestColumns`` reads both by the same positions.
-    static let replayColumns = requestColumns.map {
-        ["format", "source_file", "source_line", "first_token_us", "request_model", "billed_cost_source", "response_text"]
-            .contains($0) ? "NULL" : $0
+    static let replayColumns = TraceField.allCases.map {
+        [.format, .sourceFile, .sourceLine, .firstToken, .requestModel, .billedCostSource, .response].contains($0) ? "NULL" : $0.column
     }.joined(separator: ", ")
 }

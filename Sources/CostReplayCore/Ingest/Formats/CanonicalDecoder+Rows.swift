@@ -41,102 +41,98 @@ extension CanonicalDecoder {
         }
     }
 
+    private static let references: [TraceField] = [.traceID, .parentID, .sessionID, .userID, .tenantID]
+    private static let tokenCounts: [TraceField] = [.inputTokens, .cacheReadTokens, .cacheWrite5mTokens, .cacheWrite1hTokens, .outputTokens, .reasoningTokens]
+    private static let texts: [TraceField] = [.prompt, .response, .promptHash, .responseHash]
+
     private static func write(_ m: Members, source: SourceLocation, defaults: RowDefaults, into rows: inout RequestRows,
                               scores: inout [Score]) throws(NeedsRecordPath) {
-        guard let id = try text(m.id), id.count > 0 else { throw NeedsRecordPath() }
+        guard let id = try text(m[.id]), id.count > 0 else { throw NeedsRecordPath() }
         var kind = RequestKind.llm
-        if let value = try text(m.kind) {
+        if let value = try text(m[.kind]) {
             guard let known = value.withStringBytes({ bytes in RequestKind.allCases.first { $0.rawValue.utf8.elementsEqual(bytes) } }) ?? nil
             else { throw NeedsRecordPath() }
             kind = known
         }
-        rows.appendText(value: id)
-        rows.appendText(kind.rawValue)
-        if let format = try text(m.format) { rows.appendText(value: format) } else { rows.appendText(TraceFormat.canonical.rawValue) }
-        rows.appendText(source.file)
-        rows.appendInteger(Int64(source.line))
-        try reference(m.traceID, into: &rows)
-        try reference(m.parentID, into: &rows)
-        try reference(m.sessionID, into: &rows)
-        try reference(m.userID, into: &rows)
-        try reference(m.tenantID, into: &rows)
-        rows.appendText(value: try text(m.name))
-        rows.appendText(value: try text(m.operation))
-        try tags(m.tags, into: &rows)
+        rows.appendText(.id, value: id)
+        rows.appendText(.kind, kind.rawValue)
+        if let format = try text(m[.format]) { rows.appendText(.format, value: format) } else { rows.appendText(.format, TraceFormat.canonical.rawValue) }
+        rows.appendText(.sourceFile, source.file)
+        rows.appendInteger(.sourceLine, Int64(source.line))
+        for field in references {
+            // An empty reference is no reference (``FieldReading/reference(_:field:)``).
+            if let value = try text(m[field]), value.count > 0 { rows.appendText(field, value: value) } else { rows.appendNull(field) }
+        }
+        rows.appendText(.name, value: try text(m[.name]))
+        rows.appendText(.operation, value: try text(m[.operation]))
+        try tags(m[.tags], into: &rows)
 
-        guard let start = quickInstant(m.start), let end = quickInstant(m.end), let firstToken = quickInstant(m.firstToken)
+        guard let start = quickInstant(m[.start]), let end = quickInstant(m[.end]), let firstToken = quickInstant(m[.firstToken])
         else { throw NeedsRecordPath() }
         if let start, let end, end < start { throw NeedsRecordPath() }
         if let firstToken, let start, firstToken < start { throw NeedsRecordPath() }
         if let firstToken, let end, firstToken > end { throw NeedsRecordPath() }
-        rows.appendInteger(start)
-        rows.appendInteger(end)
-        rows.appendInteger(firstToken)
+        rows.appendInteger(.start, start)
+        rows.appendInteger(.end, end)
+        rows.appendInteger(.firstToken, firstToken)
 
-        if let provider = try text(m.provider) {
+        if let provider = try text(m[.provider]) {
             try lowercasedASCII(provider, into: &rows)
-        } else if kind == .llm {
-            rows.appendText(defaults.provider)
         } else {
-            rows.appendNull()
+            rows.appendText(.provider, kind == .llm ? defaults.provider : nil)
         }
-        if let model = try text(m.model), model.count > 0 {
-            rows.appendText(value: model)
+        if let model = try text(m[.model]), model.count > 0 {
+            rows.appendText(.model, value: model)
         } else {
-            rows.appendText(kind == .llm ? defaults.model : nil)
+            rows.appendText(.model, kind == .llm ? defaults.model : nil)
         }
-        rows.appendText(value: try text(m.requestModel))
-        rows.appendText(value: try text(m.serviceTier))
-        guard let batch = flag(m.batch), let cacheHit = flag(m.cacheHit) else { throw NeedsRecordPath() }
-        rows.appendInteger(batch ? 1 : 0)
+        rows.appendText(.requestModel, value: try text(m[.requestModel]))
+        rows.appendText(.serviceTier, value: try text(m[.serviceTier]))
+        guard let batch = flag(m[.batch]), let cacheHit = flag(m[.cacheHit]) else { throw NeedsRecordPath() }
+        rows.appendInteger(.batch, batch ? 1 : 0)
 
         if kind == .llm {
-            guard let input = try tokens(m.input), let output = try tokens(m.output) else { throw NeedsRecordPath() }
-            let cacheRead = try tokens(m.cacheRead) ?? 0, cacheWrite5m = try tokens(m.cacheWrite5m) ?? 0
-            let cacheWrite1h = try tokens(m.cacheWrite1h) ?? 0, reasoning = try tokens(m.reasoning) ?? 0
+            guard let input = try tokens(m[.inputTokens]), let output = try tokens(m[.outputTokens]) else { throw NeedsRecordPath() }
+            let cacheRead = try tokens(m[.cacheReadTokens]) ?? 0, cacheWrite5m = try tokens(m[.cacheWrite5mTokens]) ?? 0
+            let cacheWrite1h = try tokens(m[.cacheWrite1hTokens]) ?? 0, reasoning = try tokens(m[.reasoningTokens]) ?? 0
             // ``TokenUsage/inconsistency``: each count is already within 0 and the maximum.
             guard input - cacheRead - cacheWrite5m - cacheWrite1h >= 0, reasoning <= output else { throw NeedsRecordPath() }
-            rows.appendInteger(input)
-            rows.appendInteger(cacheRead)
-            rows.appendInteger(cacheWrite5m)
-            rows.appendInteger(cacheWrite1h)
-            rows.appendInteger(output)
-            rows.appendInteger(reasoning)
+            let values: InlineArray<6, Int64> = [input, cacheRead, cacheWrite5m, cacheWrite1h, output, reasoning]
+            for index in values.indices { rows.appendInteger(tokenCounts[index], values[index]) }
         } else {
-            for _ in 0..<6 { rows.appendNull() }
+            for field in tokenCounts { rows.appendNull(field) }
         }
 
-        let billedSource = try text(m.billedSource)
-        if let cost = m.billedCost, !cost.isNull {
+        let billedSource = try text(m[.billedCostSource])
+        if let cost = m[.billedCost], !cost.isNull {
             guard cost.type != .string, cost.type != .bool, let dollars = cost.double, dollars.isFinite, abs(dollars) <= 1e6
             else { throw NeedsRecordPath() }
             let money = Money(dollars: dollars)
             guard money.femtos >= 0 else { throw NeedsRecordPath() }
-            rows.appendReal(money.dollars)
-            if let billedSource { rows.appendText(value: billedSource) } else { rows.appendText("trace") }
+            rows.appendReal(.billedCost, money.dollars)
+            if let billedSource { rows.appendText(.billedCostSource, value: billedSource) } else { rows.appendText(.billedCostSource, "trace") }
         } else {
-            rows.appendNull()
-            rows.appendNull()
+            rows.appendNull(.billedCost)
+            rows.appendNull(.billedCostSource)
         }
-        rows.appendText(value: try text(m.prompt))
-        rows.appendText(value: try text(m.response))
-        rows.appendText(value: try text(m.promptHash))
-        rows.appendText(value: try text(m.responseHash))
-        guard absent(m.messages) else { throw NeedsRecordPath() }
-        rows.appendNull()
-        try prefixHashes(m.prefixHashes, into: &rows)
-        if let block = m.prefixBlock, !block.isNull {
+        for field in texts {
+            rows.appendText(field, value: try text(m[field]))
+        }
+        guard absent(m[.messages]) else { throw NeedsRecordPath() }
+        rows.appendNull(.messages)
+        try prefixHashes(m[.prefixHashes], into: &rows)
+        if let block = m[.prefixBlockTokens], !block.isNull {
             guard let tokens = block.int64, (1...1_000_000).contains(tokens) else { throw NeedsRecordPath() }
-            rows.appendInteger(tokens)
+            rows.appendInteger(.prefixBlockTokens, tokens)
         } else {
-            rows.appendNull()
+            rows.appendNull(.prefixBlockTokens)
         }
-        guard absent(m.embedding) else { throw NeedsRecordPath() }
-        rows.appendNull()
-        try quality(m.quality, into: &rows, scores: &scores)
-        guard absent(m.attributes) else { throw NeedsRecordPath() }
-        rows.appendNull()
-        rows.appendInteger(cacheHit ? 1 : 0)
+        guard absent(m[.embedding]) else { throw NeedsRecordPath() }
+        rows.appendNull(.embedding)
+        try quality(m[.quality], into: &rows, scores: &scores)
+        guard absent(m[.attributes]) else { throw NeedsRecordPath() }
+        rows.appendNull(.attributes)
+        rows.appendInteger(.cacheHit, cacheHit ? 1 : 0)
     }
 
     /// A string value, nil when absent or null; any other type needs the record path (which rejects it or reads a
@@ -166,11 +162,6 @@ extension CanonicalDecoder {
         func withStringBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? { body(bytes) }
     }
 
-    /// An id that refers to something else; an empty one is none (``FieldReading/reference(_:field:)``).
-    private static func reference(_ value: JSONValue?, into rows: inout RequestRows) throws(NeedsRecordPath) {
-        if let value = try text(value), value.count > 0 { rows.appendText(value: value) } else { rows.appendNull() }
-    }
-
     private static func absent(_ value: JSONValue?) -> Bool { value == nil || value!.isNull }
 
     /// ``FieldReading/flag(_:field:)`` with nil for what it rejects.
@@ -189,7 +180,7 @@ extension CanonicalDecoder {
     /// Lowercases an ASCII provider in place (``Normalise/check(_:)``); other text needs `String.lowercased()`.
     private static func lowercasedASCII(_ value: StringValue, into rows: inout RequestRows) throws(NeedsRecordPath) {
         for byte in value.bytes where byte >= 0x80 { throw NeedsRecordPath() }
-        rows.appendText { buffer in
+        rows.appendText(.provider) { buffer in
             for byte in value.bytes { buffer.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte) }
         }
     }
@@ -202,15 +193,15 @@ extension CanonicalDecoder {
 
     /// Tags as the JSON text ``RequestRows`` writes for them; none or an empty list is null.
     private static func tags(_ value: JSONValue?, into rows: inout RequestRows) throws(NeedsRecordPath) {
-        guard let value, !value.isNull else { return rows.appendNull() }
+        guard let value, !value.isNull else { return rows.appendNull(.tags) }
         guard value.isArray else { throw NeedsRecordPath() }
-        guard value.count > 0 else { return rows.appendNull() }
+        guard value.count > 0 else { return rows.appendNull(.tags) }
         var plain = true
         value.forEachElement { item in
             if plain { plain = item.withStringBytes(plainJSON) ?? false }
         }
         guard plain else { throw NeedsRecordPath() }
-        rows.appendText { buffer in
+        rows.appendText(.tags) { buffer in
             buffer.append(UInt8(ascii: "["))
             var first = true
             value.forEachElement { item in
@@ -226,7 +217,7 @@ extension CanonicalDecoder {
 
     /// Prompt-block hashes as the blob ``RequestRows`` writes for them; none or an empty list is null.
     private static func prefixHashes(_ value: JSONValue?, into rows: inout RequestRows) throws(NeedsRecordPath) {
-        guard let value, !value.isNull else { return rows.appendNull() }
+        guard let value, !value.isNull else { return rows.appendNull(.prefixHashes) }
         guard value.isArray else { throw NeedsRecordPath() }
         let elements = value.elements
         var hashes: [Int64] = []
@@ -235,13 +226,13 @@ extension CanonicalDecoder {
             guard let hash = element.int64 else { throw NeedsRecordPath() }
             hashes.append(hash)
         }
-        rows.appendBlob(integers: hashes.count) { hashes[$0] }
+        rows.appendBlob(.prefixHashes, integers: hashes.count) { hashes[$0] }
     }
 
     /// Quality scores as the JSON text ``RequestRows`` writes for them (keys sorted, one each); none is null. Keys
     /// must be plain ASCII, whose byte order is `String`'s order.
     private static func quality(_ value: JSONValue?, into rows: inout RequestRows, scores: inout [Score]) throws(NeedsRecordPath) {
-        guard let value, !value.isNull else { return rows.appendNull() }
+        guard let value, !value.isNull else { return rows.appendNull(.quality) }
         guard value.isObject else { throw NeedsRecordPath() }
         scores.removeAll(keepingCapacity: true)
         var valid = true
@@ -254,12 +245,12 @@ extension CanonicalDecoder {
             scores.append(Score(key: key, value: number))
         }
         guard valid else { throw NeedsRecordPath() }
-        guard !scores.isEmpty else { return rows.appendNull() }
+        guard !scores.isEmpty else { return rows.appendNull(.quality) }
         scores.sort { $0.key.lexicographicallyPrecedes($1.key) }
         for index in scores.indices.dropFirst() where scores[index].key.elementsEqual(scores[index - 1].key) {
             throw NeedsRecordPath()  // a repeated key: the record path keeps the last
         }
-        rows.appendText { buffer in
+        rows.appendText(.quality) { buffer in
             buffer.append(UInt8(ascii: "{"))
             for (position, score) in scores.enumerated() {
                 if position > 0 { buffer.append(UInt8(ascii: ",")) }
@@ -276,8 +267,8 @@ extension CanonicalDecoder {
 
 extension RequestRows {
     /// A string value's bytes, or null.
-    fileprivate mutating func appendText(value: CanonicalDecoder.StringValue?) {
-        guard let value else { return appendNull() }
-        appendText(bytes: value.bytes)
+    fileprivate mutating func appendText(_ field: TraceField, value: CanonicalDecoder.StringValue?) {
+        guard let value else { return appendNull(field) }
+        appendText(field, bytes: value.bytes)
     }
 }
