@@ -22,6 +22,8 @@ import TestSupport
         #"{"id":"r1","input_tokens":1,"output_tokens":1}"#,  // a conflict with the first line
         "{\(base)}",  // a duplicate of the first line
         #"{"id":"x","id":"last-id-wins","input_tokens":1,"output_tokens":1}"#,
+        #"{"id":"g0","messages":[{"role":"system","tokens":12,"hash":"h1"},{"tokens":5,"estimated":true,"score":0.25},{"role":null,"tokens":0,"hash":null,"estimated":false,"score":3}],"input_tokens":17,"output_tokens":1}"#,
+        #"{"id":"g5","messages":[],"input_tokens":1,"output_tokens":1}"#,
     ]
 
     /// Shapes the row path leaves to the record path, which stores some and rejects the others.
@@ -50,7 +52,13 @@ import TestSupport
         #"{"id":"c3","billed_cost":2e6,"input_tokens":1,"output_tokens":1}"#,
         #"{"id":"c4","billed_cost":true,"input_tokens":1,"output_tokens":1}"#,
         #"{"id":"c5","billed_cost_source":7,"input_tokens":1,"output_tokens":1}"#,
-        #"{"id":"g1","messages":[{"role":"user","tokens":5}],"input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g6","messages":[{"role":"user","tokens":"5"}],"input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g7","messages":[{"role":5,"tokens":5}],"input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g8","messages":[{"role":"user"}],"input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g9","messages":[7],"input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g10","messages":"hello","input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g11","messages":[{"role":"user","tokens":5,"hash":"a\"b"}],"input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g12","messages":[{"role":"user","tokens":5,"estimated":"yes","score":"high"}],"input_tokens":5,"output_tokens":1}"#,
         #"{"id":"g2","embedding":[0.5,1],"input_tokens":5,"output_tokens":1}"#,
         #"{"id":"g3","attributes":{"http.status":200},"input_tokens":5,"output_tokens":1}"#,
         #"{"id":"g4","attributes":"not an object","input_tokens":5,"output_tokens":1}"#,

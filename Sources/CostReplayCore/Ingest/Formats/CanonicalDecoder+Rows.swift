@@ -118,8 +118,7 @@ extension CanonicalDecoder {
         for field in texts {
             rows.appendText(field, value: try text(m[field]))
         }
-        guard absent(m[.messages]) else { throw NeedsRecordPath() }
-        rows.appendNull(.messages)
+        try messages(m[.messages], into: &rows)
         try prefixHashes(m[.prefixHashes], into: &rows)
         if let block = m[.prefixBlockTokens], !block.isNull {
             guard let tokens = block.int64, (1...1_000_000).contains(tokens) else { throw NeedsRecordPath() }
@@ -213,6 +212,55 @@ extension CanonicalDecoder {
             }
             buffer.append(UInt8(ascii: "]"))
         }
+    }
+
+    /// Messages as the JSON text ``RequestColumns/encodeMessages(_:)`` writes for them; none or an empty list is null.
+    /// Each must be an object with a whole token count, and text role and hash that JSON holds as they are.
+    private static func messages(_ value: JSONValue?, into rows: inout RequestRows) throws(NeedsRecordPath) {
+        guard let value, !value.isNull else { return rows.appendNull(.messages) }
+        guard value.isArray else { throw NeedsRecordPath() }
+        guard value.count > 0 else { return rows.appendNull(.messages) }
+        var plain = true
+        value.forEachElement { message in
+            guard plain else { return }
+            plain = message.isObject && plainText(message["role"]) && plainText(message["hash"])
+                && (try? tokens(message["tokens"])) ?? nil != nil
+                && (absent(message["estimated"]) || message["estimated"]!.type == .bool)
+                && (absent(message["score"]) || message["score"]!.type == .int64 || message["score"]!.type == .double)
+        }
+        guard plain else { throw NeedsRecordPath() }
+        rows.appendText(.messages) { buffer in
+            buffer.append(UInt8(ascii: "["))
+            var first = true
+            value.forEachElement { message in
+                if !first { buffer.append(UInt8(ascii: ",")) }
+                first = false
+                buffer.append(contentsOf: #"{"role":""#.utf8)
+                if let role = message["role"], !role.isNull { _ = role.withStringBytes { buffer.append(contentsOf: $0) } } else {
+                    buffer.append(contentsOf: "user".utf8)
+                }
+                buffer.append(contentsOf: #"","tokens":"#.utf8)
+                buffer.append(contentsOf: String(message["tokens"]!.int64!).utf8)
+                if let hash = message["hash"], !hash.isNull {
+                    buffer.append(contentsOf: #","hash":""#.utf8)
+                    _ = hash.withStringBytes { buffer.append(contentsOf: $0) }
+                    buffer.append(UInt8(ascii: "\""))
+                }
+                if message["estimated"]?.bool == true { buffer.append(contentsOf: #","estimated":true"#.utf8) }
+                if let score = message["score"], !score.isNull {
+                    buffer.append(contentsOf: #","score":"#.utf8)
+                    buffer.append(contentsOf: JSONText.number(score.double!).utf8)
+                }
+                buffer.append(UInt8(ascii: "}"))
+            }
+            buffer.append(UInt8(ascii: "]"))
+        }
+    }
+
+    /// Absent, null, or a string that JSON holds as it is.
+    private static func plainText(_ value: JSONValue?) -> Bool {
+        guard let value, !value.isNull else { return true }
+        return value.withStringBytes(plainJSON) ?? false
     }
 
     /// Prompt-block hashes as the blob ``RequestRows`` writes for them; none or an empty list is null.
