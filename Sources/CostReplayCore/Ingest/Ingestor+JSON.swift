@@ -165,7 +165,7 @@ extension Ingestor {
             switch entry {
             case let .row(row, location, raw, index):
                 try tally(writer.write(row: row, of: batch.rows), at: location, raw: raw, item: index,
-                          id: batch.rows.string(row: row, column: 0) ?? "")
+                          id: batch.rows.string(row: row, field: .id) ?? "")
             case let .item(.decoded(output, location, raw, index)): try store(output, location: location, raw: raw, item: index)
             case let .item(.rejected(location, error, raw, index)): try reject(location, error, raw: raw, item: index)
             }

@@ -264,18 +264,18 @@ struct RequestRows {
     }
 
     /// Text of a text cell (for comparisons and messages; not on the hot path).
-    func string(row: Int, column: Int) -> String? {
-        guard case let .text(start, count) = cells[row * Self.columnCount + column] else { return nil }
+    func string(row: Int, field: TraceField) -> String? {
+        guard case let .text(start, count) = cells[row * Self.columnCount + field.rawValue] else { return nil }
         return String(decoding: bytes[start..<start + count], as: UTF8.self)
     }
 
-    func integer(row: Int, column: Int) -> Int64? {
-        guard case let .integer(value) = cells[row * Self.columnCount + column] else { return nil }
+    func integer(row: Int, field: TraceField) -> Int64? {
+        guard case let .integer(value) = cells[row * Self.columnCount + field.rawValue] else { return nil }
         return value
     }
 
-    func real(row: Int, column: Int) -> Double? {
-        guard case let .real(value) = cells[row * Self.columnCount + column] else { return nil }
+    func real(row: Int, field: TraceField) -> Double? {
+        guard case let .real(value) = cells[row * Self.columnCount + field.rawValue] else { return nil }
         return value
     }
 }

@@ -53,11 +53,12 @@ public final class RequestWriter {
         return stored ? .stored : try compareWithStored(row: row, of: rows) ?? .duplicate
     }
 
-    /// Columns that decide a request's cost and place, as ``compare(row:of:with:)`` reads them.
-    static let comparedColumns = """
-        kind, start_us, provider, model, input_tokens, cache_read_tokens, cache_write_5m_tokens,
-        cache_write_1h_tokens, output_tokens, reasoning_tokens, billed_cost_usd, id
-        """
+    /// The fields that decide a request's cost and place, as ``compare(row:of:with:)`` reads them; the billed cost last.
+    static let comparedFields: [TraceField] = [
+        .kind, .start, .provider, .model, .inputTokens, .cacheReadTokens, .cacheWrite5mTokens, .cacheWrite1hTokens,
+        .outputTokens, .reasoningTokens, .billedCost,
+    ]
+    static let comparedColumns = comparedFields.map(\.column).joined(separator: ", ")
 
     /// The outcome against the row stored under the same id, or nil when none is.
     func compareWithStored(row: Int, of rows: RequestRows) throws(StoreError) -> Outcome? {
@@ -66,35 +67,33 @@ public final class RequestWriter {
         }
         let s = selectStored!
         defer { s.reset() }
-        s.bind(1, rows.string(row: row, column: 0))
+        s.bind(1, rows.string(row: row, field: .id))
         guard try s.step() else { return nil }
         return Self.compare(row: row, of: rows, with: s)
     }
 
     /// The fields that decide a request's cost and place, compared with a stored row selected with
-    /// ``comparedColumns``; both sides are column values, so they compare as stored.
+    /// ``comparedColumns``; both sides are column values, so they compare as stored. A conflict is named by the
+    /// field's canonical member.
     static func compare(row: Int, of rows: RequestRows, with s: SQLiteStatement) -> Outcome {
-        for (position, (field, column, isText)) in comparedFields.enumerated() {
+        for (position, field) in comparedFields.enumerated() {
             let stored = Int32(position)
-            let (a, b) = isText
-                ? (s.string(stored) ?? "null", rows.string(row: row, column: column) ?? "null")
-                : (s.optionalInt64(stored).map(String.init) ?? "null", rows.integer(row: row, column: column).map(String.init) ?? "null")
+            let (a, b): (String, String)
+            switch field {
+            case .kind, .provider, .model:
+                (a, b) = (s.string(stored) ?? "null", rows.string(row: row, field: field) ?? "null")
+            case .billedCost:
+                (a, b) = (s.optionalDouble(stored).map { "\($0)" } ?? "null", rows.real(row: row, field: field).map { "\($0)" } ?? "null")
+            default:
+                (a, b) = (s.optionalInt64(stored).map(String.init) ?? "null", rows.integer(row: row, field: field).map(String.init) ?? "null")
+            }
             guard a != b else { continue }
-            guard field == "start" else { return .conflict(field: field, stored: a, found: b) }
-            return .conflict(field: field, stored: s.optionalInt64(stored).map(Timestamp.iso) ?? a,
-                             found: rows.integer(row: row, column: column).map(Timestamp.iso) ?? b)
+            guard field == .start else { return .conflict(field: field.member, stored: a, found: b) }
+            return .conflict(field: field.member, stored: s.optionalInt64(stored).map(Timestamp.iso) ?? a,
+                             found: rows.integer(row: row, field: field).map(Timestamp.iso) ?? b)
         }
-        let stored = s.optionalDouble(10).map { "\($0)" } ?? "null"
-        let found = rows.real(row: row, column: 27).map { "\($0)" } ?? "null"
-        return stored == found ? .duplicate : .conflict(field: "billed_cost", stored: stored, found: found)
+        return .duplicate
     }
-
-    /// The first ten of ``comparedColumns``: the name a conflict gives, the column in ``RequestRows``, text or not.
-    static let comparedFields: [(field: String, column: Int, isText: Bool)] = [
-        ("kind", 1, true), ("start", 13, false), ("provider", 16, true), ("model", 17, true), ("input_tokens", 21, false),
-        ("cache_read_tokens", 22, false), ("cache_write_5m_tokens", 23, false), ("cache_write_1h_tokens", 24, false),
-        ("output_tokens", 25, false), ("reasoning_tokens", 26, false),
-    ]
 
     public func write(_ rejection: Rejection) throws(StoreError) {
         try beginIfNeeded()

@@ -156,7 +156,7 @@ import TestSupport
         // Rows after a rolled-back one are whole.
         let value = try parse(Self.plain[1])
         let row = CanonicalDecoder.appendRow(value, source: source, defaults: defaults, into: &rows, scores: &scores)
-        #expect(row == Self.plain.count && rows.string(row: row!, column: 0) == "m1")
+        #expect(row == Self.plain.count && rows.string(row: row!, field: .id) == "m1")
     }
 
     @Test func unicodeEscapesAreFound() {

@@ -10,13 +10,12 @@ import TestSupport
             var record = TraceRecord(id: "x")
             record.tags = tags
             let rows = RequestRows(record, source: nil)
-            #expect(rows.string(row: 0, column: 12) == JSONText.array(tags))
+            #expect(rows.string(row: 0, field: .tags) == JSONText.array(tags))
         }
-        #expect(RequestRows(TraceRecord(id: "x"), source: nil).string(row: 0, column: 12) == nil, "no tags: null")
+        #expect(RequestRows(TraceRecord(id: "x"), source: nil).string(row: 0, field: .tags) == nil, "no tags: null")
     }
 
     @Test func qualityIsWrittenAsTheSameJSONTextAsBefore() {
-        let column = Schema.requestColumns.firstIndex(of: "quality")!
         let scores: [[String: Double]] = [
             ["correct:gpt-4o": 1, "correct:gpt-4o-mini": 0], ["b": 0.25, "a": -0.0, "c": -3, "d": 1e20, "e": .nan],
             ["say \"hi\"": 1, "tab\there": 0.5, "é": 2], ["": 1],
@@ -24,9 +23,9 @@ import TestSupport
         for quality in scores {
             var record = TraceRecord(id: "x")
             record.quality = quality
-            #expect(RequestRows(record, source: nil).string(row: 0, column: column) == RequestColumns.encodeQuality(quality))
+            #expect(RequestRows(record, source: nil).string(row: 0, field: .quality) == RequestColumns.encodeQuality(quality))
         }
-        #expect(RequestRows(TraceRecord(id: "x"), source: nil).string(row: 0, column: column) == nil, "no scores: null")
+        #expect(RequestRows(TraceRecord(id: "x"), source: nil).string(row: 0, field: .quality) == nil, "no scores: null")
     }
 
     @Test func rowsOfOneBatchKeepTheirOwnValues() {
@@ -40,16 +39,16 @@ import TestSupport
         rows.append(a, source: SourceLocation(file: "f.jsonl", line: 3))
         rows.append(b, source: nil)
         #expect(rows.count == 2)
-        #expect(rows.string(row: 0, column: 0) == "a")
-        #expect(rows.string(row: 1, column: 0) == "bb")
-        #expect(rows.string(row: 0, column: 3) == "f.jsonl")
-        #expect(rows.integer(row: 0, column: 4) == 3)
-        #expect(rows.string(row: 0, column: 17) == "gpt-4o")
-        #expect(rows.string(row: 1, column: 17) == nil)
-        #expect(rows.integer(row: 0, column: 13) == 5)
-        #expect(rows.string(row: 1, column: 29) == "hello")
-        #expect(rows.string(row: 0, column: 29) == nil)
-        #expect(rows.real(row: 0, column: 27) == 0.25)
+        #expect(rows.string(row: 0, field: .id) == "a")
+        #expect(rows.string(row: 1, field: .id) == "bb")
+        #expect(rows.string(row: 0, field: .sourceFile) == "f.jsonl")
+        #expect(rows.integer(row: 0, field: .sourceLine) == 3)
+        #expect(rows.string(row: 0, field: .model) == "gpt-4o")
+        #expect(rows.string(row: 1, field: .model) == nil)
+        #expect(rows.integer(row: 0, field: .start) == 5)
+        #expect(rows.string(row: 1, field: .prompt) == "hello")
+        #expect(rows.string(row: 0, field: .prompt) == nil)
+        #expect(rows.real(row: 0, field: .billedCost) == 0.25)
     }
 
     @Test func aColumnNullInOneRowAndSetInTheNextIsStoredAsEachRowHoldsIt() throws {
@@ -86,10 +85,44 @@ import TestSupport
         let rows = RequestRows(record, source: nil)
         #expect(rows.cells.count == Schema.requestColumns.count)
         #expect(Schema.insertRequest.filter { $0 == "?" }.count == Schema.requestColumns.count)
-        #expect(rows.string(row: 0, column: Schema.requestColumns.firstIndex(of: "tags")!) == #"["t"]"#)
-        for (field, column, _) in RequestWriter.comparedFields {
-            let name = Schema.requestColumns[column]
-            #expect(name.hasPrefix(field == "start" ? "start_us" : field), "compared field \(field) reads column \(name)")
-        }
+        #expect(rows.string(row: 0, field: .tags) == #"["t"]"#)
+        #expect(Schema.requestColumns[TraceField.tags.rawValue] == "tags")
+    }
+
+    /// The field table: one column and one canonical member per field, each spelled once, and the canonical encoder
+    /// writes no member the table does not name.
+    @Test func everyFieldHasItsOwnColumnAndMember() {
+        let fields = TraceField.allCases
+        #expect(Set(fields.map(\.column)).count == fields.count)
+        #expect(Set(fields.map(\.member)).count == fields.count)
+        #expect(Schema.requestColumns == fields.map(\.column))
+        var record = Replays.request("x", at: 1, prompt: "p", user: "u", tenant: "t", response: "r")
+        record.tags = ["a"]
+        record.quality = ["s": 1]
+        record.messages = [MessageInfo(role: "user", tokens: 3)]
+        record.prefixHashes = [1]
+        record.prefixBlockTokens = 16
+        record.embedding = [0.5]
+        record.attributes = ["k": "1"]
+        record.kind = .tool
+        record.format = "litellm"
+        record.isBatch = true
+        record.cacheHit = true
+        record.billedCost = Money(dollars: 1)
+        record.billedCostSource = "trace"
+        record.traceID = "t1"
+        record.parentID = "p1"
+        record.sessionID = "s1"
+        record.name = "n"
+        record.operation = "o"
+        record.firstTokenMicros = record.startMicros
+        record.requestModel = "m"
+        record.serviceTier = "default"
+        record.promptHash = "ph"
+        let line = CanonicalEncoder.line(record)
+        let parser = JSONParser()
+        let members = Set((try? parser.parse(line))?.members.map(\.key) ?? [])
+        #expect(members.isSubset(of: Set(fields.filter(\.isCanonicalMember).map(\.member))))
+        #expect(members.count >= 33, "\(members.sorted())")
     }
 }
