@@ -62,7 +62,7 @@ public struct IngestOptions: Sendable {
     /// machine with two cores or more: decoding is the bound of a bulk load, and SQLite's writer has one thread.
     public var decodingThreads = ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1
     /// Whether canonical records of the usual shapes are written straight from their JSON into rows
-    /// (``CanonicalDecoder/appendRow(_:source:defaults:into:scores:)``); false sends every record through a
+    /// (``CanonicalDecoder/appendRow(_:source:defaults:into:scratch:)``); false sends every record through a
     /// ``TraceRecord``. Both store the same rows; tests compare them.
     public var rowsFromJSON = true
 

@@ -38,9 +38,9 @@ extension Ingestor {
             WriterThread {
                 let parser = JSONParser()
                 var decoder = CanonicalDecoder()
-                var scores: [CanonicalDecoder.Score] = []
+                var scratch: [CanonicalDecoder.Member] = []
                 while let (number, chunk) = work.pop() {
-                    let batch = box.value.decode(chunk, path: path, parser: parser, prefix: prefix, decoder: &decoder, scores: &scores)
+                    let batch = box.value.decode(chunk, path: path, parser: parser, prefix: prefix, decoder: &decoder, scratch: &scratch)
                     if !written.push(batch, number: number) { return }
                 }
             }
@@ -75,7 +75,7 @@ extension Ingestor {
 
     /// Decodes and encodes one chunk of lines into a batch for the writer (on a decoding thread).
     func decode(_ chunk: LineChunk, path: String, parser: JSONParser, prefix: String, decoder: inout CanonicalDecoder,
-                scores: inout [CanonicalDecoder.Score]) -> IngestBatch {
+                scratch: inout [CanonicalDecoder.Member]) -> IngestBatch {
         var batch = IngestBatch(capacity: chunk.lines.count)
         chunk.bytes.withUnsafeBytes { raw in
             var start = 0
@@ -83,25 +83,27 @@ extension Ingestor {
                 let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<line.end])
                 start = line.end
                 prepareCanonical(bytes, number: line.number, terminated: line.terminated, path: path, parser: parser,
-                                 prefix: prefix, decoder: &decoder, scores: &scores, into: &batch)
+                                 prefix: prefix, decoder: &decoder, scratch: &scratch, into: &batch)
             }
         }
         return batch
     }
 
     /// Decodes one canonical line into `batch`: straight into its rows when the record's shape allows
-    /// (``CanonicalDecoder/appendRow(_:source:defaults:into:scores:)``), else through a ``TraceRecord``, which also
+    /// (``CanonicalDecoder/appendRow(_:source:defaults:into:scratch:)``), else through a ``TraceRecord``, which also
     /// gives every rejection.
     func prepareCanonical(_ bytes: UnsafeRawBufferPointer, number: Int, terminated: Bool, path: String, parser: JSONParser,
-                          prefix: String, decoder: inout CanonicalDecoder, scores: inout [CanonicalDecoder.Score],
+                          prefix: String, decoder: inout CanonicalDecoder, scratch: inout [CanonicalDecoder.Member],
                           into batch: inout IngestBatch) {
         // A `\u` escape may spell a lone surrogate, which the record path's `String` repairs: left to that path.
         if options.rowsFromJSON, !Self.hasUnicodeEscape(bytes), let value = try? parser.parse(bytes) {
             let location = SourceLocation(file: path, line: number)
             let defaults = CanonicalDecoder.RowDefaults(model: options.defaultModel, provider: options.defaultProvider)
-            if let row = CanonicalDecoder.appendRow(value, source: location, defaults: defaults, into: &batch.rows, scores: &scores) {
+            if let row = CanonicalDecoder.appendRow(value, source: location, defaults: defaults, into: &batch.rows, scratch: &scratch) {
                 return batch.entries.append(.row(row, location, raw: nil, item: 0))
             }
+            // Parsed already: only a line that does not parse is parsed again, for its error.
+            return prepare(Self.decodeParsed(value, bytes: bytes, location: location, prefix: prefix, decoder: &decoder), into: &batch)
         }
         prepare(Self.decodeLine(bytes, number: number, terminated: terminated, path: path, parser: parser, prefix: prefix,
                                 decoder: &decoder), into: &batch)

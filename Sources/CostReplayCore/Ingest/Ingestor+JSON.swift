@@ -48,12 +48,12 @@ extension Ingestor {
         let writerThread = startWriter(queue)
         var batch = IngestBatch(capacity: Self.batchSize)
         var canonical = decoder is CanonicalDecoder ? CanonicalDecoder() : nil
-        var scores: [CanonicalDecoder.Score] = []
+        var scratch: [CanonicalDecoder.Member] = []
         do {
             try forEachRecordLine(reader, path: path, stopped: { queue.aborted }) { line, number, terminated in
                 if canonical != nil {
                     prepareCanonical(line, number: number, terminated: terminated, path: path, parser: parser, prefix: prefix,
-                                     decoder: &canonical!, scores: &scores, into: &batch)
+                                     decoder: &canonical!, scratch: &scratch, into: &batch)
                 } else {
                     prepare(Self.decodeLine(line, number: number, terminated: terminated, path: path, parser: parser,
                                             prefix: prefix, decoder: &decoder), into: &batch)
@@ -126,6 +126,14 @@ extension Ingestor {
                 ? error.description : "truncated record at end of file (\(error.detail))"
             return .rejected(location, RecordError(reason), raw: String(decoding: bytes, as: UTF8.self), item: 0)
         }
+        return decodeParsed(value, bytes: bytes, location: location, prefix: prefix, decoder: &decoder)
+    }
+
+    /// Decodes one line already parsed into `value` (`bytes` are its text) into a work item for the writer.
+    static func decodeParsed<D: JSONRecordDecoder>(
+        _ value: JSONValue, bytes: UnsafeRawBufferPointer, location: SourceLocation, prefix: String, decoder: inout D
+    ) -> IngestItem {
+        let number = location.line
         var output = DecodeOutput()
         do {
             decoder.willDecode(at: location)

@@ -118,6 +118,15 @@ public struct JSONValue {
         }
     }
 
+    /// Calls `body` with the value re-serialised as compact JSON (the bytes of ``json``, valid during the call); nil
+    /// when it cannot be.
+    public func withJSONBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        var bytes: UnsafePointer<CChar>?
+        var length = 0
+        guard csj_minify(parser.handle, slot, &bytes, &length) == 0, let bytes else { return nil }
+        return body(UnsafeRawBufferPointer(start: bytes, count: length))
+    }
+
     /// The value re-serialised as compact JSON text.
     public var json: String {
         var bytes: UnsafePointer<CChar>?

@@ -24,6 +24,10 @@ import TestSupport
         #"{"id":"x","id":"last-id-wins","input_tokens":1,"output_tokens":1}"#,
         #"{"id":"g0","messages":[{"role":"system","tokens":12,"hash":"h1"},{"tokens":5,"estimated":true,"score":0.25},{"role":null,"tokens":0,"hash":null,"estimated":false,"score":3}],"input_tokens":17,"output_tokens":1}"#,
         #"{"id":"g5","messages":[],"input_tokens":1,"output_tokens":1}"#,
+        #"{"id":"g3","attributes":{"http.status":200,"a.b":{"z":[1,2.50,{"q":null}],"t":"say \"x\"\n"},"c":true,"b":-1e3},"input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g4","attributes":"not an object","input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g13","attributes":{},"input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g14","attributes":[1],"kind":"tool"}"#,
     ]
 
     /// Shapes the row path leaves to the record path, which stores some and rejects the others.
@@ -59,9 +63,10 @@ import TestSupport
         #"{"id":"g10","messages":"hello","input_tokens":5,"output_tokens":1}"#,
         #"{"id":"g11","messages":[{"role":"user","tokens":5,"hash":"a\"b"}],"input_tokens":5,"output_tokens":1}"#,
         #"{"id":"g12","messages":[{"role":"user","tokens":5,"estimated":"yes","score":"high"}],"input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g15","attributes":{"k":1,"k":2},"input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g16","attributes":{"ключ":1},"input_tokens":5,"output_tokens":1}"#,
+        #"{"id":"g17","attributes":{"a\"b":1},"input_tokens":5,"output_tokens":1}"#,
         #"{"id":"g2","embedding":[0.5,1],"input_tokens":5,"output_tokens":1}"#,
-        #"{"id":"g3","attributes":{"http.status":200},"input_tokens":5,"output_tokens":1}"#,
-        #"{"id":"g4","attributes":"not an object","input_tokens":5,"output_tokens":1}"#,
         #"{"id":"a1x","tags":["ok",3],"input_tokens":1,"output_tokens":1}"#,
         #"{"id":"a2","tags":["say \"x\""],"input_tokens":1,"output_tokens":1}"#,
         #"{"id":"a3","tags":"one","input_tokens":1,"output_tokens":1}"#,
@@ -135,14 +140,14 @@ import TestSupport
         let defaults = CanonicalDecoder.RowDefaults(model: "m", provider: "p")
         let source = SourceLocation(file: "f.jsonl", line: 1)
         var rows = RequestRows()
-        var scores: [CanonicalDecoder.Score] = []
+        var scratch: [CanonicalDecoder.Member] = []
         func parse(_ text: String) throws -> JSONValue {
             var text = text
             return try text.withUTF8 { try parser.parse(UnsafeRawBufferPointer($0)) }
         }
         for line in Self.plain {
             let value = try parse(line)
-            #expect(CanonicalDecoder.appendRow(value, source: source, defaults: defaults, into: &rows, scores: &scores) != nil, "\(line)")
+            #expect(CanonicalDecoder.appendRow(value, source: source, defaults: defaults, into: &rows, scratch: &scratch) != nil, "\(line)")
         }
         #expect(rows.count == Self.plain.count)
         for line in Self.odd {
@@ -150,12 +155,12 @@ import TestSupport
             guard !text.withUTF8({ Ingestor.hasUnicodeEscape(UnsafeRawBufferPointer($0)) }) else { continue }
             let value = try parse(line)
             let before = (rows.count, rows.cells.count, rows.bytes.count)
-            #expect(CanonicalDecoder.appendRow(value, source: source, defaults: defaults, into: &rows, scores: &scores) == nil, "\(line)")
+            #expect(CanonicalDecoder.appendRow(value, source: source, defaults: defaults, into: &rows, scratch: &scratch) == nil, "\(line)")
             #expect(rows.count == before.0 && rows.cells.count == before.1 && rows.bytes.count == before.2, "\(line)")
         }
         // Rows after a rolled-back one are whole.
         let value = try parse(Self.plain[1])
-        let row = CanonicalDecoder.appendRow(value, source: source, defaults: defaults, into: &rows, scores: &scores)
+        let row = CanonicalDecoder.appendRow(value, source: source, defaults: defaults, into: &rows, scratch: &scratch)
         #expect(row == Self.plain.count && rows.string(row: row!, field: .id) == "m1")
     }
 

@@ -16,24 +16,26 @@ extension CanonicalDecoder {
         var provider: String?
     }
 
-    /// A quality score found in the JSON: its key's bytes (valid while the parser's document is) and value.
-    struct Score {
+    /// A member of a quality or attributes object: its key's bytes (valid while the parser's document is), its
+    /// value, and the value as a number (quality).
+    struct Member {
         let key: UnsafeRawBufferPointer
-        let value: Double
+        let value: JSONValue
+        var number = 0.0
     }
 
     /// The record's shape needs the record path.
     struct NeedsRecordPath: Error {}
 
     /// Appends the row of canonical record `v` to `rows` and returns its number, or returns nil with `rows`
-    /// unchanged when the record needs the record path. `scores` is scratch space kept between calls.
+    /// unchanged when the record needs the record path. `scratch` is space kept between calls.
     static func appendRow(_ v: JSONValue, source: SourceLocation, defaults: RowDefaults, into rows: inout RequestRows,
-                          scores: inout [Score]) -> Int? {
+                          scratch: inout [Member]) -> Int? {
         guard v.isObject else { return nil }
         let m = Members(v)
         let mark = rows.beginRow()
         do {
-            try write(m, source: source, defaults: defaults, into: &rows, scores: &scores)
+            try write(m, source: source, defaults: defaults, into: &rows, scratch: &scratch)
             return rows.endRow()
         } catch {
             rows.rollBack(to: mark)
@@ -46,8 +48,9 @@ extension CanonicalDecoder {
     private static let texts: [TraceField] = [.prompt, .response, .promptHash, .responseHash]
 
     private static func write(_ m: Members, source: SourceLocation, defaults: RowDefaults, into rows: inout RequestRows,
-                              scores: inout [Score]) throws(NeedsRecordPath) {
-        guard let id = try text(m[.id]), id.count > 0 else { throw NeedsRecordPath() }
+                              scratch: inout [Member]) throws(NeedsRecordPath) {
+        // Embeddings are left to the record path: checked first, so such a record costs no half-written row.
+        guard absent(m[.embedding]), let id = try text(m[.id]), id.count > 0 else { throw NeedsRecordPath() }
         var kind = RequestKind.llm
         if let value = try text(m[.kind]) {
             guard let known = value.withStringBytes({ bytes in RequestKind.allCases.first { $0.rawValue.utf8.elementsEqual(bytes) } }) ?? nil
@@ -126,11 +129,9 @@ extension CanonicalDecoder {
         } else {
             rows.appendNull(.prefixBlockTokens)
         }
-        guard absent(m[.embedding]) else { throw NeedsRecordPath() }
         rows.appendNull(.embedding)
-        try quality(m[.quality], into: &rows, scores: &scores)
-        guard absent(m[.attributes]) else { throw NeedsRecordPath() }
-        rows.appendNull(.attributes)
+        try quality(m[.quality], into: &rows, scratch: &scratch)
+        try attributes(m[.attributes], into: &rows, scratch: &scratch)
         rows.appendInteger(.cacheHit, cacheHit ? 1 : 0)
     }
 
@@ -279,37 +280,66 @@ extension CanonicalDecoder {
 
     /// Quality scores as the JSON text ``RequestRows`` writes for them (keys sorted, one each); none is null. Keys
     /// must be plain ASCII, whose byte order is `String`'s order.
-    private static func quality(_ value: JSONValue?, into rows: inout RequestRows, scores: inout [Score]) throws(NeedsRecordPath) {
+    private static func quality(_ value: JSONValue?, into rows: inout RequestRows, scratch: inout [Member]) throws(NeedsRecordPath) {
         guard let value, !value.isNull else { return rows.appendNull(.quality) }
         guard value.isObject else { throw NeedsRecordPath() }
-        scores.removeAll(keepingCapacity: true)
+        try sortedMembers(value, into: &scratch) { key, score in
+            guard score.type != .string, score.type != .bool, let number = score.double, number.isFinite, abs(number) <= 1e9,
+                  !key.starts(with: "correct:".utf8) || number == 0 || number == 1 else { return nil }
+            return number
+        }
+        guard !scratch.isEmpty else { return rows.appendNull(.quality) }
+        rows.appendText(.quality) { buffer in
+            object(scratch, into: &buffer) { RequestRows.appendScore($0.number, to: &$1) }
+        }
+    }
+}
+
+extension CanonicalDecoder {
+    /// Attributes as the JSON text ``RequestColumns/encodeAttributes(_:)`` writes for them (keys sorted, values as
+    /// compact JSON); none, an empty object or a value that is not an object (which the record path skips) is null.
+    fileprivate static func attributes(_ value: JSONValue?, into rows: inout RequestRows, scratch: inout [Member]) throws(NeedsRecordPath) {
+        guard let value, value.isObject else { return rows.appendNull(.attributes) }
+        try sortedMembers(value, into: &scratch) { _, _ in 0 }
+        guard !scratch.isEmpty else { return rows.appendNull(.attributes) }
+        rows.appendText(.attributes) { buffer in
+            object(scratch, into: &buffer) { member, buffer in
+                if member.value.withJSONBytes({ buffer.append(contentsOf: $0) }) == nil { buffer.append(contentsOf: "null".utf8) }
+            }
+        }
+    }
+
+    /// The members of an object, sorted by key, into `scratch`, with `number(key, value)` for each (nil stops).
+    /// Keys must be plain ASCII (whose byte order is `String`'s order) and appear once; the record path takes the
+    /// others (a repeated key keeps its last value there).
+    fileprivate static func sortedMembers(_ value: JSONValue, into scratch: inout [Member],
+                                          _ number: (UnsafeRawBufferPointer, JSONValue) -> Double?) throws(NeedsRecordPath) {
+        scratch.removeAll(keepingCapacity: true)
         var valid = true
-        value.forEachMemberKey { key, score in
+        value.forEachMemberKey { key, member in
             guard valid else { return }
             for byte in key where byte >= 0x80 { valid = false }
-            guard valid, plainJSON(key), score.type != .string, score.type != .bool, let number = score.double,
-                  number.isFinite, abs(number) <= 1e9 else { return valid = false }
-            if key.starts(with: "correct:".utf8) && number != 0 && number != 1 { return valid = false }
-            scores.append(Score(key: key, value: number))
+            guard valid, plainJSON(key), let number = number(key, member) else { return valid = false }
+            scratch.append(Member(key: key, value: member, number: number))
         }
         guard valid else { throw NeedsRecordPath() }
-        guard !scores.isEmpty else { return rows.appendNull(.quality) }
-        scores.sort { $0.key.lexicographicallyPrecedes($1.key) }
-        for index in scores.indices.dropFirst() where scores[index].key.elementsEqual(scores[index - 1].key) {
-            throw NeedsRecordPath()  // a repeated key: the record path keeps the last
+        scratch.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        for index in scratch.indices.dropFirst() where scratch[index].key.elementsEqual(scratch[index - 1].key) {
+            throw NeedsRecordPath()
         }
-        rows.appendText(.quality) { buffer in
-            buffer.append(UInt8(ascii: "{"))
-            for (position, score) in scores.enumerated() {
-                if position > 0 { buffer.append(UInt8(ascii: ",")) }
-                buffer.append(UInt8(ascii: "\""))
-                buffer.append(contentsOf: score.key)
-                buffer.append(UInt8(ascii: "\""))
-                buffer.append(UInt8(ascii: ":"))
-                RequestRows.appendScore(score.value, to: &buffer)
-            }
-            buffer.append(UInt8(ascii: "}"))
+    }
+
+    /// `{"key":value,...}` with each value written by `value`.
+    fileprivate static func object(_ members: [Member], into buffer: inout [UInt8], _ value: (Member, inout [UInt8]) -> Void) {
+        buffer.append(UInt8(ascii: "{"))
+        for (position, member) in members.enumerated() {
+            if position > 0 { buffer.append(UInt8(ascii: ",")) }
+            buffer.append(UInt8(ascii: "\""))
+            buffer.append(contentsOf: member.key)
+            buffer.append(contentsOf: "\":".utf8)
+            value(member, &buffer)
         }
+        buffer.append(UInt8(ascii: "}"))
     }
 }
 
