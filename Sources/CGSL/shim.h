@@ -6,6 +6,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_sort.h>
+#include <gsl/gsl_histogram.h>
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_version.h>

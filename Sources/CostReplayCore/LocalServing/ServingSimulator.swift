@@ -1,3 +1,5 @@
+import Statistics
+
 /// A discrete-event simulation of N model servers with continuous (iteration-level) batching.
 ///
 /// Requests arrive in trace order and join the server with the fewest requests in it; when every
@@ -30,9 +32,12 @@ public struct ServingSimulator: Sendable {
     public let maxBatch: Int
     public let maxQueue: Int
     var servers: [Server]
-    /// Latencies of finished requests, milliseconds.
-    public private(set) var latencies: [Double] = []
-    public private(set) var timesToFirstToken: [Double] = []
+    /// Latencies of finished requests, milliseconds: exact up to the sketch's limit, then bucketed (within 0.5%), so
+    /// memory does not grow with the trace.
+    public private(set) var latency: QuantileSketch
+    public private(set) var timeToFirstToken: QuantileSketch
+    /// False for simulators that only count (the `servers: auto` probes): no latency is kept.
+    let keepsLatencies: Bool
     public private(set) var spilled = 0
     /// Requests spilled because they are longer than any served context.
     public private(set) var tooLong = 0
@@ -43,8 +48,13 @@ public struct ServingSimulator: Sendable {
     var start: Double?
     var end: Double = 0
 
-    public init(model: PerformanceModel, servers: Int, maxBatch: Int, maxQueue: Int) {
+    /// `exactLatencies` is how many latencies are kept exactly before they are bucketed (lowered by tests).
+    public init(model: PerformanceModel, servers: Int, maxBatch: Int, maxQueue: Int, keepsLatencies: Bool = true,
+                exactLatencies: Int = QuantileSketch.defaultExactLimit) {
         self.model = model
+        self.keepsLatencies = keepsLatencies
+        latency = QuantileSketch(exactLimit: exactLatencies)
+        timeToFirstToken = QuantileSketch(exactLimit: exactLatencies)
         self.maxBatch = maxBatch
         self.maxQueue = maxQueue
         self.servers = Array(repeating: Server(), count: max(1, servers))
@@ -84,22 +94,25 @@ public struct ServingSimulator: Sendable {
     }
 
     mutating func iterate(_ index: Int) {
-        var server = servers[index]
-        defer { servers[index] = server }
+        // Moved out rather than copied, so its arrays stay uniquely referenced and change in place.
+        var server = Server()
+        swap(&server, &servers[index])
+        defer { swap(&server, &servers[index]) }
         let room = maxBatch - server.running.count
         if room > 0 && !server.waiting.isEmpty {
-            let admitted = Array(server.waiting.prefix(room))
-            server.waiting.removeFirst(admitted.count)
-            let duration = model.prefillMillis(admitted.reduce(0) { $0 + $1.prompt })
+            let admitted = min(room, server.waiting.count)
+            let prompt = server.waiting[..<admitted].reduce(0) { $0 + $1.prompt }
+            let duration = model.prefillMillis(prompt)
             server.clock += duration
             server.busy += duration
-            server.occupied += duration * Double(admitted.count + server.running.count)
-            for var job in admitted {
+            server.occupied += duration * Double(admitted + server.running.count)
+            for var job in server.waiting[..<admitted] {
                 // Prefill produces the first token.
                 job.generated = 1
                 job.firstToken = server.clock
                 server.running.append(job)
             }
+            server.waiting.removeFirst(admitted)
         } else {
             let duration = model.decodeMillis(batch: server.running.count)
             server.clock += duration
@@ -107,18 +120,22 @@ public struct ServingSimulator: Sendable {
             server.occupied += duration * Double(server.running.count)
             for i in server.running.indices { server.running[i].generated += 1 }
         }
-        var still: [Job] = []
-        for job in server.running {
+        var kept = 0
+        for i in server.running.indices {
+            let job = server.running[i]
             if job.generated >= job.output {
-                latencies.append(server.clock - job.arrival)
-                timesToFirstToken.append(job.firstToken - job.arrival)
+                if keepsLatencies {
+                    latency.add(server.clock - job.arrival)
+                    timeToFirstToken.add(job.firstToken - job.arrival)
+                }
                 tokensServed += job.prompt + job.output
                 end = max(end, server.clock)
             } else {
-                still.append(job)
+                server.running[kept] = job
+                kept += 1
             }
         }
-        server.running = still
+        server.running.removeLast(server.running.count - kept)
     }
 
     /// Share of the span the servers were running an iteration (with continuous batching a server

@@ -17,7 +17,7 @@ public enum Metric: Int, CaseIterable, Sendable {
     // Local serving.
     case local, spilled, servers, gpus, utilisation, busyShare, spanHours, fixedCostUsd, energyCostUsd, energyKwh
     case monthlyFixedUsd, apiCostAvoidedUsd, tokensServed, localUsdPerMtok, breakEvenTokensPerMonth, monthsToBreakEven
-    case latencyP50Ms, latencyP95Ms, latencyP99Ms, ttftP50Ms, ttftP95Ms, ttftP99Ms
+    case latencyP50Ms, latencyP95Ms, latencyP99Ms, ttftP50Ms, ttftP95Ms, ttftP99Ms, binnedLatencies
     case autoServers
 
     /// Its name in result documents.

@@ -1,3 +1,5 @@
+import Statistics
+
 extension ReplayEngine {
     static func modelDays(_ sums: [ModelDayKey: Money]) -> [ModelDay] {
         sums.sorted { ($0.key.model, $0.key.day) < ($1.key.model, $1.key.day) }
@@ -87,6 +89,14 @@ extension ReplayEngine {
             for (strategy, counters) in scenario.metrics.sorted(by: { $0.key < $1.key }) {
                 guard let count = counters["embedding_unpriced_lookups"], count > 0 else { continue }
                 let line = "\(strategy.split(separator: ":").last!): the embedding model of its stored vectors has no catalog price, so the embedding cost of \(MoneyFormat.whole(count)) lookups is not counted (add one with --prices)"
+                if reported.insert(line).inserted { diagnostics.append(line) }
+            }
+        }
+        // Latency percentiles past the exact limit are approximations; say so with their bound.
+        for scenario in results {
+            for (strategy, counters) in scenario.metrics.sorted(by: { $0.key < $1.key }) {
+                guard let count = counters[.binnedLatencies], count > 0 else { continue }
+                let line = "\(strategy.split(separator: ":").last!): latency and time-to-first-token percentiles of \(MoneyFormat.whole(count)) locally served requests are read from log-spaced buckets (within 0.5% of the exact figures; exact up to \(MoneyFormat.whole(Double(QuantileSketch.defaultExactLimit))) requests)"
                 if reported.insert(line).inserted { diagnostics.append(line) }
             }
         }

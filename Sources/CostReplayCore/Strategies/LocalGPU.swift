@@ -99,7 +99,9 @@ public struct LocalGPU: ReplayStrategy {
         tensorParallel = c.profile.tensorParallel
         switch c.servers {
         case .auto:
-            probes = Self.autoCandidates.map { (ServingSimulator(model: c.profile, servers: $0, maxBatch: c.maxBatch, maxQueue: c.maxQueue), Money.zero) }
+            probes = Self.autoCandidates.map {
+                (ServingSimulator(model: c.profile, servers: $0, maxBatch: c.maxBatch, maxQueue: c.maxQueue, keepsLatencies: false), Money.zero)
+            }
         case .count(let servers) where servers > 0:
             simulator = ServingSimulator(model: c.profile, servers: servers, maxBatch: c.maxBatch, maxQueue: c.maxQueue)
         case .count:
@@ -178,12 +180,19 @@ public struct LocalGPU: ReplayStrategy {
                 + (costs.rentPerGPUHour > 0 ? costs.rentPerGPUHour * HardwareCosts.hoursPerMonth * Double(gpus) : 0)
             if capex > 0 && monthlyAPI > monthlyOpex { counters[.monthsToBreakEven] = capex / (monthlyAPI - monthlyOpex) }
         }
-        let quantiles: [(Double, latency: Metric, ttft: Metric)] = [(0.5, .latencyP50Ms, .ttftP50Ms), (0.95, .latencyP95Ms, .ttftP95Ms),
-                                                                    (0.99, .latencyP99Ms, .ttftP99Ms)]
-        for (p, latency, ttft) in quantiles {
-            if !simulator.latencies.isEmpty { counters[latency] = (try? Summary.quantile(simulator.latencies, p)) ?? 0 }
-            if !simulator.timesToFirstToken.isEmpty { counters[ttft] = (try? Summary.quantile(simulator.timesToFirstToken, p)) ?? 0 }
+        reportPercentiles(simulator)
+    }
+
+    /// P50, P95 and P99 of latency and time to first token; past the sketch's exact limit they are read from buckets
+    /// (within 0.5%), and `binned_latencies` says so (the document's diagnostics name it).
+    mutating func reportPercentiles(_ simulator: ServingSimulator) {
+        let ps = [0.5, 0.95, 0.99]
+        for (sketch, metrics) in [(simulator.latency, [Metric.latencyP50Ms, .latencyP95Ms, .latencyP99Ms]),
+                                  (simulator.timeToFirstToken, [.ttftP50Ms, .ttftP95Ms, .ttftP99Ms])] where sketch.count > 0 {
+            let values = (try? sketch.quantiles(ps)) ?? [0, 0, 0]
+            for (metric, value) in zip(metrics, values) { counters[metric] = value }
         }
+        if simulator.latency.isBucketed { counters[.binnedLatencies] = Double(simulator.latency.count) }
     }
 
     /// Hours of the replayed span, GPUs, and the servers' fixed and energy cost over it.

@@ -1,5 +1,6 @@
 import CostReplayCore
 import Foundation
+import Statistics
 import Testing
 import TestSupport
 
@@ -17,8 +18,8 @@ import TestSupport
         #expect(first && second && !third)
         simulator.drain()
         // Prefill both (0–100 ms, first tokens), decode (110: B done), decode (120: A done).
-        #expect(simulator.latencies == [110, 120])
-        #expect(simulator.timesToFirstToken == [100, 100])
+        #expect(simulator.latency.samples == [110, 120])
+        #expect(simulator.timeToFirstToken.samples == [100, 100])
         #expect(simulator.spilled == 1)
         #expect(simulator.busyShare == 1)
         // Batch fill: (100 × 2 + 10 × 2 + 10 × 1) / (2 × 120).
@@ -31,7 +32,7 @@ import TestSupport
         _ = simulator.offer(at: 50, prompt: 10, output: 1)
         simulator.drain()
         // A prefills 0–100; B, arriving at 50, prefills 100–200 and is done; A decodes 200–210.
-        #expect(simulator.latencies == [150, 210])
+        #expect(simulator.latency.samples == [150, 210])
     }
 
     @Test func requestsGoToTheLeastLoadedServer() {
@@ -40,7 +41,43 @@ import TestSupport
         _ = simulator.offer(at: 0, prompt: 10, output: 1)
         simulator.drain()
         // One each, in parallel.
-        #expect(simulator.latencies == [100, 100])
+        #expect(simulator.latency.samples == [100, 100])
+    }
+
+    /// A day of Poisson arrivals with lognormal prompts and outputs on the bundled H100 profile, three servers.
+    static func busyDay(_ simulator: inout ServingSimulator) {
+        let random = RandomSource(seed: 7)
+        var time = 0.0
+        for _ in 0..<3_000 {
+            time += random.exponential(mean: 2_000)
+            _ = simulator.offer(at: time, prompt: Int64(random.lognormal(mu: 7, sigma: 1)), output: Int64(random.lognormal(mu: 5, sigma: 1)))
+        }
+        simulator.drain()
+    }
+
+    @Test func pastTheExactLimitPercentilesStayWithinHalfAPercent() throws {
+        let llama = try #require(try PerformanceModel.bundled().first { $0.model == "llama2-70b" && $0.hardware == "h100-80gb" && $0.tensorParallel == 2 })
+        var exact = ServingSimulator(model: llama, servers: 3, maxBatch: 16, maxQueue: 8)
+        var bucketed = ServingSimulator(model: llama, servers: 3, maxBatch: 16, maxQueue: 8, exactLatencies: 100)
+        Self.busyDay(&exact)
+        Self.busyDay(&bucketed)
+        #expect(!exact.latency.isBucketed && bucketed.latency.isBucketed && bucketed.timeToFirstToken.isBucketed)
+        #expect(exact.latency.count == bucketed.latency.count && exact.latency.count > 2_000)
+        let ps = [0.5, 0.9, 0.95, 0.99]
+        let pairs = [(try exact.latency.quantiles(ps), try bucketed.latency.quantiles(ps)),
+                     (try exact.timeToFirstToken.quantiles(ps), try bucketed.timeToFirstToken.quantiles(ps))]
+        for (truth, estimate) in pairs {
+            for (t, e) in zip(truth, estimate) { #expect(abs(e / t - 1) <= QuantileSketch.relativeErrorBound, "\(t) \(e)") }
+        }
+        // Exact samples are the ones the percentiles come from.
+        #expect(try exact.latency.quantiles(ps) == ps.map { try Summary.quantile(exact.latency.samples!, $0) })
+    }
+
+    @Test func autoProbesKeepNoLatencies() {
+        var probe = ServingSimulator(model: flat, servers: 1, maxBatch: 2, maxQueue: 2, keepsLatencies: false)
+        _ = probe.offer(at: 0, prompt: 10, output: 3)
+        probe.drain()
+        #expect(probe.latency.count == 0 && probe.tokensServed == 13)
     }
 
     @Test func theBundledSplitwiseProfilesLoad() throws {
