@@ -38,12 +38,35 @@ func fuzzIngest(_ bytes: UnsafeRawBufferPointer, format: TraceFormat?, mapping: 
     // The summary must reconcile whatever the input.
     let totals = summary.totals
     precondition(totals.read == totals.stored + totals.duplicates + totals.rejected + totals.merged, "counts do not reconcile: \(totals)")
+    if format == .canonical { compareWithRecordPath(store: store, summary: summary, options: options) }
     guard totals.stored > 0 else { return }
     let pricer = Pricer(catalog: fuzzCatalog)
     _ = try? CostCalculator(pricer: pricer).report(store: store, by: .model, window: .init())
     var replay = ReplayOptions()
     replay.bootstrapResamples = 0
     _ = try? Simulation(scenarioFile: fuzzScenarioFile, pricer: pricer, options: replay).run(store: store, databasePath: ":memory:")
+}
+
+/// Canonical records written straight from JSON into rows must store, count and reject exactly what the record path
+/// does (`IngestOptions.rowsFromJSON`): the same input ingested both ways.
+func compareWithRecordPath(store: TraceStore, summary: IngestSummary, options: IngestOptions) {
+    var viaRecords = options
+    viaRecords.rowsFromJSON = false
+    guard let other = try? TraceStore(path: ":memory:"), let ingestor = try? Ingestor(store: other, options: viaRecords),
+          let otherSummary = try? ingestor.ingest(paths: [fuzzFile]) else { return }
+    precondition(summary.totals == otherSummary.totals, "counts differ: \(summary.totals) against \(otherSummary.totals)")
+    func stored(_ store: TraceStore) -> [TraceRecord] {
+        var records: [TraceRecord] = []
+        try? store.forEachRecord { record, source in
+            var record = record
+            record.attributes["(source)"] = source?.description  // compared with the record
+            records.append(record)
+        }
+        return records
+    }
+    precondition(stored(store) == stored(other), "stored records differ")
+    let rejections = { (store: TraceStore) in ((try? store.rejections()) ?? []).map { "\($0) | \($0.raw ?? "")" } }
+    precondition(rejections(store) == rejections(other), "rejections differ")
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

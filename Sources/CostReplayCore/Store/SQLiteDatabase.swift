@@ -46,7 +46,10 @@ public final class SQLiteDatabase {
         sqlite3_busy_timeout(db, 5000)
     }
 
-    deinit { sqlite3_close(handle) }
+    /// `sqlite3_close_v2`: a statement still alive (a writer's, released after its store) keeps the connection until it
+    /// is finalized, then it closes. `sqlite3_close` refused with SQLITE_BUSY and the connection, its page cache and
+    /// its files stayed open for the life of the process (found by fuzzing: 0.4 MB an ingest of an in-memory store).
+    deinit { sqlite3_close_v2(handle) }
 
     public func execute(_ sql: String) throws(StoreError) {
         var error: UnsafeMutablePointer<CChar>?

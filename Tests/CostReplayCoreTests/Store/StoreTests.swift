@@ -4,6 +4,20 @@ import Testing
 import TestSupport
 
 @Suite struct StoreTests {
+    /// A writer keeps its store and its prepared statements; when it holds the last reference, the store goes first.
+    /// The connection must still close once the statements are finalized: the last close of a WAL store checkpoints
+    /// and removes its `-wal` file, which an open (leaked) connection keeps.
+    @Test func aStoreReleasedBeforeItsWriterStillClosesItsConnection() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("writer-last.db").path
+        var writer: RequestWriter? = try RequestWriter(store: TraceStore(path: path))
+        #expect(try writer?.write(Replays.request("a", at: 1), source: nil) == .stored)
+        try writer?.flush()
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"), "an open WAL store has its -wal file")
+        writer = nil
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"), "the connection was left open")
+        #expect(try TraceStore(path: path).requestCount == 1)
+    }
+
     @Test func exportThenReingestIsLossless() throws {
         let inputs = ["canonical.jsonl", "otlp-genai.jsonl", "litellm-spendlogs.json", "langfuse-observations.json",
                       "openai-chat.jsonl", "mooncake-head.jsonl"].map(Fixtures.trace)
