@@ -90,7 +90,7 @@ extension TraceStore {
             let row = RequestColumns.sweepRow(from: statement, parser: parser, memos: &memos)
             if let usage = row.usage { try checkStored(usage, id: row.id) }
             // The start as stored (a row without one sorts first, as in the record read).
-            try ties.add(row, start: statement.optionalInt64(2), id: \.id, body)
+            try ties.add(row, start: statement.optionalInt64(Schema.sweepPositions[.start]), id: \.id, body)
         }
         try ties.flush(id: \.id, body)
     }
