@@ -12,6 +12,15 @@ public struct IngestCounts: Sendable, Equatable, Codable {
     public var rejected = 0
     public var merged = 0
 
+    /// Adds another set of counts to these.
+    mutating func add(_ other: IngestCounts) {
+        read += other.read
+        stored += other.stored
+        duplicates += other.duplicates
+        rejected += other.rejected
+        merged += other.merged
+    }
+
     public init(read: Int = 0, stored: Int = 0, duplicates: Int = 0, rejected: Int = 0, merged: Int = 0) {
         self.read = read
         self.stored = stored

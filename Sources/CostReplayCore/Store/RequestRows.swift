@@ -1,4 +1,9 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Rows of `requests` encoded as ready-to-bind values: the hand-off from the reading thread to the writer.
 ///
@@ -20,6 +25,9 @@ struct RequestRows {
     private(set) var cells: [Cell] = []
     private(set) var bytes: [UInt8] = []
     private(set) var count = 0
+    /// The ``StableHash`` of each row's id, made where the row is encoded: a bulk load finds repeated ids by it on
+    /// the writing thread (``SeenIDs``) without hashing there.
+    private(set) var idHashes: [UInt64] = []
 
     init() {}
 
@@ -28,12 +36,14 @@ struct RequestRows {
     mutating func reserve(rows: Int) {
         cells.reserveCapacity(rows * Self.columnCount)
         bytes.reserveCapacity(rows * 256)
+        idHashes.reserveCapacity(rows)
     }
 
     /// Forgets the rows and keeps the storage.
     mutating func removeAll() {
         cells.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
+        idHashes.removeAll(keepingCapacity: true)
         count = 0
     }
 
@@ -81,8 +91,7 @@ struct RequestRows {
         jsonQuality(.quality, r.quality)
         text(.attributes, r.attributes.isEmpty ? nil : RequestColumns.encodeAttributes(r.attributes))
         integer(.cacheHit, r.cacheHit ? 1 : 0)
-        assert(cells.count == count * Self.columnCount, "one cell per column of Schema.requestColumns")
-        return count - 1
+        return endRow()
     }
 
     /// Checks, in debug builds, that the next cell is `field`'s: every writer of a row follows ``TraceField``.
@@ -176,15 +185,24 @@ struct RequestRows {
     }
 
     /// Ends the row begun last; returns its number.
-    func endRow() -> Int {
+    mutating func endRow() -> Int {
         assert(cells.count == count * Self.columnCount, "one cell per column of Schema.requestColumns")
+        assert(idHashes.count == count - 1, "one id hash a row")
+        idHashes.append(hashOfID(row: count - 1))
         return count - 1
+    }
+
+    /// The ``StableHash`` of the id's bytes (0 when the id is not text, which validation rules out).
+    func hashOfID(row: Int) -> UInt64 {
+        guard case let .text(start, count) = cells[row * Self.columnCount + TraceField.id.rawValue] else { return 0 }
+        return bytes.withUnsafeBytes { StableHash.hash(UnsafeRawBufferPointer(rebasing: $0[start..<start + count])) }
     }
 
     /// Removes the row begun at `mark`, whatever part of it was written.
     mutating func rollBack(to mark: Mark) {
         cells.removeSubrange(mark.cells...)
         bytes.removeSubrange(mark.bytes...)
+        if idHashes.count > mark.count { idHashes.removeSubrange(mark.count...) }
         count = mark.count
     }
 
@@ -261,6 +279,17 @@ struct RequestRows {
             defer { statement.reset() }
             try statement.step()
         }
+    }
+
+    /// Whether row `row`'s id is `stored`'s bytes (text column `column` of a stepped statement).
+    func id(row: Int, equals statement: SQLiteStatement, column: Int32) -> Bool {
+        guard case let .text(start, count) = cells[row * Self.columnCount + TraceField.id.rawValue],
+              sqlite3_column_type(statement.statement, column) == SQLITE_TEXT else { return false }
+        let length = Int(sqlite3_column_bytes(statement.statement, column))
+        guard length == count else { return false }
+        guard count > 0 else { return true }
+        guard let stored = sqlite3_column_text(statement.statement, column) else { return false }
+        return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, stored, count) == 0 }
     }
 
     /// Text of a text cell (for comparisons and messages; not on the hot path).

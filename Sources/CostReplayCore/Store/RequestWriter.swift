@@ -12,14 +12,17 @@ public final class RequestWriter {
     var pending = 0
     var inTransaction = false
     var selectStored: SQLiteStatement?
+    /// The ids stored so far when the store is a bulk load, which has no unique index until it ends; nil otherwise.
+    var seenIDs: SeenIDs?
+    var selectByRowidStatement: SQLiteStatement?
     /// Makes a bulk load fail after this many stored records, as a full disk would (tests of interrupted loads).
     var failAfterRecords: Int?
-    var storedInLoad = 0
 
     public init(store: TraceStore, chunkSize: Int = 20_000) throws(StoreError) {
         self.store = store
         self.chunkSize = chunkSize
         insert = try store.database.prepare(Schema.insertRequest)
+        if store.isBulkLoad { seenIDs = SeenIDs() }
         insertReject = try store.database.prepare(
             "INSERT OR REPLACE INTO rejects (source_file, line, item, field, reason, raw) VALUES (?,?,?,?,?,?)")
     }
@@ -40,15 +43,10 @@ public final class RequestWriter {
 
     /// Stores one encoded row, or says why not.
     func write(row: Int, of rows: RequestRows) throws(StoreError) -> Outcome {
+        if let seenIDs { return try writeBulk(row: row, of: rows, seen: seenIDs) }
         try beginIfNeeded()
         try rows.insert(row: row, with: insert, nulls: &insertNulls)
         let stored = store.database.changes > 0
-        if stored, store.isBulkLoad, let limit = failAfterRecords {
-            storedInLoad += 1
-            if storedInLoad >= limit {
-                throw StoreError.sql(path: store.database.path, reason: "failure injected after \(limit) records")
-            }
-        }
         try countAndMaybeCommit()
         return stored ? .stored : try compareWithStored(row: row, of: rows) ?? .duplicate
     }

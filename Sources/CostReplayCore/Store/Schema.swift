@@ -74,10 +74,10 @@ enum Schema {
     ]
 
     /// What makes ids unique and re-ingest idempotent (`INSERT OR IGNORE`); stores made before it keep the column
-    /// constraint's automatic index, `sqlite_autoindex_requests_1`, which does the same. Every store, a bulk load's
-    /// included, has it before its first row: building it after the rows took a serial scan of the whole table at
-    /// the end of a load while the other core idled, and a table of id hashes to find duplicates meanwhile; the
-    /// index's inserts during the load cost less wall time than both (branch `ingest6`, docs/performance.md).
+    /// constraint's automatic index, `sqlite_autoindex_requests_1`, which does the same. A store has it before its
+    /// first row, except a bulk load's, which builds it sorted at the end and finds repeats meanwhile with
+    /// ``SeenIDs``: once the load's decoding no longer bound it, the index's insert a row was the writer's largest
+    /// cost after SQLite's own row insert (session 11, docs/performance.md; session 9 had found the opposite).
     static let uniqueID = "CREATE UNIQUE INDEX IF NOT EXISTS requests_id ON requests(id)"
 
     /// Indexes built after every ingest; reads in start order and time windows use them.

@@ -72,7 +72,8 @@ public final class TraceStore {
         for statement in Schema.statements { try database.execute(statement) }
         let hasIDConstraint = try database.scalar(
             "SELECT count(*) FROM sqlite_master WHERE name='sqlite_autoindex_requests_1'") ?? 0
-        if hasIDConstraint == 0 { try database.execute(Schema.uniqueID) }
+        // A bulk load builds it at the end (``finishBulkLoad()``).
+        if hasIDConstraint == 0 && !isBulkLoad { try database.execute(Schema.uniqueID) }
         try database.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '\(Schema.version)')")
         try database.execute("COMMIT")
@@ -82,8 +83,11 @@ public final class TraceStore {
         for statement in Schema.indexes { try database.execute(statement) }
     }
 
-    /// Builds the start index of a bulk-loaded file once, sorted, and leaves it in WAL mode like any other store.
+    /// Builds the indexes of a bulk-loaded file once each, sorted, and leaves it in WAL mode like any other store.
     func finishBulkLoad() throws(StoreError) {
+        // The sorts of the builds may use a second thread (SQLite's sorter; the table scans stay on this one).
+        try database.execute("PRAGMA threads=2")
+        try database.execute(Schema.uniqueID)
         try createIndexes()
         try database.execute("PRAGMA journal_mode=WAL")
     }

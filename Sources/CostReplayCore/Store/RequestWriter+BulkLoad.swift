@@ -1,0 +1,151 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CVectorKernels
+
+/// The ids a bulk load has stored so far, so repeated ids are found without the unique index.
+///
+/// A bulk load builds `requests_id` once, sorted, at the end: its B-tree insert a row was a fifth of the writing
+/// thread's time, the bound of the load, while the sorted build is one scan (docs/performance.md, session 11).
+/// Until then each stored row's id hash maps to its rowid. Every stored row is entered, so a repeat is found by
+/// reading the rows whose hash matches and comparing their ids: a hash shared by two ids costs a read, never a wrong
+/// answer, and no query needs the index.
+///
+/// A slot is 8 bytes: the hash's high 32 bits, which also give the slot's position, and the rowid (0: empty). Two
+/// ids share those bits with odds of 2^-32 a pair: a read more, as with any shared hash. The table is mapped memory, asked for in huge pages where the kernel allows: zeroed pages come free,
+/// and a table of 4 KiB pages took one page fault per 512 slots, which on this virtual machine cost more than the
+/// probes (session 11). Rowids past 2^32 do not fit: ``insert(_:rowid:)`` then says so and the caller builds the
+/// index instead.
+final class SeenIDs {
+    private(set) var slots: UnsafeMutableBufferPointer<UInt64>
+    private(set) var count = 0
+    /// The largest rowid a slot takes (lower in tests of what happens past it).
+    let rowidLimit: Int64
+
+    init(capacity: Int = 1 << 16, rowidLimit: Int64 = 0xFFFF_FFFF) {
+        precondition(rowidLimit <= 0xFFFF_FFFF, "a slot holds 32 bits of rowid")
+        slots = Self.allocate(Self.slotCount(for: capacity))
+        self.rowidLimit = rowidLimit
+    }
+
+    deinit { Self.release(slots) }
+
+    /// Slots for `rows` rows at most half full, a power of two.
+    static func slotCount(for rows: Int) -> Int {
+        max(1 << 12, 1 << (Int.bitWidth - (max(rows, 1) * 2 - 1).leadingZeroBitCount))
+    }
+
+    /// Makes room for `rows` rows in all without growing on the way.
+    func reserve(rows: Int) {
+        if Self.slotCount(for: rows) > slots.count { regrow(to: Self.slotCount(for: rows)) }
+    }
+
+    /// Calls `body` with each stored rowid whose id may have this hash, in the order stored, until it returns true;
+    /// returns whether one did.
+    func first<E: Error>(_ hash: UInt64, where body: (Int64) throws(E) -> Bool) throws(E) -> Bool {
+        let mask = slots.count - 1
+        let tag = hash >> 32
+        var slot = Int(truncatingIfNeeded: tag) & mask
+        while slots[slot] != 0 {
+            if slots[slot] >> 32 == tag, try body(Int64(slots[slot] & 0xFFFF_FFFF)) { return true }
+            slot = (slot + 1) & mask
+        }
+        return false
+    }
+
+    /// Asks for the slot of a hash looked up soon: the table outgrows the caches, so each lookup would miss.
+    func prefetch(_ hash: UInt64) {
+        crk_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hash >> 32) & (slots.count - 1)))
+    }
+
+    /// Enters a stored row; false when its rowid does not fit a slot (past ``rowidLimit``), with nothing entered.
+    func insert(_ hash: UInt64, rowid: Int64) -> Bool {
+        guard rowid > 0 && rowid <= rowidLimit else { return false }
+        if (count + 1) * 2 > slots.count { regrow(to: slots.count * 2) }
+        place((hash & 0xFFFF_FFFF_0000_0000) | UInt64(rowid))
+        count += 1
+        return true
+    }
+
+    private func place(_ entry: UInt64) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: entry >> 32) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = entry
+    }
+
+    /// Moves every entry to a table of `size` slots (an entry's position comes from the hash bits it keeps).
+    private func regrow(to size: Int) {
+        let old = slots
+        slots = Self.allocate(size)
+        for entry in old where entry != 0 { place(entry) }
+        Self.release(old)
+    }
+
+    private static func allocate(_ count: Int) -> UnsafeMutableBufferPointer<UInt64> {
+        let bytes = count * MemoryLayout<UInt64>.stride
+        #if os(Linux)
+        if let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), mapped != MAP_FAILED {
+            _ = madvise(mapped, bytes, 14)  // MADV_HUGEPAGE; ignored where unsupported
+            return UnsafeMutableBufferPointer(start: mapped.assumingMemoryBound(to: UInt64.self), count: count)
+        }
+        #endif
+        let memory = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: count)
+        memory.initialize(repeating: 0)
+        return memory
+    }
+
+    private static func release(_ memory: UnsafeMutableBufferPointer<UInt64>) {
+        #if os(Linux)
+        munmap(memory.baseAddress, memory.count * MemoryLayout<UInt64>.stride)
+        #else
+        memory.deallocate()
+        #endif
+    }
+}
+
+extension RequestWriter {
+    /// Stores one row into a bulk load, or says why not: the outcomes the unique index gives an incremental ingest.
+    func writeBulk(row: Int, of rows: RequestRows, seen: SeenIDs) throws(StoreError) -> Outcome {
+        let hash = rows.idHashes[row]
+        if row + 8 < rows.count { seen.prefetch(rows.idHashes[row + 8]) }
+        var outcome: Outcome?
+        let byRow = try selectByRowid()
+        _ = try seen.first(hash) { (rowid: Int64) throws(StoreError) -> Bool in
+            defer { byRow.reset() }
+            byRow.bind(1, rowid)
+            // The id is the statement's last column, after the compared fields.
+            guard try byRow.step(), rows.id(row: row, equals: byRow, column: Int32(Self.comparedFields.count)) else { return false }
+            outcome = Self.compare(row: row, of: rows, with: byRow)
+            return true
+        }
+        if let outcome { return outcome }
+        try beginIfNeeded()
+        try rows.insert(row: row, with: insert, nulls: &insertNulls)
+        if !seen.insert(hash, rowid: store.database.lastInsertRowID) {
+            // Past what a slot holds: the index from here on, as an incremental ingest has it.
+            seenIDs = nil
+            try store.database.execute(Schema.uniqueID)
+        }
+        if let limit = failAfterRecords, store.database.lastInsertRowID >= Int64(limit) {
+            throw StoreError.sql(path: store.database.path, reason: "failure injected after \(limit) records")
+        }
+        try countAndMaybeCommit()
+        return .stored
+    }
+
+    /// Makes room for the ids of a file of `bytes` bytes (one row per 256 bytes, a compact line's size or less).
+    func expectRows(inBytes bytes: Int) {
+        seenIDs?.reserve(rows: seenIDs!.count + bytes / 256)
+    }
+
+    /// The compared fields and the id of one row by rowid.
+    private func selectByRowid() throws(StoreError) -> SQLiteStatement {
+        if let selectByRowidStatement { return selectByRowidStatement }
+        let statement = try store.database.prepare("SELECT \(Self.comparedColumns), id FROM requests WHERE rowid = ?")
+        selectByRowidStatement = statement
+        return statement
+    }
+}

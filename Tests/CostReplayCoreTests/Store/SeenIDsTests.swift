@@ -1,0 +1,98 @@
+@testable import CostReplayCore
+import Foundation
+import Testing
+import TestSupport
+
+/// A bulk load finds repeated ids through ``SeenIDs`` until it builds the unique index at its end: every stored row
+/// must stay findable, hashes shared by different ids must cost a read and never a wrong answer, and a rowid past
+/// what a slot holds must hand over to the index.
+@Suite struct SeenIDsTests {
+    @Test func everyRowWithTheSameHashIsVisitedInTheOrderStoredAcrossGrowth() {
+        let seen = SeenIDs(capacity: 1)
+        let initialSlots = seen.slots.count
+        // 40 rows share one hash; thousands of others fill the table past several growths.
+        let shared: UInt64 = 0xDEAD_BEEF_0000_0001
+        var rowid: Int64 = 0
+        var sharedRows: [Int64] = []
+        for index in 0..<20_000 {
+            rowid += 1
+            if index % 500 == 0 {
+                #expect(seen.insert(shared, rowid: rowid))
+                sharedRows.append(rowid)
+            } else {
+                #expect(seen.insert(StableHash.hash("id-\(index)"), rowid: rowid))
+            }
+        }
+        #expect(seen.slots.count > initialSlots, "the table grew")
+        #expect(seen.count == 20_000)
+        #expect(seen.count * 2 <= seen.slots.count, "at most half full")
+        var visited: [Int64] = []
+        #expect(!seen.first(shared) { visited.append($0); return false })
+        #expect(visited == sharedRows)
+        // A stop on the third match stops there.
+        var stops = 0
+        #expect(seen.first(shared) { _ in stops += 1; return stops == 3 })
+        #expect(stops == 3)
+        // Every other row is found by its hash.
+        for index in [1, 2, 499, 501, 19_999] {
+            var found: [Int64] = []
+            _ = seen.first(StableHash.hash("id-\(index)")) { found.append($0); return false }
+            #expect(found.contains(Int64(index + 1)), "row of id-\(index)")
+        }
+        // A hash never entered finds nothing.
+        #expect(!seen.first(StableHash.hash("never")) { _ in true })
+    }
+
+    @Test func aRowidPastTheLimitIsNotEntered() {
+        let seen = SeenIDs(rowidLimit: 2)
+        #expect(seen.insert(1, rowid: 1))
+        #expect(seen.insert(2, rowid: 2))
+        #expect(!seen.insert(3, rowid: 3))
+        #expect(!seen.insert(4, rowid: 0))
+        #expect(seen.count == 2)
+    }
+
+    static func line(_ id: String, tokens: Int) -> String {
+        #"{"id":"\#(id)","start":"2026-09-01T10:00:00Z","model":"gpt-4o","input_tokens":\#(tokens),"output_tokens":2}"#
+    }
+
+    @Test func repeatsOfEarlyIdsAfterTheTableGrewAreFoundAsAnIncrementalIngestFindsThem() throws {
+        var lines = (0..<9_000).map { Self.line("r\($0)", tokens: 10 + $0 % 7) }
+        lines += [Self.line("r0", tokens: 10), Self.line("r1", tokens: 99), Self.line("r8999", tokens: 10 + 8_999 % 7)]
+        let path = Fixtures.write(lines.joined(separator: "\n") + "\n")
+        let (bulk, summary) = try Fixtures.ingest([path])
+        let (incremental, reference) = try Fixtures.ingestIncrementally([path])
+        #expect(summary.totals == IngestCounts(read: 9_003, stored: 9_000, duplicates: 2, rejected: 1))
+        #expect(summary.totals == reference.totals)
+        #expect(try bulk.rejections().map(\.description) == incremental.rejections().map(\.description))
+        #expect(try bulk.rejections().first?.description.contains("id 'r1' is already stored with another input_tokens") == true)
+        #expect(try bulk.database.scalar("SELECT count(*) FROM sqlite_master WHERE name='requests_id'") == 1)
+    }
+
+    @Test func aLoadPastTheRowidLimitBuildsTheIndexThenAndKeepsFindingRepeats() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("bulk.db").path
+        let store = try TraceStore(path: path, bulkLoad: true)
+        let writer = try RequestWriter(store: store)
+        writer.seenIDs = SeenIDs(rowidLimit: 2)
+        func record(_ id: String, tokens: Int) -> TraceRecord {
+            var r = TraceRecord(id: id)
+            r.format = "canonical"
+            r.startMicros = 1_000_000
+            r.model = "gpt-4o"
+            r.usage = TokenUsage(input: Int64(tokens), output: 2)
+            return r
+        }
+        #expect(try writer.write(record("a", tokens: 1), source: nil) == .stored)
+        #expect(try writer.write(record("b", tokens: 1), source: nil) == .stored)
+        #expect(writer.seenIDs != nil)
+        #expect(try writer.write(record("c", tokens: 1), source: nil) == .stored)
+        #expect(writer.seenIDs == nil, "rowid 3 is past the limit: the index takes over")
+        #expect(try store.database.scalar("SELECT count(*) FROM sqlite_master WHERE name='requests_id'") == 1)
+        #expect(try writer.write(record("a", tokens: 1), source: nil) == .duplicate)
+        #expect(try writer.write(record("c", tokens: 1), source: nil) == .duplicate)
+        #expect(try writer.write(record("b", tokens: 5), source: nil) == .conflict(field: "input_tokens", stored: "1", found: "5"))
+        #expect(try writer.write(record("d", tokens: 1), source: nil) == .stored)
+        try writer.flush()
+        #expect(store.requestCount == 4)
+    }
+}
