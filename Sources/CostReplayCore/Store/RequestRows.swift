@@ -249,36 +249,60 @@ struct RequestRows {
     /// still bound to null from the row before (bit `column` of `nulls`, which the caller keeps for this statement
     /// and starts at 0): most rows leave half their columns null, and binding them cost 5% of the writer.
     func insert(row: Int, with statement: SQLiteStatement, nulls: inout UInt64) throws(StoreError) {
-        let base = row * Self.columnCount
-        let s = statement.statement
         try bytes.withUnsafeBufferPointer { buffer throws(StoreError) in
-            let memory = UnsafeRawPointer(buffer.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
-            for column in 0..<Self.columnCount {
-                let index = Int32(column + 1)
-                let bit = UInt64(1) << UInt64(column)
-                let code: Int32
-                switch cells[base + column] {
-                case .null:
-                    if nulls & bit != 0 { continue }
-                    code = sqlite3_bind_null(s, index)
-                case let .integer(value): code = sqlite3_bind_int64(s, index, value)
-                case let .real(value): code = sqlite3_bind_double(s, index, value)
-                case let .text(start, count):
-                    code = sqlite3_bind_text64(s, index, (memory + start).assumingMemoryBound(to: CChar.self),
-                                               sqlite3_uint64(count), nil, UInt8(SQLITE_UTF8))
-                case let .blob(start, count):
-                    code = sqlite3_bind_blob64(s, index, memory + start, sqlite3_uint64(count), nil)
-                }
-                // A value longer than SQLite takes (1e9 bytes by default) is a store failure, named as SQLite names it.
-                guard code == SQLITE_OK else {
-                    nulls = 0  // what the failed bind left is unknown
-                    throw StoreError.sql(path: statement.database.path, reason: String(cString: sqlite3_errstr(code)))
-                }
-                if case .null = cells[base + column] { nulls |= bit } else { nulls &= ~bit }
+            try bind(row: row, to: statement, at: 0, nulls: &nulls, memory: buffer)
+            defer { statement.reset() }
+            try statement.step()
+        }
+    }
+
+    /// Runs a multi-row insert (``Schema/insertRequests(count:)``) of `rows`, the i-th bound after the
+    /// ``columnCount`` × i parameters before it; `nulls` holds one mask a row, as ``insert(row:with:nulls:)`` keeps.
+    func insert(rows: some Collection<Int>, with statement: SQLiteStatement, nulls: inout [UInt64]) throws(StoreError) {
+        try bytes.withUnsafeBufferPointer { buffer throws(StoreError) in
+            for (slot, row) in rows.enumerated() {
+                try bind(row: row, to: statement, at: slot * Self.columnCount, nulls: &nulls[slot], memory: buffer)
             }
             defer { statement.reset() }
             try statement.step()
         }
+    }
+
+    /// Binds row `row`'s columns to parameters `offset + 1` onwards, in place from `memory` (``bytes``).
+    @inline(__always)
+    private func bind(row: Int, to statement: SQLiteStatement, at offset: Int, nulls: inout UInt64,
+                      memory buffer: UnsafeBufferPointer<UInt8>) throws(StoreError) {
+        let base = row * Self.columnCount
+        let s = statement.statement
+        let memory = UnsafeRawPointer(buffer.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
+        for column in 0..<Self.columnCount {
+            let index = Int32(offset + column + 1)
+            let bit = UInt64(1) << UInt64(column)
+            let code: Int32
+            switch cells[base + column] {
+            case .null:
+                if nulls & bit != 0 { continue }
+                code = sqlite3_bind_null(s, index)
+            case let .integer(value): code = sqlite3_bind_int64(s, index, value)
+            case let .real(value): code = sqlite3_bind_double(s, index, value)
+            case let .text(start, count):
+                code = sqlite3_bind_text64(s, index, (memory + start).assumingMemoryBound(to: CChar.self),
+                                           sqlite3_uint64(count), nil, UInt8(SQLITE_UTF8))
+            case let .blob(start, count):
+                code = sqlite3_bind_blob64(s, index, memory + start, sqlite3_uint64(count), nil)
+            }
+            // A value longer than SQLite takes (1e9 bytes by default) is a store failure, named as SQLite names it.
+            guard code == SQLITE_OK else {
+                nulls = 0  // what the failed bind left is unknown
+                throw StoreError.sql(path: statement.database.path, reason: String(cString: sqlite3_errstr(code)))
+            }
+            if case .null = cells[base + column] { nulls |= bit } else { nulls &= ~bit }
+        }
+    }
+
+    /// Whether two values share their storage: rows of one batch, as a held copy and the batch itself.
+    func sharesStorage(with other: RequestRows) -> Bool {
+        cells.withUnsafeBufferPointer { a in other.cells.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
     }
 
     /// Whether row `row`'s id is `stored`'s bytes (text column `column` of a stepped statement).

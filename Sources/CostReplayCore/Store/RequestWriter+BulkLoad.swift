@@ -106,11 +106,36 @@ final class SeenIDs {
     }
 }
 
+/// Rows of one batch a bulk load has found new and holds until it inserts them together: one statement for many
+/// rows spreads SQLite's work per statement (cursor, transaction check, halt, reset) over all of them, which saved
+/// a sixth of the insert's CPU on the million-row trace (docs/performance.md, session 11).
+struct PendingRows {
+    static let groupSize = 32
+    /// The batch the rows come from (a copy sharing its storage), while any are held.
+    var source: RequestRows?
+    var rows: [Int] = []
+    var hashes: [UInt64] = []
+    /// The multi-row inserts by row count, each with its parameters' null masks.
+    var statements: [Int: (statement: SQLiteStatement, nulls: [UInt64])] = [:]
+}
+
 extension RequestWriter {
     /// Stores one row into a bulk load, or says why not: the outcomes the unique index gives an incremental ingest.
+    /// A row with an id not seen before is held and reported stored (``PendingRows``); it is inserted with the rows
+    /// after it by ``flushPending()``, before anything else is written or looked up.
     func writeBulk(row: Int, of rows: RequestRows, seen: SeenIDs) throws(StoreError) -> Outcome {
         let hash = rows.idHashes[row]
         if row + 8 < rows.count { seen.prefetch(rows.idHashes[row + 8]) }
+        if let source = held.source, !source.sharesStorage(with: rows) { try flushPending() }
+        // A repeat can only be of a stored or a held row with the same hash (or the same high bits: a read more).
+        if !held.hashes.contains(hash) && !seen.first(hash, where: { _ in true }) {
+            if held.source == nil { held.source = rows }
+            held.rows.append(row)
+            held.hashes.append(hash)
+            if held.rows.count >= PendingRows.groupSize { try flushPending() }
+            return .stored
+        }
+        try flushPending()
         var outcome: Outcome?
         let byRow = try selectByRowid()
         _ = try seen.first(hash) { (rowid: Int64) throws(StoreError) -> Bool in
@@ -122,18 +147,47 @@ extension RequestWriter {
             return true
         }
         if let outcome { return outcome }
+        held.source = rows
+        held.rows = [row]
+        held.hashes = [hash]
+        try flushPending()
+        return .stored
+    }
+
+    /// Inserts the rows held by ``writeBulk(row:of:seen:)``, in order, and enters them in ``SeenIDs``.
+    func flushPending() throws(StoreError) {
+        guard let source = held.source else { return }
+        // Taken out first: committing below flushes again, and must find nothing held.
+        let (rows, hashes) = (held.rows, held.hashes)
+        held.source = nil
+        held.rows = []
+        held.hashes = []
+        let count = rows.count
         try beginIfNeeded()
-        try rows.insert(row: row, with: insert, nulls: &insertNulls)
-        if !seen.insert(hash, rowid: store.database.lastInsertRowID) {
-            // Past what a slot holds: the index from here on, as an incremental ingest has it.
-            seenIDs = nil
-            try store.database.execute(Schema.uniqueID)
+        if held.statements[count] == nil {
+            held.statements[count] = (try store.database.prepare(Schema.insertRequests(count: count)), Array(repeating: 0, count: count))
         }
-        if let limit = failAfterRecords, store.database.lastInsertRowID >= Int64(limit) {
+        let statement = held.statements[count]!.statement
+        do {
+            try source.insert(rows: rows, with: statement, nulls: &held.statements[count]!.nulls)
+        } catch {
+            held.statements[count]!.nulls = Array(repeating: 0, count: count)  // what a failed bind left is unknown
+            throw error
+        }
+        // Rowids of one insert follow each other (each is the largest so far plus one).
+        let last = store.database.lastInsertRowID
+        for (offset, hash) in hashes.enumerated() {
+            guard let seen = seenIDs else { break }
+            if !seen.insert(hash, rowid: last - Int64(count - 1 - offset)) {
+                // Past what a slot holds: the index from here on, as an incremental ingest has it.
+                seenIDs = nil
+                try store.database.execute(Schema.uniqueID)
+            }
+        }
+        if let limit = failAfterRecords, last >= Int64(limit) {
             throw StoreError.sql(path: store.database.path, reason: "failure injected after \(limit) records")
         }
-        try countAndMaybeCommit()
-        return .stored
+        try countAndMaybeCommit(count)
     }
 
     /// Makes room for the ids of a file of `bytes` bytes (one row per 256 bytes, a compact line's size or less).

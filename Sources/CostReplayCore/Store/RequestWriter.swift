@@ -9,7 +9,10 @@ public final class RequestWriter {
     var insertNulls: UInt64 = 0
     let insertReject: SQLiteStatement
     let chunkSize: Int
-    var pending = 0
+    /// Rows and rejections written since the last commit.
+    var uncommitted = 0
+    /// Rows a bulk load holds to insert together.
+    var held = PendingRows()
     var inTransaction = false
     var selectStored: SQLiteStatement?
     /// The ids stored so far when the store is a bulk load, which has no unique index until it ends; nil otherwise.
@@ -129,10 +132,11 @@ public final class RequestWriter {
 
     /// Commits what is pending.
     public func flush() throws(StoreError) {
+        try flushPending()
         if inTransaction {
             try store.database.execute("COMMIT")
             inTransaction = false
-            pending = 0
+            uncommitted = 0
         }
     }
 
@@ -143,8 +147,8 @@ public final class RequestWriter {
         }
     }
 
-    func countAndMaybeCommit() throws(StoreError) {
-        pending += 1
-        if pending >= chunkSize { try flush() }
+    func countAndMaybeCommit(_ count: Int = 1) throws(StoreError) {
+        uncommitted += count
+        if uncommitted >= chunkSize { try flush() }
     }
 }

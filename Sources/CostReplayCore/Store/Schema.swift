@@ -96,6 +96,12 @@ enum Schema {
     static let insertRequest = "INSERT OR IGNORE INTO requests (\(selectColumns)) VALUES ("
         + Array(repeating: "?", count: requestColumns.count).joined(separator: ",") + ")"
 
+    /// A plain insert of `count` rows in one statement (a bulk load, which has no unique index to ignore by).
+    static func insertRequests(count: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: requestColumns.count).joined(separator: ",") + ")"
+        return "INSERT INTO requests (\(selectColumns)) VALUES " + Array(repeating: row, count: count).joined(separator: ",")
+    }
+
     /// Columns read back into a full ``TraceRecord``, in ``RequestColumns`` order.
     static let selectColumns = requestColumns.joined(separator: ", ")
 

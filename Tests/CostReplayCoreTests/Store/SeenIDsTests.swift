@@ -86,6 +86,7 @@ import TestSupport
         #expect(try writer.write(record("b", tokens: 1), source: nil) == .stored)
         #expect(writer.seenIDs != nil)
         #expect(try writer.write(record("c", tokens: 1), source: nil) == .stored)
+        try writer.flush()  // rows found new are held and inserted together
         #expect(writer.seenIDs == nil, "rowid 3 is past the limit: the index takes over")
         #expect(try store.database.scalar("SELECT count(*) FROM sqlite_master WHERE name='requests_id'") == 1)
         #expect(try writer.write(record("a", tokens: 1), source: nil) == .duplicate)
@@ -94,5 +95,49 @@ import TestSupport
         #expect(try writer.write(record("d", tokens: 1), source: nil) == .stored)
         try writer.flush()
         #expect(store.requestCount == 4)
+    }
+
+    @Test func heldRowsAreStoredInTheOrderWrittenWhateverPathTheyTake() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("bulk.db").path
+        let store = try TraceStore(path: path, bulkLoad: true)
+        let writer = try RequestWriter(store: store)
+        func record(_ id: String, tokens: Int) -> TraceRecord {
+            var r = TraceRecord(id: id)
+            r.format = "canonical"
+            r.startMicros = 1_000_000
+            r.model = "gpt-4o"
+            r.usage = TokenUsage(input: Int64(tokens), output: 2)
+            return r
+        }
+        var batch = RequestRows()
+        for index in 0..<100 { batch.append(record("b\(index)", tokens: index), source: nil) }
+        var order: [String] = []
+        for row in 0..<50 {
+            #expect(try writer.write(row: row, of: batch) == .stored)
+            order.append("b\(row)")
+            if row % 7 == 3 {  // a record from another path between rows of the batch
+                #expect(try writer.write(record("r\(row)", tokens: 1), source: nil) == .stored)
+                order.append("r\(row)")
+            }
+            if row % 11 == 5 {  // a repeat of a row that may still be held
+                #expect(try writer.write(row: row - 1, of: batch) == .duplicate)
+                #expect(try writer.write(record("b\(row)", tokens: 0), source: nil)
+                        == .conflict(field: "input_tokens", stored: "\(row)", found: "0"))
+            }
+        }
+        var second = RequestRows()  // another batch: what the first still holds goes first
+        second.append(record("c0", tokens: 1), source: nil)
+        #expect(try writer.write(row: 0, of: second) == .stored)
+        order.append("c0")
+        for row in 50..<100 {
+            #expect(try writer.write(row: row, of: batch) == .stored)
+            order.append("b\(row)")
+        }
+        try writer.flush()
+        let ids = try store.database.prepare("SELECT id FROM requests ORDER BY rowid")
+        var stored: [String] = []
+        while try ids.step() { stored.append(ids.string(0) ?? "") }
+        #expect(stored == order)
+        #expect(try store.database.scalar("SELECT max(rowid) FROM requests") == Int64(order.count), "no gaps")
     }
 }
