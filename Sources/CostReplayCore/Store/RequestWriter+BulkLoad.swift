@@ -110,7 +110,7 @@ final class SeenIDs {
 /// rows spreads SQLite's work per statement (cursor, transaction check, halt, reset) over all of them, which saved
 /// a sixth of the insert's CPU on the million-row trace (docs/performance.md, session 11).
 struct PendingRows {
-    static let groupSize = 32
+    static let groupSize = 64
     /// The batch the rows come from (a copy sharing its storage), while any are held.
     var source: RequestRows?
     var rows: [Int] = []
@@ -162,18 +162,15 @@ extension RequestWriter {
         held.source = nil
         held.rows = []
         held.hashes = []
-        let count = rows.count
         try beginIfNeeded()
-        if held.statements[count] == nil {
-            held.statements[count] = (try store.database.prepare(Schema.insertRequests(count: count)), Array(repeating: 0, count: count))
+        // Fewer rows than a group go as parts of 32, 16, … 1 rows: at most seven statements are ever prepared.
+        var done = 0
+        while done < rows.count {
+            let part = rows.count - done >= PendingRows.groupSize ? PendingRows.groupSize : 1 << (Int.bitWidth - 1 - (rows.count - done).leadingZeroBitCount)
+            try insert(rows[done..<done + part], of: source)
+            done += part
         }
-        let statement = held.statements[count]!.statement
-        do {
-            try source.insert(rows: rows, with: statement, nulls: &held.statements[count]!.nulls)
-        } catch {
-            held.statements[count]!.nulls = Array(repeating: 0, count: count)  // what a failed bind left is unknown
-            throw error
-        }
+        let count = rows.count
         // Rowids of one insert follow each other (each is the largest so far plus one).
         let last = store.database.lastInsertRowID
         for (offset, hash) in hashes.enumerated() {
@@ -188,6 +185,21 @@ extension RequestWriter {
             throw StoreError.sql(path: store.database.path, reason: "failure injected after \(limit) records")
         }
         try countAndMaybeCommit(count)
+    }
+
+    /// One multi-row insert of `rows`, prepared once for their count.
+    private func insert(_ rows: ArraySlice<Int>, of source: RequestRows) throws(StoreError) {
+        let count = rows.count
+        if held.statements[count] == nil {
+            held.statements[count] = (try store.database.prepare(Schema.insertRequests(count: count)), Array(repeating: 0, count: count))
+        }
+        let statement = held.statements[count]!.statement
+        do {
+            try source.insert(rows: rows, with: statement, nulls: &held.statements[count]!.nulls)
+        } catch {
+            held.statements[count]!.nulls = Array(repeating: 0, count: count)  // what a failed bind left is unknown
+            throw error
+        }
     }
 
     /// Makes room for the ids of a file of `bytes` bytes (one row per 256 bytes, a compact line's size or less).

@@ -52,6 +52,15 @@ import TestSupport
         #expect(seen.count == 2)
     }
 
+    static func record(_ id: String, tokens: Int) -> TraceRecord {
+        var r = TraceRecord(id: id)
+        r.format = "canonical"
+        r.startMicros = 1_000_000
+        r.model = "gpt-4o"
+        r.usage = TokenUsage(input: Int64(tokens), output: 2)
+        return r
+    }
+
     static func line(_ id: String, tokens: Int) -> String {
         #"{"id":"\#(id)","start":"2026-09-01T10:00:00Z","model":"gpt-4o","input_tokens":\#(tokens),"output_tokens":2}"#
     }
@@ -74,25 +83,17 @@ import TestSupport
         let store = try TraceStore(path: path, bulkLoad: true)
         let writer = try RequestWriter(store: store)
         writer.seenIDs = SeenIDs(rowidLimit: 2)
-        func record(_ id: String, tokens: Int) -> TraceRecord {
-            var r = TraceRecord(id: id)
-            r.format = "canonical"
-            r.startMicros = 1_000_000
-            r.model = "gpt-4o"
-            r.usage = TokenUsage(input: Int64(tokens), output: 2)
-            return r
-        }
-        #expect(try writer.write(record("a", tokens: 1), source: nil) == .stored)
-        #expect(try writer.write(record("b", tokens: 1), source: nil) == .stored)
+        #expect(try writer.write(Self.record("a", tokens: 1), source: nil) == .stored)
+        #expect(try writer.write(Self.record("b", tokens: 1), source: nil) == .stored)
         #expect(writer.seenIDs != nil)
-        #expect(try writer.write(record("c", tokens: 1), source: nil) == .stored)
+        #expect(try writer.write(Self.record("c", tokens: 1), source: nil) == .stored)
         try writer.flush()  // rows found new are held and inserted together
         #expect(writer.seenIDs == nil, "rowid 3 is past the limit: the index takes over")
         #expect(try store.database.scalar("SELECT count(*) FROM sqlite_master WHERE name='requests_id'") == 1)
-        #expect(try writer.write(record("a", tokens: 1), source: nil) == .duplicate)
-        #expect(try writer.write(record("c", tokens: 1), source: nil) == .duplicate)
-        #expect(try writer.write(record("b", tokens: 5), source: nil) == .conflict(field: "input_tokens", stored: "1", found: "5"))
-        #expect(try writer.write(record("d", tokens: 1), source: nil) == .stored)
+        #expect(try writer.write(Self.record("a", tokens: 1), source: nil) == .duplicate)
+        #expect(try writer.write(Self.record("c", tokens: 1), source: nil) == .duplicate)
+        #expect(try writer.write(Self.record("b", tokens: 5), source: nil) == .conflict(field: "input_tokens", stored: "1", found: "5"))
+        #expect(try writer.write(Self.record("d", tokens: 1), source: nil) == .stored)
         try writer.flush()
         #expect(store.requestCount == 4)
     }
@@ -101,32 +102,24 @@ import TestSupport
         let path = Fixtures.temporaryDirectory().appendingPathComponent("bulk.db").path
         let store = try TraceStore(path: path, bulkLoad: true)
         let writer = try RequestWriter(store: store)
-        func record(_ id: String, tokens: Int) -> TraceRecord {
-            var r = TraceRecord(id: id)
-            r.format = "canonical"
-            r.startMicros = 1_000_000
-            r.model = "gpt-4o"
-            r.usage = TokenUsage(input: Int64(tokens), output: 2)
-            return r
-        }
         var batch = RequestRows()
-        for index in 0..<100 { batch.append(record("b\(index)", tokens: index), source: nil) }
+        for index in 0..<100 { batch.append(Self.record("b\(index)", tokens: index), source: nil) }
         var order: [String] = []
         for row in 0..<50 {
             #expect(try writer.write(row: row, of: batch) == .stored)
             order.append("b\(row)")
             if row % 7 == 3 {  // a record from another path between rows of the batch
-                #expect(try writer.write(record("r\(row)", tokens: 1), source: nil) == .stored)
+                #expect(try writer.write(Self.record("r\(row)", tokens: 1), source: nil) == .stored)
                 order.append("r\(row)")
             }
             if row % 11 == 5 {  // a repeat of a row that may still be held
                 #expect(try writer.write(row: row - 1, of: batch) == .duplicate)
-                #expect(try writer.write(record("b\(row)", tokens: 0), source: nil)
+                #expect(try writer.write(Self.record("b\(row)", tokens: 0), source: nil)
                         == .conflict(field: "input_tokens", stored: "\(row)", found: "0"))
             }
         }
         var second = RequestRows()  // another batch: what the first still holds goes first
-        second.append(record("c0", tokens: 1), source: nil)
+        second.append(Self.record("c0", tokens: 1), source: nil)
         #expect(try writer.write(row: 0, of: second) == .stored)
         order.append("c0")
         for row in 50..<100 {
@@ -139,5 +132,7 @@ import TestSupport
         while try ids.step() { stored.append(ids.string(0) ?? "") }
         #expect(stored == order)
         #expect(try store.database.scalar("SELECT max(rowid) FROM requests") == Int64(order.count), "no gaps")
+        #expect(writer.held.statements.keys.allSatisfy { $0 == PendingRows.groupSize || ($0 < 64 && $0.nonzeroBitCount == 1) },
+                "groups, and powers of two below: \(writer.held.statements.keys.sorted())")
     }
 }
