@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -85,8 +86,13 @@ public final class TraceStore {
 
     /// Builds the indexes of a bulk-loaded file once each, sorted, and leaves it in WAL mode like any other store.
     func finishBulkLoad() throws(StoreError) {
-        // The sorts of the builds may use a second thread (SQLite's sorter; the table scans stay on this one).
-        try database.execute("PRAGMA threads=2")
+        // SQLite's sorter sorts in worker threads only the runs it writes out, and a run is as large as the page
+        // cache: with 4 MiB, a million-row build spills a dozen runs that the other core sorts while this one scans
+        // the table. Both builds took 0.48-0.60 s instead of 0.58-0.76 s, peak memory 21 MiB instead of 106
+        // (sqlite3 CLI on a 1.1M-row store, session 11). The store is closed after this; later opens set their own.
+        let workers = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        try database.execute("PRAGMA threads=\(workers)")
+        try database.execute("PRAGMA cache_size=-4096")
         try database.execute(Schema.uniqueID)
         try createIndexes()
         try database.execute("PRAGMA journal_mode=WAL")
