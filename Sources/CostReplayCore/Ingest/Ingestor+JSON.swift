@@ -179,6 +179,7 @@ extension Ingestor {
             countsByPath[file, default: IngestCounts()].add(run)
             run = IngestCounts()
         }
+        defer { endRun() }  // rows stored before a failure stay counted (the collector goes on after one)
         for entry in batch.entries {
             switch entry {
             case let .row(row, location, raw, index):
@@ -197,7 +198,6 @@ extension Ingestor {
             case let .item(.rejected(location, error, raw, index)): try reject(location, error, raw: raw, item: index)
             }
         }
-        endRun()
     }
 
     struct StopReading: Error {}

@@ -192,11 +192,14 @@ struct RequestRows {
         return count - 1
     }
 
-    /// The ``StableHash`` of the id's bytes (0 when the id is not text, which validation rules out).
+    /// The ``StableHash`` of the id's bytes (0 when the id is not text, which validation rules out), seeded at random
+    /// for each run: ids made to share a hash would make each lookup a long probe, and no result depends on it.
     func hashOfID(row: Int) -> UInt64 {
         guard case let .text(start, count) = cells[row * Self.columnCount + TraceField.id.rawValue] else { return 0 }
-        return bytes.withUnsafeBytes { StableHash.hash(UnsafeRawBufferPointer(rebasing: $0[start..<start + count])) }
+        return bytes.withUnsafeBytes { StableHash.hash(UnsafeRawBufferPointer(rebasing: $0[start..<start + count]), seed: Self.idHashSeed) }
     }
+
+    static let idHashSeed = UInt64.random(in: .min ... .max)
 
     /// Removes the row begun at `mark`, whatever part of it was written.
     mutating func rollBack(to mark: Mark) {

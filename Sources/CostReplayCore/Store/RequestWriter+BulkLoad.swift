@@ -16,21 +16,27 @@ import CVectorKernels
 /// A slot is 8 bytes: the hash's high 32 bits, which also give the slot's position, and the rowid (0: empty). Two
 /// ids share those bits with odds of 2^-32 a pair: a read more, as with any shared hash. The table is mapped memory, asked for in huge pages where the kernel allows: zeroed pages come free,
 /// and a table of 4 KiB pages took one page fault per 512 slots, which on this virtual machine cost more than the
-/// probes (session 11). Rowids past 2^32 do not fit: ``insert(_:rowid:)`` then says so and the caller builds the
-/// index instead.
+/// probes (session 11). Past 4M rows (``maximumSlots``), or a rowid past 2^32, ``insert(_:rowid:)`` says so and the
+/// caller builds the index instead.
 final class SeenIDs {
     private(set) var slots: UnsafeMutableBufferPointer<UInt64>
+    /// Whether ``slots`` is mapped memory (else from the heap).
+    private var mapped: Bool
     private(set) var count = 0
     /// The largest rowid a slot takes (lower in tests of what happens past it).
     let rowidLimit: Int64
+    /// The most slots the table grows to: 64 MiB, for 4,194,304 rows. Past that the load builds the unique index and
+    /// goes on as an incremental ingest does, so memory stays flat in the number of rows.
+    let maximumSlots: Int
 
-    init(capacity: Int = 1 << 16, rowidLimit: Int64 = 0xFFFF_FFFF) {
+    init(capacity: Int = 1 << 16, rowidLimit: Int64 = 0xFFFF_FFFF, maximumSlots: Int = 1 << 23) {
         precondition(rowidLimit <= 0xFFFF_FFFF, "a slot holds 32 bits of rowid")
-        slots = Self.allocate(Self.slotCount(for: capacity))
+        self.maximumSlots = maximumSlots
+        (slots, mapped) = Self.allocate(min(Self.slotCount(for: capacity), maximumSlots))
         self.rowidLimit = rowidLimit
     }
 
-    deinit { Self.release(slots) }
+    deinit { Self.release(slots, mapped: mapped) }
 
     /// Slots for `rows` rows at most half full, a power of two.
     static func slotCount(for rows: Int) -> Int {
@@ -39,7 +45,8 @@ final class SeenIDs {
 
     /// Makes room for `rows` rows in all without growing on the way.
     func reserve(rows: Int) {
-        if Self.slotCount(for: rows) > slots.count { regrow(to: Self.slotCount(for: rows)) }
+        let wanted = min(Self.slotCount(for: rows), maximumSlots)
+        if wanted > slots.count { regrow(to: wanted) }
     }
 
     /// Calls `body` with each stored rowid whose id may have this hash, in the order stored, until it returns true;
@@ -60,10 +67,14 @@ final class SeenIDs {
         crk_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hash >> 32) & (slots.count - 1)))
     }
 
-    /// Enters a stored row; false when its rowid does not fit a slot (past ``rowidLimit``), with nothing entered.
+    /// Enters a stored row; false, with nothing entered, when its rowid does not fit a slot (past ``rowidLimit``) or
+    /// the table is full (``maximumSlots``).
     func insert(_ hash: UInt64, rowid: Int64) -> Bool {
         guard rowid > 0 && rowid <= rowidLimit else { return false }
-        if (count + 1) * 2 > slots.count { regrow(to: slots.count * 2) }
+        if (count + 1) * 2 > slots.count {
+            guard slots.count * 2 <= maximumSlots else { return false }
+            regrow(to: slots.count * 2)
+        }
         place((hash & 0xFFFF_FFFF_0000_0000) | UInt64(rowid))
         count += 1
         return true
@@ -78,31 +89,32 @@ final class SeenIDs {
 
     /// Moves every entry to a table of `size` slots (an entry's position comes from the hash bits it keeps).
     private func regrow(to size: Int) {
-        let old = slots
-        slots = Self.allocate(size)
+        let (old, oldMapped) = (slots, mapped)
+        (slots, mapped) = Self.allocate(size)
         for entry in old where entry != 0 { place(entry) }
-        Self.release(old)
+        Self.release(old, mapped: oldMapped)
     }
 
-    private static func allocate(_ count: Int) -> UnsafeMutableBufferPointer<UInt64> {
-        let bytes = count * MemoryLayout<UInt64>.stride
+    /// Zeroed memory for `count` slots: mapped on Linux (huge pages asked for), else, or when mapping fails, from
+    /// the heap; `mapped` says which, for ``release(_:mapped:)``.
+    private static func allocate(_ count: Int) -> (slots: UnsafeMutableBufferPointer<UInt64>, mapped: Bool) {
         #if os(Linux)
+        let bytes = count * MemoryLayout<UInt64>.stride
         if let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), mapped != MAP_FAILED {
             _ = madvise(mapped, bytes, 14)  // MADV_HUGEPAGE; ignored where unsupported
-            return UnsafeMutableBufferPointer(start: mapped.assumingMemoryBound(to: UInt64.self), count: count)
+            return (UnsafeMutableBufferPointer(start: mapped.bindMemory(to: UInt64.self, capacity: count), count: count), true)
         }
         #endif
         let memory = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: count)
         memory.initialize(repeating: 0)
-        return memory
+        return (memory, false)
     }
 
-    private static func release(_ memory: UnsafeMutableBufferPointer<UInt64>) {
+    private static func release(_ memory: UnsafeMutableBufferPointer<UInt64>, mapped: Bool) {
         #if os(Linux)
-        munmap(memory.baseAddress, memory.count * MemoryLayout<UInt64>.stride)
-        #else
-        memory.deallocate()
+        if mapped { munmap(memory.baseAddress, memory.count * MemoryLayout<UInt64>.stride); return }
         #endif
+        memory.deallocate()
     }
 }
 
@@ -110,13 +122,20 @@ final class SeenIDs {
 /// rows spreads SQLite's work per statement (cursor, transaction check, halt, reset) over all of them, which saved
 /// a sixth of the insert's CPU on the million-row trace (docs/performance.md, session 11).
 struct PendingRows {
-    static let groupSize = 64
+    /// Rows a statement takes: 64, or fewer where SQLite takes fewer parameters (999 before 3.32).
+    let groupSize: Int
     /// The batch the rows come from (a copy sharing its storage), while any are held.
     var source: RequestRows?
     var rows: [Int] = []
     var hashes: [UInt64] = []
     /// The multi-row inserts by row count, each with its parameters' null masks.
     var statements: [Int: (statement: SQLiteStatement, nulls: [UInt64])] = [:]
+
+    /// Groups that fit `parameters` parameters a statement.
+    init(parameters: Int) {
+        let rows = max(1, parameters / RequestRows.columnCount)
+        groupSize = min(64, 1 << (Int.bitWidth - 1 - rows.leadingZeroBitCount))
+    }
 }
 
 extension RequestWriter {
@@ -126,16 +145,21 @@ extension RequestWriter {
     func writeBulk(row: Int, of rows: RequestRows, seen: SeenIDs) throws(StoreError) -> Outcome {
         let hash = rows.idHashes[row]
         if row + 8 < rows.count { seen.prefetch(rows.idHashes[row + 8]) }
-        if let source = held.source, !source.sharesStorage(with: rows) { try flushPending() }
+        if let source = held.source, !source.sharesStorage(with: rows) {
+            try flushPending()
+            // That flush may have handed over to the index (``flushPending()``): `seen` is out of date then.
+            if seenIDs !== seen { return try write(row: row, of: rows) }
+        }
         // A repeat can only be of a stored or a held row with the same hash (or the same high bits: a read more).
         if !held.hashes.contains(hash) && !seen.first(hash, where: { _ in true }) {
             if held.source == nil { held.source = rows }
             held.rows.append(row)
             held.hashes.append(hash)
-            if held.rows.count >= PendingRows.groupSize { try flushPending() }
+            if held.rows.count >= held.groupSize { try flushPending() }
             return .stored
         }
         try flushPending()
+        if seenIDs !== seen { return try write(row: row, of: rows) }
         var outcome: Outcome?
         let byRow = try selectByRowid()
         _ = try seen.first(hash) { (rowid: Int64) throws(StoreError) -> Bool in
@@ -166,7 +190,7 @@ extension RequestWriter {
         // Fewer rows than a group go as parts of 32, 16, … 1 rows: at most seven statements are ever prepared.
         var done = 0
         while done < rows.count {
-            let part = rows.count - done >= PendingRows.groupSize ? PendingRows.groupSize : 1 << (Int.bitWidth - 1 - (rows.count - done).leadingZeroBitCount)
+            let part = rows.count - done >= held.groupSize ? held.groupSize : 1 << (Int.bitWidth - 1 - (rows.count - done).leadingZeroBitCount)
             try insert(rows[done..<done + part], of: source)
             done += part
         }
@@ -176,7 +200,7 @@ extension RequestWriter {
         for (offset, hash) in hashes.enumerated() {
             guard let seen = seenIDs else { break }
             if !seen.insert(hash, rowid: last - Int64(count - 1 - offset)) {
-                // Past what a slot holds: the index from here on, as an incremental ingest has it.
+                // Full, or past what a slot holds: the index from here on, as an incremental ingest has it.
                 seenIDs = nil
                 try store.database.execute(Schema.uniqueID)
             }
@@ -202,9 +226,11 @@ extension RequestWriter {
         }
     }
 
-    /// Makes room for the ids of a file of `bytes` bytes (one row per 256 bytes, a compact line's size or less).
+    /// Makes room for some of the ids of a file of `bytes` bytes: one row per 512 bytes, at most 4M rows (a 64 MiB
+    /// table). Random probes touch every page of the table, so a guess too high costs its whole size in memory (a
+    /// file of long lines), while one too low costs a rehash when the table grows.
     func expectRows(inBytes bytes: Int) {
-        seenIDs?.reserve(rows: seenIDs!.count + bytes / 256)
+        seenIDs?.reserve(rows: seenIDs!.count + min(bytes / 512, 1 << 22))
     }
 
     /// The compared fields and the id of one row by rowid.

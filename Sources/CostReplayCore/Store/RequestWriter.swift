@@ -12,7 +12,7 @@ public final class RequestWriter {
     /// Rows and rejections written since the last commit.
     var uncommitted = 0
     /// Rows a bulk load holds to insert together.
-    var held = PendingRows()
+    var held: PendingRows
     var inTransaction = false
     var selectStored: SQLiteStatement?
     /// The ids stored so far when the store is a bulk load, which has no unique index until it ends; nil otherwise.
@@ -25,6 +25,7 @@ public final class RequestWriter {
         self.store = store
         self.chunkSize = chunkSize
         insert = try store.database.prepare(Schema.insertRequest)
+        held = PendingRows(parameters: store.database.parameterLimit)
         if store.isBulkLoad { seenIDs = SeenIDs() }
         insertReject = try store.database.prepare(
             "INSERT OR REPLACE INTO rejects (source_file, line, item, field, reason, raw) VALUES (?,?,?,?,?,?)")
@@ -47,6 +48,7 @@ public final class RequestWriter {
     /// Stores one encoded row, or says why not.
     func write(row: Int, of rows: RequestRows) throws(StoreError) -> Outcome {
         if let seenIDs { return try writeBulk(row: row, of: rows, seen: seenIDs) }
+        try flushPending()  // rows a bulk load held before it handed over to the index go first
         try beginIfNeeded()
         try rows.insert(row: row, with: insert, nulls: &insertNulls)
         let stored = store.database.changes > 0

@@ -74,6 +74,8 @@ public final class SQLiteDatabase {
 
     /// The rowid of the last row inserted on this connection.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    /// The most parameters a statement may have on this build of SQLite.
+    var parameterLimit: Int { Int(sqlite3_limit(handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) }
 
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 

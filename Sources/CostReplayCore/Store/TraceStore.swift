@@ -1,6 +1,7 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The embedded SQLite store of requests, rejects and ingested sources.
@@ -90,7 +91,7 @@ public final class TraceStore {
         // cache: with 4 MiB, a million-row build spills a dozen runs that the other core sorts while this one scans
         // the table. Both builds took 0.48-0.60 s instead of 0.58-0.76 s, peak memory 21 MiB instead of 106
         // (sqlite3 CLI on a 1.1M-row store, session 11). The store is closed after this; later opens set their own.
-        let workers = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let workers = min(4, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         try database.execute("PRAGMA threads=\(workers)")
         try database.execute("PRAGMA cache_size=-4096")
         try database.execute(Schema.uniqueID)

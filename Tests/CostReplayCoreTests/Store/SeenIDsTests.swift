@@ -52,6 +52,98 @@ import TestSupport
         #expect(seen.count == 2)
     }
 
+    @Test func aFullTableTakesNoMoreRowsAndNeverGrowsPastItsMaximum() {
+        let seen = SeenIDs(capacity: 1, maximumSlots: 1 << 13)
+        seen.reserve(rows: 1 << 20)
+        #expect(seen.slots.count == 1 << 13, "a reservation stops at the maximum")
+        for rowid in 1...Int64(1 << 12) { #expect(seen.insert(StableHash.hash("id-\(rowid)"), rowid: rowid)) }
+        #expect(!seen.insert(StableHash.hash("one more"), rowid: 4097), "half full at the maximum: full")
+        #expect(seen.slots.count == 1 << 13)
+        var found = false
+        _ = seen.first(StableHash.hash("id-4096")) { found = $0 == 4096; return found }
+        #expect(found)
+    }
+
+    @Test func aLoadPastAFullTableBuildsTheIndexAndCountsAsAnIncrementalIngest() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("bulk.db").path
+        let store = try TraceStore(path: path, bulkLoad: true)
+        let writer = try RequestWriter(store: store)
+        writer.seenIDs = SeenIDs(capacity: 1, maximumSlots: 1 << 12)  // full at 2,048 rows
+        var batch = RequestRows()
+        for index in 0..<3_000 { batch.append(Self.record("f\(index)", tokens: index), source: nil) }
+        for row in 0..<3_000 { #expect(try writer.write(row: row, of: batch) == .stored) }
+        try writer.flush()
+        #expect(writer.seenIDs == nil)
+        #expect(try writer.write(row: 10, of: batch) == .duplicate)
+        #expect(try writer.write(row: 2_999, of: batch) == .duplicate)
+        #expect(try writer.write(Self.record("f2500", tokens: 1), source: nil) == .conflict(field: "input_tokens", stored: "2500", found: "1"))
+        try writer.flush()
+        #expect(store.requestCount == 3_000)
+        let ids = try store.database.prepare("SELECT id FROM requests ORDER BY rowid")
+        var stored: [String] = []
+        while try ids.step() { stored.append(ids.string(0) ?? "") }
+        #expect(stored == (0..<3_000).map { "f\($0)" })
+    }
+
+    static func bulkWriter(rowidLimit: Int64) throws -> (TraceStore, RequestWriter) {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("bulk.db").path
+        let store = try TraceStore(path: path, bulkLoad: true)
+        let writer = try RequestWriter(store: store)
+        writer.seenIDs = SeenIDs(rowidLimit: rowidLimit)
+        return (store, writer)
+    }
+
+    static func storedIDs(_ store: TraceStore) throws -> [String] {
+        let ids = try store.database.prepare("SELECT id FROM requests ORDER BY rowid")
+        var stored: [String] = []
+        while try ids.step() { stored.append(ids.string(0) ?? "") }
+        return stored
+    }
+
+    /// The hand-over to the index happens inside a flush of held rows; whatever the writer does next must see it.
+    @Test func aRepeatOfTheRowThatFilledTheTableIsADuplicate() throws {
+        let (store, writer) = try Self.bulkWriter(rowidLimit: 2)
+        #expect(try writer.write(Self.record("a", tokens: 1), source: nil) == .stored)
+        #expect(try writer.write(Self.record("b", tokens: 1), source: nil) == .stored)
+        var batch = RequestRows()
+        batch.append(Self.record("c", tokens: 1), source: nil)
+        batch.append(Self.record("c", tokens: 1), source: nil)
+        batch.append(Self.record("c", tokens: 7), source: nil)
+        #expect(try writer.write(row: 0, of: batch) == .stored)
+        #expect(try writer.write(row: 1, of: batch) == .duplicate)
+        #expect(try writer.write(row: 2, of: batch) == .conflict(field: "input_tokens", stored: "1", found: "7"))
+        try writer.flush()
+        #expect(writer.seenIDs == nil)
+        #expect(try Self.storedIDs(store) == ["a", "b", "c"])
+    }
+
+    @Test func aHandOverAtABatchBoundaryKeepsRepeatsAndOrder() throws {
+        let (store, writer) = try Self.bulkWriter(rowidLimit: 2)
+        var first = RequestRows()
+        for id in ["x1", "x2", "x3"] { first.append(Self.record(id, tokens: 1), source: nil) }
+        for row in 0..<3 { #expect(try writer.write(row: row, of: first) == .stored) }  // held
+        var second = RequestRows()
+        second.append(Self.record("x3", tokens: 1), source: nil)
+        second.append(Self.record("y", tokens: 1), source: nil)
+        second.append(Self.record("y", tokens: 2), source: nil)
+        // The first batch's rows are inserted before this one; rowid 3 is past the limit: the index takes over.
+        #expect(try writer.write(row: 0, of: second) == .duplicate)
+        #expect(writer.seenIDs == nil)
+        #expect(try writer.write(row: 1, of: second) == .stored)
+        #expect(try writer.write(Self.record("x3", tokens: 5), source: nil) == .conflict(field: "input_tokens", stored: "1", found: "5"))
+        #expect(try writer.write(row: 2, of: second) == .conflict(field: "input_tokens", stored: "1", found: "2"))
+        try writer.flush()
+        #expect(try Self.storedIDs(store) == ["x1", "x2", "x3", "y"])
+    }
+
+    @Test func theSmallestGroupIsOneRowWhereSQLiteTakesFewParameters() {
+        #expect(PendingRows(parameters: 32_766).groupSize == 64)
+        #expect(PendingRows(parameters: 999).groupSize == 16)
+        #expect(PendingRows(parameters: 100).groupSize == 2)
+        #expect(PendingRows(parameters: 40).groupSize == 1)
+        #expect(PendingRows(parameters: 1).groupSize == 1)
+    }
+
     static func record(_ id: String, tokens: Int) -> TraceRecord {
         var r = TraceRecord(id: id)
         r.format = "canonical"
@@ -132,7 +224,7 @@ import TestSupport
         while try ids.step() { stored.append(ids.string(0) ?? "") }
         #expect(stored == order)
         #expect(try store.database.scalar("SELECT max(rowid) FROM requests") == Int64(order.count), "no gaps")
-        #expect(writer.held.statements.keys.allSatisfy { $0 == PendingRows.groupSize || ($0 < 64 && $0.nonzeroBitCount == 1) },
+        #expect(writer.held.statements.keys.allSatisfy { $0 == writer.held.groupSize || ($0 < 64 && $0.nonzeroBitCount == 1) },
                 "groups, and powers of two below: \(writer.held.statements.keys.sorted())")
     }
 }
