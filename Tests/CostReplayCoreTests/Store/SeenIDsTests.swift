@@ -85,6 +85,34 @@ import TestSupport
         #expect(stored == (0..<3_000).map { "f\($0)" })
     }
 
+    /// Repeats near and far (within a group, a batch, across batches), conflicts and bad lines, on many batches.
+    @Test func aLoadWithRepeatsAndConflictsAcrossBatchesMatchesAnIncrementalIngest() throws {
+        var state: UInt64 = 11
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var lines: [String] = []
+        for index in 0..<20_000 {
+            lines.append(Self.line("r\(index)", tokens: 10 + index % 7))
+            let earlier = index - next(min(index + 1, [3, 60, 3_000, 20_000][next(4)]))
+            switch next(100) {
+            case 0..<5: lines.append(Self.line("r\(earlier)", tokens: 10 + earlier % 7))
+            case 5..<7: lines.append(Self.line("r\(earlier)", tokens: 99))
+            case 7: lines.append(#"{"id":"bad","start":"not a time"}"#)
+            default: break
+            }
+        }
+        let path = Fixtures.write(lines.joined(separator: "\n") + "\n")
+        let (bulk, summary) = try Fixtures.ingest([path])
+        let (incremental, reference) = try Fixtures.ingestIncrementally([path])
+        #expect(summary.totals == reference.totals)
+        #expect(summary.totals.stored == 20_000)
+        #expect(summary.totals.duplicates > 500 && summary.totals.rejected > 300, "\(summary.totals)")
+        #expect(try Self.storedIDs(bulk) == Self.storedIDs(incremental))
+        #expect(try bulk.rejections().map { "\($0) | \($0.raw ?? "")" } == incremental.rejections().map { "\($0) | \($0.raw ?? "")" })
+    }
+
     static func bulkWriter(rowidLimit: Int64) throws -> (TraceStore, RequestWriter) {
         let path = Fixtures.temporaryDirectory().appendingPathComponent("bulk.db").path
         let store = try TraceStore(path: path, bulkLoad: true)
