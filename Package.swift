@@ -16,10 +16,14 @@ let package = Package(
         // the code generated once from the OTLP .proto files (scripts/otlp-proto/generate.sh).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // SQLite itself, built from its amalgamation (3.54.1 in 1.13.2) with its functions prefixed `sqlite_nio_`;
+        // only its C target is used (Sources/CSQLite). Held to 1.13.x: that target's name is not part of its API.
+        .package(url: "https://github.com/vapor/sqlite-nio", .upToNextMinor(from: "1.13.2")),
     ],
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // SQLite's C API under its own names, forwarding to sqlite-nio's build of SQLite 3.54 (Sources/CSQLite).
+        .target(name: "CSQLite", dependencies: [.product(name: "SQLiteNIO", package: "sqlite-nio")]),
         // libpq: PostgreSQL's own client, for LiteLLM's SpendLogs table (README, "Dependencies").
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // zlib: gzip request bodies sent to the OTLP receiver.

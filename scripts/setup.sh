@@ -5,7 +5,7 @@ need=()
 # libpq-dev: the PostgreSQL client; postgresql-15: a real server for the LiteLLM database tests;
 # zlib1g-dev: gzip bodies sent to `costreplay collect`;
 # jq and curl: the CI comment script (scripts/ci/sticky-comment.sh) and its tests.
-for pkg in pkg-config zlib1g-dev libgsl-dev libsqlite3-dev libsimdjson-dev libre2-dev libpq-dev postgresql-15 jq curl chromium-headless-shell; do
+for pkg in pkg-config zlib1g-dev libgsl-dev libsimdjson-dev libre2-dev libpq-dev postgresql-15 jq curl chromium-headless-shell; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
