@@ -15,6 +15,12 @@ struct LineChunk: @unchecked Sendable {
         bytes.reserveCapacity(capacity * 512)
     }
 
+    /// Forgets the lines and keeps the storage, for ``Recycler``.
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
+    }
+
     mutating func append(_ line: UnsafeRawBufferPointer, number: Int, terminated: Bool) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: line.baseAddress?.assumingMemoryBound(to: UInt8.self), count: line.count))
         lines.append((bytes.count, number, terminated))
@@ -31,7 +37,10 @@ extension Ingestor {
         let prefix = TraceFormat.canonical.rawValue + ":"
         let work = OrderedQueue<LineChunk>(capacity: 2 * threads)
         let written = OrderedQueue<IngestBatch>(capacity: 2 * threads)
-        let writerThread = startWriter(written, alsoAborting: { work.abort() })
+        // As many as can be in flight: queued, and one in each thread's hands.
+        let spareChunks = Recycler<LineChunk>(limit: work.capacity + threads + 1)
+        let spareBatches = Recycler<IngestBatch>(limit: written.capacity + threads + 1)
+        let writerThread = startWriter(written, recycler: spareBatches, alsoAborting: { work.abort() })
         // Unowned: the threads' closures can outlive their join() briefly, and must not keep the store open.
         let box = UnownedIngestor(self)
         let decoders = (0..<threads).map { _ in
@@ -39,8 +48,12 @@ extension Ingestor {
                 let parser = JSONParser()
                 var decoder = CanonicalDecoder()
                 var scratch: [CanonicalDecoder.Member] = []
-                while let (number, chunk) = work.pop() {
-                    let batch = box.value.decode(chunk, path: path, parser: parser, prefix: prefix, decoder: &decoder, scratch: &scratch)
+                while var (number, chunk) = work.pop() {
+                    var batch = spareBatches.take { IngestBatch(capacity: chunk.lines.count) }
+                    box.value.decode(chunk, path: path, parser: parser, prefix: prefix, decoder: &decoder, scratch: &scratch,
+                                     into: &batch)
+                    chunk.removeAll()
+                    spareChunks.give(chunk)
                     if !written.push(batch, number: number) { return }
                 }
             }
@@ -61,7 +74,7 @@ extension Ingestor {
                 if chunk.lines.count >= Self.batchSize || chunk.bytes.count >= Self.batchBytes {
                     work.push(chunk, number: chunks)
                     chunks += 1
-                    chunk = LineChunk(capacity: Self.batchSize)
+                    chunk = spareChunks.take { LineChunk(capacity: Self.batchSize) }
                 }
             }
         } catch is StopReading {
@@ -75,8 +88,7 @@ extension Ingestor {
 
     /// Decodes and encodes one chunk of lines into a batch for the writer (on a decoding thread).
     func decode(_ chunk: LineChunk, path: String, parser: JSONParser, prefix: String, decoder: inout CanonicalDecoder,
-                scratch: inout [CanonicalDecoder.Member]) -> IngestBatch {
-        var batch = IngestBatch(capacity: chunk.lines.count)
+                scratch: inout [CanonicalDecoder.Member], into batch: inout IngestBatch) {
         chunk.bytes.withUnsafeBytes { raw in
             var start = 0
             for line in chunk.lines {
@@ -86,7 +98,6 @@ extension Ingestor {
                                  prefix: prefix, decoder: &decoder, scratch: &scratch, into: &batch)
             }
         }
-        return batch
     }
 
     /// Decodes one canonical line into `batch`: straight into its rows when the record's shape allows

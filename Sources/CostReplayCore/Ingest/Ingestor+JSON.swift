@@ -46,7 +46,8 @@ extension Ingestor {
             return try ingestCanonicalLines(reader, path: path, threads: options.decodingThreads)
         }
         let queue = OrderedQueue<IngestBatch>()
-        let writerThread = startWriter(queue)
+        let batches = Recycler<IngestBatch>(limit: queue.capacity + 2)
+        let writerThread = startWriter(queue, recycler: batches)
         var batch = IngestBatch(capacity: Self.batchSize)
         var canonical = decoder is CanonicalDecoder ? CanonicalDecoder() : nil
         var scratch: [CanonicalDecoder.Member] = []
@@ -61,7 +62,7 @@ extension Ingestor {
                 }
                 if batch.entries.count >= Self.batchSize || batch.rows.bytes.count >= Self.batchBytes {
                     queue.push(batch)
-                    batch = IngestBatch(capacity: Self.batchSize)
+                    batch = batches.take { IngestBatch(capacity: Self.batchSize) }
                 }
             }
         } catch is StopReading {
@@ -77,13 +78,22 @@ extension Ingestor {
         progress?(reader.bytesRead, reader.fileSize, path)
     }
 
-    /// Starts the writing thread: it stores the batches of `queue` in order; a failure aborts `queue` and `others`.
-    func startWriter(_ queue: OrderedQueue<IngestBatch>, alsoAborting others: (@Sendable () -> Void)? = nil) -> WriterThread {
+    /// Starts the writing thread: it stores the batches of `queue` in order, and gives each one emptied to `recycler`;
+    /// a failure aborts `queue` and `others`.
+    func startWriter(_ queue: OrderedQueue<IngestBatch>, recycler: Recycler<IngestBatch>,
+                     alsoAborting others: (@Sendable () -> Void)? = nil) -> WriterThread {
         // Unowned: the writer thread's closure can outlive join() briefly, and must not keep the store open.
         let box = UnownedIngestor(self)
         return WriterThread {
             do {
-                while let (_, batch) = queue.pop() { try box.value.consume(batch) }
+                while var (_, batch) = queue.pop() {
+                    try box.value.consume(batch)
+                    // Rows held for a multi-row insert share the batch's storage: inserted now, so it is the
+                    // batch's alone again and emptying it keeps its capacity.
+                    try box.value.writer.flushPending()
+                    batch.removeAll()
+                    recycler.give(batch)
+                }
             } catch {
                 queue.abort()
                 others?()

@@ -26,7 +26,7 @@ extension PriceCatalog {
             return fallback(model, reason: .unknownProvider)
         }
         if let (pricing, host) = find(model, in: entry) {
-            if let host { return .found(pricing, notes: [.hostedEntry(host: entry.id, entry: pricing.qualifiedID)], own: false) }
+            if host != nil { return .found(pricing, notes: [.hostedEntry(host: entry.id, entry: pricing.qualifiedID)], own: false) }
             return .found(pricing, notes: looseNote(model, pricing))
         }
         return fallback(model, reason: .providerLacksModel)

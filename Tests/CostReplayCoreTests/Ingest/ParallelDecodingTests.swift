@@ -51,4 +51,49 @@ import TestSupport
         let (_, again) = try StoreIngest.ingest([path], into: store.database.path, options: several)
         #expect(again.totals.stored == 0)
     }
+
+    /// Batches and chunks of lines are emptied and used again (``Recycler``): with far more chunks than can be in
+    /// flight, chunks of long lines after chunks of short ones and the reverse, every row is the line it came from.
+    @Test(arguments: [1, 2])
+    func reusedBuffersStoreEveryLineAsItIs(threads: Int) throws {
+        var lines: [String] = []
+        var expected: [String] = []
+        for i in 0..<40_000 {
+            // Chunks of 2,048 lines: every third chunk has prompts of several kilobytes, the others a few bytes.
+            let long = (i / 2_048) % 3 == 1
+            let prompt = String(repeating: Character(UnicodeScalar(UInt8(97 + i % 26))), count: long ? 3_000 + i % 500 : 1 + i % 9)
+            lines.append(#"{"id":"p\#(i)","start":"2026-09-01T10:00:00Z","model":"gpt-4o","input_tokens":\#(i % 1000),"output_tokens":1,"prompt":"\#(prompt)"}"#)
+            expected.append("p\(i) \(i + 1) \(i % 1000) \(prompt.count) \(prompt.first!)")
+        }
+        let path = Fixtures.write(lines.joined(separator: "\n") + "\n")
+        var options = IngestOptions()
+        options.decodingThreads = threads
+        let (store, summary) = try Fixtures.ingest([path], options: options)
+        #expect(summary.totals.stored == 40_000)
+        let s = try store.database.prepare(
+            "SELECT id, source_line, input_tokens, length(prompt_text), substr(prompt_text, 1, 1) FROM requests ORDER BY rowid")
+        var stored: [String] = []
+        while try s.step() { stored.append("\(s.string(0) ?? "") \(s.int64(1)) \(s.int64(2)) \(s.int64(3)) \(s.string(4) ?? "")") }
+        #expect(stored == expected)
+        let uniform = try store.database.prepare(
+            "SELECT count(*) FROM requests WHERE replace(prompt_text, substr(prompt_text, 1, 1), '') != ''")
+        _ = try uniform.step()
+        #expect(uniform.int64(0) == 0, "a prompt holds bytes of another line")
+    }
+
+    @Test func aRecyclerHandsBackWhatItKeptUpToItsLimit() {
+        let recycler = Recycler<[UInt8]>(limit: 2)
+        var made = 0
+        func make() -> [UInt8] { made += 1; return [] }
+        var a = recycler.take(orMake: make)
+        a.reserveCapacity(1 << 20)
+        let capacity = a.capacity
+        a.removeAll(keepingCapacity: true)
+        recycler.give(a)
+        recycler.give([])
+        recycler.give([])  // past the limit: freed
+        let first = recycler.take(orMake: make), second = recycler.take(orMake: make), third = recycler.take(orMake: make)
+        #expect(made == 2, "one at the start, one when the two kept ones were taken")
+        #expect(second.capacity == capacity && first.isEmpty && second.isEmpty && third.isEmpty)
+    }
 }
