@@ -12,13 +12,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
-        // The OTLP/HTTP receiver (`costreplay collect`): NIOCore, NIOPosix and NIOHTTP1 only; SwiftProtobuf's runtime for
-        // the code generated once from the OTLP .proto files (scripts/otlp-proto/generate.sh).
+        // The OTLP/HTTP receiver (`costreplay collect`): NIOCore, NIOPosix and NIOHTTP1; SwiftProtobuf's runtime for
+        // the code generated once from the OTLP .proto files (scripts/otlp-proto/generate.sh). sqlite-nio below also
+        // brings NIO (and swift-log) into the core library's link, unused by it.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         // SQLite itself, built from its amalgamation (3.54.1 in 1.13.2) with its functions prefixed `sqlite_nio_`;
-        // only its C target is used (Sources/CSQLite). Held to 1.13.x: that target's name is not part of its API.
-        .package(url: "https://github.com/vapor/sqlite-nio", .upToNextMinor(from: "1.13.2")),
+        // only its C target is used (Sources/CSQLite). Pinned exactly: that target's name is not part of its API,
+        // and a patch release may change the SQLite version or its compile options, so a move is a deliberate
+        // change (`SQLiteBuildTests` names the version and the options the code relies on).
+        .package(url: "https://github.com/vapor/sqlite-nio", exact: "1.13.2"),
     ],
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),

@@ -1,10 +1,15 @@
 #ifndef COSTREPLAY_CSQLITE_H
 #define COSTREPLAY_CSQLITE_H
-/* SQLite 3.54 as vapor/sqlite-nio builds it from SQLite's amalgamation, in place of the system's 3.40: a
-   million-row ingest took 2.30 s instead of 2.51 (3.79 CPU s instead of 4.2), the same binary against either
-   library (docs/performance.md, session 12). sqlite-nio gives each function a `sqlite_nio_` prefix so that it can
+/* SQLite 3.54 as vapor/sqlite-nio builds it from SQLite's amalgamation, in place of Debian 12's 3.40: the same
+   binary took 2.22-2.34 s instead of 2.43-2.58 s (3.76-3.85 CPU s instead of 4.09-4.37) to ingest a million
+   requests against either library, alternated (docs/performance.md, "Session 12 (lead, main)"). sqlite-nio gives each function a `sqlite_nio_` prefix so that it can
    share a process with another SQLite; the types and constants keep SQLite's names. The wrappers below give the
-   functions this package calls their SQLite names, so the Swift code reads as SQLite's C API. */
+   functions this package calls their SQLite names, so the Swift code reads as SQLite's C API.
+   Two cautions. The header still declares, unprefixed, the functions sqlite-nio's build leaves out
+   (sqlite3_progress_handler, sqlite3_trace_v2, sqlite3_load_extension, sqlite3_serialize, sqlite3_get_table ...)
+   and the math SQL functions are not compiled in: a call to one links against nothing, or against another SQLite
+   in the process, so .ci/run fails when the binary asks for any `sqlite3_` symbol. A function not below needs a
+   wrapper here first. The version and the options the store relies on are asserted by SQLiteBuildTests. */
 #include "sqlite_nio_sqlite3.h"
 
 #define CSQLITE_FORWARD static inline __attribute__((always_inline))

@@ -21,6 +21,9 @@ struct LineChunk: @unchecked Sendable {
         lines.removeAll(keepingCapacity: true)
     }
 
+    /// Whether its storage is no larger than a full chunk needs (see ``IngestBatch/isOrdinarySize``).
+    var isOrdinarySize: Bool { lines.capacity <= 4 * Ingestor.batchSize && bytes.capacity <= 2 * Ingestor.batchBytes }
+
     mutating func append(_ line: UnsafeRawBufferPointer, number: Int, terminated: Bool) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: line.baseAddress?.assumingMemoryBound(to: UInt8.self), count: line.count))
         lines.append((bytes.count, number, terminated))
@@ -38,8 +41,8 @@ extension Ingestor {
         let work = OrderedQueue<LineChunk>(capacity: 2 * threads)
         let written = OrderedQueue<IngestBatch>(capacity: 2 * threads)
         // As many as can be in flight: queued, and one in each thread's hands.
-        let spareChunks = Recycler<LineChunk>(limit: work.capacity + threads + 1)
-        let spareBatches = Recycler<IngestBatch>(limit: written.capacity + threads + 1)
+        let spareChunks = Recycler<LineChunk>(limit: work.capacity + threads + 1, keeps: \.isOrdinarySize)
+        let spareBatches = Recycler<IngestBatch>(limit: written.capacity + threads + 1, keeps: \.isOrdinarySize)
         let writerThread = startWriter(written, recycler: spareBatches, alsoAborting: { work.abort() })
         // Unowned: the threads' closures can outlive their join() briefly, and must not keep the store open.
         let box = UnownedIngestor(self)

@@ -46,7 +46,7 @@ extension Ingestor {
             return try ingestCanonicalLines(reader, path: path, threads: options.decodingThreads)
         }
         let queue = OrderedQueue<IngestBatch>()
-        let batches = Recycler<IngestBatch>(limit: queue.capacity + 2)
+        let batches = Recycler<IngestBatch>(limit: queue.capacity + 2, keeps: \.isOrdinarySize)
         let writerThread = startWriter(queue, recycler: batches)
         var batch = IngestBatch(capacity: Self.batchSize)
         var canonical = decoder is CanonicalDecoder ? CanonicalDecoder() : nil

@@ -26,6 +26,14 @@ struct IngestBatch: @unchecked Sendable {
         entries.removeAll(keepingCapacity: true)
         rows.removeAll()
     }
+
+    /// Whether its storage is no larger than a full batch needs (``Ingestor/batchSize`` records, or
+    /// ``Ingestor/batchBytes``, with room to grow): one that held a giant record is freed, not kept for the rest of
+    /// the file.
+    var isOrdinarySize: Bool {
+        entries.capacity <= 4 * Ingestor.batchSize && rows.cells.capacity <= 4 * Ingestor.batchSize * RequestRows.columnCount
+            && rows.bytes.capacity <= 2 * Ingestor.batchBytes
+    }
 }
 
 /// Emptied buffers handed back from a pipeline's later stage to an earlier one, so each stage reuses a few
@@ -40,8 +48,13 @@ final class Recycler<Item>: @unchecked Sendable {
     private var items: [Item] = []
     /// Items kept at most; one given past it is freed. As many as can be in flight keeps every one.
     let limit: Int
+    /// Whether an item is worth keeping (not grown far past the usual size by one large input).
+    private let keeps: (Item) -> Bool
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, keeps: @escaping (Item) -> Bool = { _ in true }) {
+        self.limit = limit
+        self.keeps = keeps
+    }
 
     /// An emptied item, or a new one from `make` when none is kept.
     func take(orMake make: () -> Item) -> Item {
@@ -53,6 +66,7 @@ final class Recycler<Item>: @unchecked Sendable {
 
     /// Keeps an emptied item for a later ``take(orMake:)``.
     func give(_ item: Item) {
+        guard keeps(item) else { return }
         lock.lock()
         defer { lock.unlock() }
         if items.count < limit { items.append(item) }

@@ -54,8 +54,8 @@ import TestSupport
 
     /// Batches and chunks of lines are emptied and used again (``Recycler``): with far more chunks than can be in
     /// flight, chunks of long lines after chunks of short ones and the reverse, every row is the line it came from.
-    @Test(arguments: [1, 2])
-    func reusedBuffersStoreEveryLineAsItIs(threads: Int) throws {
+    @Test(arguments: [(1, false), (2, false), (2, true)])
+    func reusedBuffersStoreEveryLineAsItIs(threads: Int, incremental: Bool) throws {
         var lines: [String] = []
         var expected: [String] = []
         for i in 0..<40_000 {
@@ -68,7 +68,8 @@ import TestSupport
         let path = Fixtures.write(lines.joined(separator: "\n") + "\n")
         var options = IngestOptions()
         options.decodingThreads = threads
-        let (store, summary) = try Fixtures.ingest([path], options: options)
+        // A fresh store is bulk-loaded (held rows, SeenIDs); an existing one is written row by row with its index.
+        let (store, summary) = try incremental ? Fixtures.ingestIncrementally([path], options: options) : Fixtures.ingest([path], options: options)
         #expect(summary.totals.stored == 40_000)
         let s = try store.database.prepare(
             "SELECT id, source_line, input_tokens, length(prompt_text), substr(prompt_text, 1, 1) FROM requests ORDER BY rowid")
@@ -82,13 +83,16 @@ import TestSupport
     }
 
     @Test func aRecyclerHandsBackWhatItKeptUpToItsLimit() {
-        let recycler = Recycler<[UInt8]>(limit: 2)
+        let recycler = Recycler<[UInt8]>(limit: 2, keeps: { $0.capacity < 4 << 20 })
         var made = 0
         func make() -> [UInt8] { made += 1; return [] }
         var a = recycler.take(orMake: make)
         a.reserveCapacity(1 << 20)
         let capacity = a.capacity
         a.removeAll(keepingCapacity: true)
+        var large: [UInt8] = []
+        large.reserveCapacity(8 << 20)
+        recycler.give(large)  // grown past what is kept: freed
         recycler.give(a)
         recycler.give([])
         recycler.give([])  // past the limit: freed
