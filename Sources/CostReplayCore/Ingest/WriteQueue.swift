@@ -41,8 +41,8 @@ struct IngestBatch: @unchecked Sendable {
 ///
 /// A batch's arrays are larger than glibc's threshold for mapping memory, and a thread that frees them is not the
 /// one that made them: each batch was mapped, faulted in page by page, zeroed and given back. A million-request
-/// ingest took 73,000-92,000 page faults and 0.57-0.75 s of system time, against 29,000 and 0.45-0.48 s with
-/// glibc told to keep freed memory (session 12, docs/performance.md); recycling keeps it without the tuning.
+/// ingest took 73,000-110,000 page faults and 0.53-0.76 s of system time; recycled, 35,000-38,000 and 0.46-0.52 s
+/// (docs/performance.md, "Session 12 (lead, main)").
 final class Recycler<Item>: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [Item] = []
