@@ -51,7 +51,7 @@ extension Ingestor {
                 let parser = JSONParser()
                 var decoder = CanonicalDecoder()
                 var scratch: [CanonicalDecoder.Member] = []
-                while var (number, chunk) = work.pop() {
+                while case (let number, var chunk)? = work.pop() {
                     var batch = spareBatches.take { IngestBatch(capacity: chunk.lines.count) }
                     box.value.decode(chunk, path: path, parser: parser, prefix: prefix, decoder: &decoder, scratch: &scratch,
                                      into: &batch)

@@ -2,7 +2,7 @@ extension Ingestor {
     /// Streams a JSONL file line by line, or parses a whole JSON document (one object or an array).
     func ingestJSON<D: JSONRecordDecoder>(_ path: String, layout: FormatSniffer.Layout, decoder: inout D) throws {
         let reader = try LineReader(path: path)
-        writer.expectRows(inBytes: reader.fileSize)
+        writer.expectRows(inBytes: reader.fileSize, lineLength: layout == .jsonDocument ? nil : reader.sampledLineLength())
         let prefix = decoder.format.rawValue + ":"
         if layout == .jsonDocument {
             let bytes = try reader.readAll()

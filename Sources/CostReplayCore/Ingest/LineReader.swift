@@ -107,6 +107,22 @@ public final class LineReader {
         }
     }
 
+    /// The mean length of the lines in the file's first MiB, newline included, or nil when it holds fewer than 64
+    /// lines or the file cannot be read there (a pipe). Read with `pread`, so the stream's position is untouched.
+    public func sampledLineLength() -> Int? {
+        guard fileSize > 0 else { return nil }
+        var sample = [UInt8](repeating: 0, count: min(fileSize, 1 << 20))
+        let count = sample.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, $0.count, 0) }
+        guard count > 0 else { return nil }
+        var lines = 0
+        var end = 0
+        for index in 0..<count where sample[index] == UInt8(ascii: "\n") {
+            lines += 1
+            end = index + 1
+        }
+        return lines >= 64 ? end / lines : nil
+    }
+
     /// The whole file without a leading byte-order mark, for formats that are one JSON document;
     /// refused past `limit` bytes.
     public func readAll(limit: Int = Int.max) throws(IngestError) -> [UInt8] {

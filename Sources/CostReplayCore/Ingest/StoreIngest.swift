@@ -5,8 +5,8 @@ import Glibc
 /// Ingests trace files into the store at a path, loading a store that does not exist yet in bulk.
 ///
 /// A fresh store (no file, or an empty one) is filled as a private sibling file with no journal and no index; the
-/// unique id index and the start index are built once each, sorted, at the end, and only then is the file put in
-/// place. An interrupted or failed load therefore leaves no store (or the empty file that was there), never half of
+/// start index is built once, sorted, at the end, and only then is the file put in place. The unique id index is
+/// left to the first incremental ingest into it (``TraceStore/ensureUniqueIDs()``). An interrupted or failed load therefore leaves no store (or the empty file that was there), never half of
 /// one. Meanwhile repeated ids are found through a table of id hashes and the stored rows (``SeenIDs``), so counts,
 /// duplicates and rejections are those of an incremental ingest. An existing store is appended to incrementally:
 /// chunked WAL commits, so a killed run keeps whole chunks.

@@ -7,8 +7,9 @@ import CVectorKernels
 
 /// The ids a bulk load has stored so far, so repeated ids are found without the unique index.
 ///
-/// A bulk load builds `requests_id` once, sorted, at the end: its B-tree insert a row was a fifth of the writing
-/// thread's time, the bound of the load, while the sorted build is one scan (docs/performance.md, session 11).
+/// A bulk load does not build `requests_id`: its B-tree insert a row was a fifth of the writing thread's time, the
+/// bound of the load (docs/performance.md, session 11), and the first incremental writer builds it, sorted, in one
+/// scan (``TraceStore/ensureUniqueIDs()``).
 /// Until then each stored row's id hash maps to its rowid. Every stored row is entered, so a repeat is found by
 /// reading the rows whose hash matches and comparing their ids: a hash shared by two ids costs a read, never a wrong
 /// answer, and no query needs the index.
@@ -226,11 +227,12 @@ extension RequestWriter {
         }
     }
 
-    /// Makes room for some of the ids of a file of `bytes` bytes: one row per 512 bytes, at most 4M rows (a 64 MiB
-    /// table). Random probes touch every page of the table, so a guess too high costs its whole size in memory (a
-    /// file of long lines), while one too low costs a rehash when the table grows.
-    func expectRows(inBytes bytes: Int) {
-        seenIDs?.reserve(rows: seenIDs!.count + min(bytes / 512, 1 << 22))
+    /// Makes room for the ids of a file of `bytes` bytes, one row a line of `lineLength` bytes (512 when the file's
+    /// lines were not sampled), at most 4M rows (a 64 MiB table). Random probes touch every page of the table, so a
+    /// guess too high costs its whole size in memory (a file of long lines), while one too low costs a rehash when
+    /// the table grows: on the writing thread, the load's bound, 0.1 s of a million-request load (session 13).
+    func expectRows(inBytes bytes: Int, lineLength: Int? = nil) {
+        seenIDs?.reserve(rows: seenIDs!.count + min(bytes / max(lineLength ?? 512, 16), 1 << 22))
     }
 
     /// The compared fields and the id of one row by rowid.

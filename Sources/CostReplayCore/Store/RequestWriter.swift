@@ -22,6 +22,8 @@ public final class RequestWriter {
     var failAfterRecords: Int?
 
     public init(store: TraceStore, chunkSize: Int = 20_000) throws(StoreError) {
+        // Repeats are found through the unique index, built here on a store bulk-loaded without it.
+        if !store.isBulkLoad { try store.ensureUniqueIDs() }
         self.store = store
         self.chunkSize = chunkSize
         insert = try store.database.prepare(Schema.insertRequest)

@@ -74,10 +74,11 @@ enum Schema {
     ]
 
     /// What makes ids unique and re-ingest idempotent (`INSERT OR IGNORE`); stores made before it keep the column
-    /// constraint's automatic index, `sqlite_autoindex_requests_1`, which does the same. A store has it before its
-    /// first row, except a bulk load's, which builds it sorted at the end and finds repeats meanwhile with
-    /// ``SeenIDs``: once the load's decoding no longer bound it, the index's insert a row was the writer's largest
-    /// cost after SQLite's own row insert (session 11, docs/performance.md; session 9 had found the opposite).
+    /// constraint's automatic index, `sqlite_autoindex_requests_1`, which does the same. A store has it before any
+    /// row is written incrementally (``TraceStore/ensureUniqueIDs()``). A bulk load finds repeats with ``SeenIDs``
+    /// instead and leaves the index to the first incremental writer: once the load's decoding no longer bound it,
+    /// the index's insert a row was the writer's largest cost after SQLite's own row insert (session 11), and its
+    /// sorted build at the end a tenth of the load (session 13, docs/performance.md).
     static let uniqueID = "CREATE UNIQUE INDEX IF NOT EXISTS requests_id ON requests(id)"
 
     /// Indexes built after every ingest; reads in start order and time windows use them.

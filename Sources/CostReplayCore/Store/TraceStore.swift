@@ -30,7 +30,7 @@ public final class TraceStore {
                 try database.execute("PRAGMA journal_mode=WAL")
                 try database.execute("PRAGMA synchronous=NORMAL")
             }
-            try database.execute("PRAGMA cache_size=-65536")
+            try database.execute("PRAGMA cache_size=\(Self.cacheKiB)")
             try migrate()
         } catch {
             let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
@@ -72,32 +72,54 @@ public final class TraceStore {
         }
         try database.execute("BEGIN")
         for statement in Schema.statements { try database.execute(statement) }
-        let hasIDConstraint = try database.scalar(
-            "SELECT count(*) FROM sqlite_master WHERE name='sqlite_autoindex_requests_1'") ?? 0
-        // A bulk load builds it at the end (``finishBulkLoad()``).
-        if hasIDConstraint == 0 && !isBulkLoad { try database.execute(Schema.uniqueID) }
         try database.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '\(Schema.version)')")
         try database.execute("COMMIT")
+    }
+
+    /// Builds the unique id index unless the store has it (or the column constraint's automatic index of stores
+    /// made before it): every ingest but a bulk load finds repeats through it, so ``RequestWriter`` calls this
+    /// before its first row. A bulk load leaves it to that first writer (``finishBulkLoad()``).
+    func ensureUniqueIDs() throws(StoreError) {
+        let present = try database.scalar(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('requests_id', 'sqlite_autoindex_requests_1')") ?? 0
+        if present == 0 { try buildSorted([Schema.uniqueID]) }
+    }
+
+    /// Runs index builds with SQLite's sorter on every core (up to four) and a small page cache, then puts both
+    /// back.
+    ///
+    /// SQLite's sorter sorts in worker threads only the runs it writes out, and a run is as large as the page cache:
+    /// with 4 MiB, a million-row build spills a dozen runs that the other core sorts while this one scans the table.
+    /// Both builds took 0.48-0.60 s instead of 0.58-0.76 s, peak memory 21 MiB instead of 106 (sqlite3 CLI on a
+    /// 1.1M-row store, session 11).
+    private func buildSorted(_ statements: [String]) throws(StoreError) {
+        let workers = min(4, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        try database.execute("PRAGMA threads=\(workers)")
+        try database.execute("PRAGMA cache_size=-4096")
+        for statement in statements { try database.execute(statement) }
+        try database.execute("PRAGMA cache_size=\(Self.cacheKiB)")
+        try database.execute("PRAGMA threads=0")
     }
 
     public func createIndexes() throws(StoreError) {
         for statement in Schema.indexes { try database.execute(statement) }
     }
 
-    /// Builds the indexes of a bulk-loaded file once each, sorted, and leaves it in WAL mode like any other store.
+    /// Builds the start index of a bulk-loaded file, sorted, and leaves it in WAL mode like any other store.
+    ///
+    /// Not the unique id index: its ids are unique already (``SeenIDs``), no read looks a request up by id, and
+    /// the only use of the index is to find repeats when rows are next written incrementally, so the first
+    /// ``RequestWriter`` on the store builds it (``ensureUniqueIDs()``), as sorted a build as here. A store that
+    /// is loaded once and replayed never pays for it: about 0.25 s and 22 MB a million requests
+    /// (docs/performance.md, session 13).
     func finishBulkLoad() throws(StoreError) {
-        // SQLite's sorter sorts in worker threads only the runs it writes out, and a run is as large as the page
-        // cache: with 4 MiB, a million-row build spills a dozen runs that the other core sorts while this one scans
-        // the table. Both builds took 0.48-0.60 s instead of 0.58-0.76 s, peak memory 21 MiB instead of 106
-        // (sqlite3 CLI on a 1.1M-row store, session 11). The store is closed after this; later opens set their own.
-        let workers = min(4, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        try database.execute("PRAGMA threads=\(workers)")
-        try database.execute("PRAGMA cache_size=-4096")
-        try database.execute(Schema.uniqueID)
-        try createIndexes()
+        try buildSorted(Schema.indexes)
         try database.execute("PRAGMA journal_mode=WAL")
     }
+
+    /// The page cache of an open store, in SQLite's negative-KiB form: 64 MiB.
+    static let cacheKiB = -65536
 
     public var requestCount: Int64 { (try? database.scalar("SELECT count(*) FROM requests")) ?? 0 }
     public var rejectCount: Int64 { (try? database.scalar("SELECT count(*) FROM rejects")) ?? 0 }
