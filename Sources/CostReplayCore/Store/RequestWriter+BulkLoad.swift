@@ -203,7 +203,7 @@ extension RequestWriter {
             if !seen.insert(hash, rowid: last - Int64(count - 1 - offset)) {
                 // Full, or past what a slot holds: the index from here on, as an incremental ingest has it.
                 seenIDs = nil
-                try store.database.execute(Schema.uniqueID)
+                try store.buildSorted([Schema.uniqueID])
             }
         }
         if let limit = failAfterRecords, last >= Int64(limit) {
@@ -231,8 +231,10 @@ extension RequestWriter {
     /// lines were not sampled), at most 4M rows (a 64 MiB table). Random probes touch every page of the table, so a
     /// guess too high costs its whole size in memory (a file of long lines), while one too low costs a rehash when
     /// the table grows: on the writing thread, the load's bound, 0.1 s of a million-request load (session 13).
-    func expectRows(inBytes bytes: Int, lineLength: Int? = nil) {
-        seenIDs?.reserve(rows: seenIDs!.count + min(bytes / max(lineLength ?? 512, 16), 1 << 22))
+    /// `lineLength` is only asked for by a bulk load.
+    func expectRows(inBytes bytes: Int, lineLength: @autoclosure () -> Int? = nil) {
+        guard let seenIDs else { return }
+        seenIDs.reserve(rows: seenIDs.count + min(bytes / max(lineLength() ?? 512, 16), 1 << 22))
     }
 
     /// The compared fields and the id of one row by rowid.

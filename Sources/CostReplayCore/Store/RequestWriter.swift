@@ -15,7 +15,8 @@ public final class RequestWriter {
     var held: PendingRows
     var inTransaction = false
     var selectStored: SQLiteStatement?
-    /// The ids stored so far when the store is a bulk load, which has no unique index until it ends; nil otherwise.
+    /// The ids stored so far when the store is a bulk load, which has no unique index (a full table hands over to
+    /// the index); nil otherwise.
     var seenIDs: SeenIDs?
     var selectByRowidStatement: SQLiteStatement?
     /// Makes a bulk load fail after this many stored records, as a full disk would (tests of interrupted loads).

@@ -93,13 +93,15 @@ public final class TraceStore {
     /// with 4 MiB, a million-row build spills a dozen runs that the other core sorts while this one scans the table.
     /// Both builds took 0.48-0.60 s instead of 0.58-0.76 s, peak memory 21 MiB instead of 106 (sqlite3 CLI on a
     /// 1.1M-row store, session 11).
-    private func buildSorted(_ statements: [String]) throws(StoreError) {
+    func buildSorted(_ statements: [String]) throws(StoreError) {
         let workers = min(4, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        defer {
+            try? database.execute("PRAGMA cache_size=\(Self.cacheKiB)")
+            try? database.execute("PRAGMA threads=0")
+        }
         try database.execute("PRAGMA threads=\(workers)")
         try database.execute("PRAGMA cache_size=-4096")
         for statement in statements { try database.execute(statement) }
-        try database.execute("PRAGMA cache_size=\(Self.cacheKiB)")
-        try database.execute("PRAGMA threads=0")
     }
 
     public func createIndexes() throws(StoreError) {
@@ -112,7 +114,7 @@ public final class TraceStore {
     /// the only use of the index is to find repeats when rows are next written incrementally, so the first
     /// ``RequestWriter`` on the store builds it (``ensureUniqueIDs()``), as sorted a build as here. A store that
     /// is loaded once and replayed never pays for it: about 0.25 s and 22 MB a million requests
-    /// (docs/performance.md, session 13).
+    /// (docs/performance.md, session 13). A load past what ``SeenIDs`` holds (4M rows) has built it on the way.
     func finishBulkLoad() throws(StoreError) {
         try buildSorted(Schema.indexes)
         try database.execute("PRAGMA journal_mode=WAL")

@@ -133,7 +133,36 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: StoreIngest.loadingPath(for: target)))
     }
 
-    @Test func aLoadBuildsTheIdAndStartIndexesOnlyAndAnOlderStoreLosesItsUnreadTraceIndex() throws {
+    @Test func theFirstWriterBuildsTheIdIndexOnceSortedAndPutsTheCacheAndThreadsBack() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("s.db").path
+        let (loaded, _) = try StoreIngest.ingest([Fixtures.trace("canonical.jsonl")], into: path, options: IngestOptions())
+        #expect(try loaded.database.scalar("SELECT count(*) FROM sqlite_master WHERE name='requests_id'") == 0)
+        let store = try TraceStore(path: path)
+        let writer = try RequestWriter(store: store)
+        #expect(try store.database.scalar("SELECT count(*) FROM sqlite_master WHERE name='requests_id'") == 1)
+        #expect(try store.database.scalar("PRAGMA cache_size") == Int64(TraceStore.cacheKiB))
+        #expect(try store.database.scalar("PRAGMA threads") == 0)
+        let record = SeenIDsTests.record("first-writer", tokens: 3)
+        #expect(try writer.write(record, source: nil) == .stored)
+        #expect(try writer.write(record, source: nil) == .duplicate)
+    }
+
+    @Test func aStoreWithTheOldColumnConstraintGetsNoSecondIdIndex() throws {
+        let path = Fixtures.temporaryDirectory().appendingPathComponent("old.db").path
+        let table = Schema.statements[1].replacingOccurrences(of: "id TEXT NOT NULL,", with: "id TEXT NOT NULL UNIQUE,")
+        #expect(table != Schema.statements[1])
+        do { try SQLiteDatabase(path: path).execute(table) }  // closed at the end of the block
+        let store = try TraceStore(path: path)
+        let writer = try RequestWriter(store: store)
+        let names = try store.database.prepare("SELECT group_concat(name) FROM sqlite_master WHERE tbl_name='requests' AND type='index'")
+        _ = try names.step()
+        #expect(names.string(0) == "sqlite_autoindex_requests_1")
+        let record = SeenIDsTests.record("old-store", tokens: 3)
+        #expect(try writer.write(record, source: nil) == .stored)
+        #expect(try writer.write(record, source: nil) == .duplicate)
+    }
+
+    @Test func aLoadBuildsTheStartIndexOnlyTheFirstWriterTheIdIndexAndAnOlderStoreLosesItsUnreadTraceIndex() throws {
         let target = Fixtures.temporaryDirectory().appendingPathComponent("s.db").path
         let canonical = Fixtures.trace("canonical.jsonl")
         func indexes(_ store: TraceStore) throws -> String? {

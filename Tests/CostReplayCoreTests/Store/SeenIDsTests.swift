@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// A bulk load finds repeated ids through ``SeenIDs`` until it builds the unique index at its end: every stored row
+/// A bulk load finds repeated ids through ``SeenIDs`` instead of the unique index: every stored row
 /// must stay findable, hashes shared by different ids must cost a read and never a wrong answer, and a rowid past
 /// what a slot holds must hand over to the index.
 @Suite struct SeenIDsTests {
